@@ -1,0 +1,26 @@
+from django.apps import AppConfig, apps
+from django.contrib.auth.management import create_permissions
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def sync_roles_after_migrate(sender, using, **kwargs):
+    """After the last app has migrated, give the roles any permissions added since."""
+    app_configs = list(apps.get_app_configs())
+    if sender is not app_configs[-1]:
+        return
+    from accounts.roles import sync_roles
+
+    for app_config in app_configs:
+        create_permissions(app_config, verbosity=0, using=using)
+    sync_roles(apps, using=using)
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self):
+        post_migrate.connect(
+            sync_roles_after_migrate, dispatch_uid="accounts.sync_roles"
+        )

@@ -1,0 +1,16 @@
+"""The newsroom's user accounts."""
+
+from django.contrib.auth.models import AbstractUser
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A member of the newsroom; what they may do comes from their role (group)."""
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def roles(self) -> set[str]:
+        return {group.name for group in self.groups.all()}

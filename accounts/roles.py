@@ -1,0 +1,75 @@
+"""The newsroom roles and the permissions each one holds: the one place they are defined."""
+
+from django.utils.translation import gettext_lazy as _
+
+CORRESPONDENT = "Correspondent"
+TRANSLATOR = "Translator"
+EDITOR = "Editor"
+LEGAL = "Legal"
+
+ROLE_LABELS = {
+    CORRESPONDENT: _("Correspondent"),
+    TRANSLATOR: _("Translator"),
+    EDITOR: _("Editor"),
+    LEGAL: _("Legal"),
+}
+
+_FILE_STORIES = [
+    "articles.add_article",
+    "articles.change_article",
+    "articles.view_article",
+    "articles.add_byline",
+    "articles.change_byline",
+    "articles.delete_byline",
+    "articles.view_byline",
+    "articles.view_region",
+    "authors.view_author",
+    "taggit.add_tag",
+    "taggit.view_tag",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    # Files their own stories and submits them; never publishes.
+    CORRESPONDENT: _FILE_STORIES,
+    # Makes the other-language versions of stories and submits them.
+    TRANSLATOR: [*_FILE_STORIES, "articles.translate_article"],
+    # Edits anything, approves, publishes, schedules, withdraws; keeps the lists tidy.
+    EDITOR: [
+        *_FILE_STORIES,
+        "articles.translate_article",
+        "articles.publish_article",
+        "articles.add_correction",
+        "articles.change_correction",
+        "articles.delete_correction",
+        "articles.view_correction",
+        "articles.add_region",
+        "articles.change_region",
+        "authors.add_author",
+        "authors.change_author",
+        "taggit.change_tag",
+    ],
+    # Reads every story to keep the mandatory labels right; does not edit stories.
+    LEGAL: ["articles.view_article", "articles.view_region", "authors.view_author"],
+}
+
+
+def sync_roles(apps, using: str = "default") -> None:
+    """Create the role groups and give each exactly its permissions.
+
+    Runs in a data migration (so every database has the roles) and after every
+    migrate (so permissions of models added later reach the roles too). Permissions
+    not created yet are skipped; a test checks none is missing after migrate.
+    """
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=role)
+        wanted = set()
+        for name in names:
+            app_label, codename = name.split(".")
+            wanted.update(
+                Permission.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .values_list("pk", flat=True)
+            )
+        group.permissions.set(wanted)

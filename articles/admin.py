@@ -1,0 +1,89 @@
+"""The newsroom's admin for articles, regions and corrections."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article, Byline, Correction, Region
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    extra = 1
+    autocomplete_fields = ["author"]
+    fields = ["author", "position"]
+
+
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+    fields = ["kind", "noted_at", "text"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = [
+        "headline",
+        "language",
+        "status",
+        "published_at",
+        "region",
+        "created_by",
+    ]
+    list_filter = [
+        "status",
+        "language",
+        "region",
+        ("authors", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["region", "created_by"]
+    search_fields = ["headline", "lead"]
+    date_hierarchy = "published_at"
+    autocomplete_fields = ["region", "translation_of"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+    inlines = [BylineInline, CorrectionInline]
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": ["language", "headline", "lead", "body"]}),
+        (_("Filing"), {"fields": ["region", "tags", "source", "translation_of"]}),
+        (_("Publication"), {"fields": ["status", "published_at", "slug"]}),
+        (_("History"), {"fields": ["created_by", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        articles = super().get_queryset(request)
+        if can_see_all_stories(request.user):
+            return articles
+        # A correspondent works on their own stories only.
+        return articles.filter(created_by=request.user)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not request.user.has_perm(
+            "articles.publish_article"
+        ):
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in Article.Status.choices
+                if value in FILING_STATUSES
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+FILING_STATUSES = {Article.Status.DRAFT, Article.Status.SUBMITTED}
+
+
+def can_see_all_stories(user) -> bool:
+    return user.has_perm("articles.publish_article") or user.has_perm(
+        "articles.translate_article"
+    )
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_ru", "slug"]
+    search_fields = ["name_en", "name_ru", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}

@@ -1,0 +1,156 @@
+"""Load the demo newsroom: accounts in each role, regions, authors, stories.
+
+Safe to run again: everything is looked up before it is made, so a second run adds
+nothing twice.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.roles import ROLE_PERMISSIONS
+from articles.demo import content
+from articles.models import Article, Byline, Region
+from authors.models import Author, AuthorAlias
+
+DEMO_PASSWORD = "newsroom-demo"
+TRANSLATION_DELAY = timedelta(hours=3)
+
+
+class Command(BaseCommand):
+    help = "Load demo content for a fictional agency (idempotent)."
+
+    @transaction.atomic
+    def handle(self, **options):
+        users = self.load_accounts()
+        regions = {
+            slug: Region.objects.get_or_create(
+                slug=slug, defaults={"name_en": name_en, "name_ru": name_ru}
+            )[0]
+            for slug, name_en, name_ru in content.REGIONS
+        }
+        authors = self.load_authors()
+        created = 0
+        for days_ago, at, region, tags, bylines, versions in content.STORIES:
+            original = None
+            for language in ("ru", "en"):
+                if language not in versions:
+                    continue
+                published_at = local_time(days_ago, at)
+                if original is not None:
+                    published_at = min(
+                        published_at + TRANSLATION_DELAY,
+                        timezone.now() - timedelta(minutes=5),
+                    )
+                article, is_new = self.load_story(
+                    language,
+                    versions[language],
+                    published_at=published_at,
+                    region=regions[region],
+                    tags=tags,
+                    authors=[authors[key] for key in bylines],
+                    translation_of=original,
+                    filed_by=users["correspondent"],
+                )
+                original = original or article
+                created += is_new
+        language, days_ahead, region, tags, bylines, story = content.SCHEDULED
+        created += self.load_story(
+            language,
+            story,
+            published_at=local_time(-days_ahead, "10:00"),
+            region=regions[region],
+            tags=tags,
+            authors=[authors[key] for key in bylines],
+            translation_of=None,
+            filed_by=users["correspondent"],
+        )[1]
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo content: {created} new stories.")
+            + f"\nDemo accounts (password {DEMO_PASSWORD!r}): "
+            + ", ".join(users)
+        )
+
+    def load_accounts(self) -> dict:
+        User = get_user_model()
+        users = {}
+        for role in ROLE_PERMISSIONS:
+            username = role.lower()
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"is_staff": True}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+                user.groups.add(Group.objects.get(name=role))
+            users[username] = user
+        admin, created = User.objects.get_or_create(
+            username="admin", defaults={"is_staff": True, "is_superuser": True}
+        )
+        if created:
+            admin.set_password(DEMO_PASSWORD)
+            admin.save()
+        users["admin"] = admin
+        return users
+
+    def load_authors(self) -> dict:
+        authors = {}
+        for key, name_en, name_ru, aliases in content.AUTHORS:
+            author = Author.objects.matching(name_en).first() or Author.objects.create(
+                name_en=name_en, name_ru=name_ru
+            )
+            for alias in aliases:
+                AuthorAlias.objects.get_or_create(
+                    name=alias, defaults={"author": author}
+                )
+            authors[key] = author
+        return authors
+
+    def load_story(
+        self,
+        language,
+        story,
+        *,
+        published_at,
+        region,
+        tags,
+        authors,
+        translation_of,
+        filed_by,
+    ) -> tuple[Article, bool]:
+        headline, lead, paragraphs = story
+        article, created = Article.objects.get_or_create(
+            language=language,
+            headline=headline,
+            defaults={
+                "lead": lead,
+                "body": "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs),
+                "region": region,
+                "source": content.SOURCE[language],
+                "status": Article.Status.PUBLISHED,
+                "published_at": published_at,
+                "translation_of": translation_of,
+                "created_by": filed_by,
+            },
+        )
+        if created:
+            article.tags.set(tags)
+            Byline.objects.bulk_create(
+                Byline(article=article, author=author, position=position)
+                for position, author in enumerate(authors)
+            )
+        return article, created
+
+
+def local_time(days_ago: int, at: str) -> datetime:
+    """`at` o'clock Moscow time, `days_ago` days before today (negative: ahead)."""
+    day = timezone.localdate() - timedelta(days=days_ago)
+    moment = timezone.make_aware(datetime.combine(day, time.fromisoformat(at)))
+    # Today's stories never lie in the future unless they are meant to.
+    if days_ago >= 0:
+        moment = min(moment, timezone.now() - timedelta(minutes=30 + 7 * days_ago))
+    return moment

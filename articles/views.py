@@ -1,0 +1,314 @@
+"""Readers' pages: latest news, all news, article, date archives, tag/region/author."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import ExtractDay, ExtractMonth
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse, translate_url
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, TemplateView
+from taggit.models import Tag
+
+from articles.calendar import add_months, local_midnight, month_calendar
+from articles.models import Article, Byline, Region
+from articles.pagination import keyset_page
+from authors.models import Author, AuthorAlias
+from newsroom.i18n import current_language
+
+LATEST_NEWS_COUNT = 10
+RELATED_COUNT = 4
+FIRST_ARCHIVE_YEAR = 1990
+
+
+def published_in_language():
+    return Article.objects.published().filter(language=current_language())
+
+
+class PublicPageMixin:
+    """The sidebar of every public page: latest news and the archive calendar."""
+
+    def calendar_month(self) -> date:
+        return timezone.localdate().replace(day=1)
+
+    def alternates(self) -> dict[str, str]:
+        """This page in each language; most pages exist under both prefixes."""
+        return {
+            code: translate_url(self.request.path, code)
+            for code, _name in settings.LANGUAGES
+        }
+
+    def language_links(self) -> list[dict]:
+        """The switcher and hreflang links: this page's versions, else the home page."""
+        alternates = self.alternates()
+        links = []
+        for code, name in settings.LANGUAGES:
+            with translation.override(code):
+                home = reverse("articles:home")
+            links.append(
+                {
+                    "code": code,
+                    "name": name,
+                    "url": alternates.get(code, home),
+                    "is_alternate": code in alternates,
+                    "is_current": code == current_language(),
+                }
+            )
+        return links
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["latest_news"] = (
+            published_in_language()
+            .newest_first()
+            .only("pk", "slug", "language", "headline", "published_at")[
+                :LATEST_NEWS_COUNT
+            ]
+        )
+        context["calendar"] = month_calendar(current_language(), self.calendar_month())
+        context["language_links"] = self.language_links()
+        return context
+
+
+class ArticleListView(PublicPageMixin, TemplateView):
+    """Newest-first stories in keyset pages; subclasses narrow the list."""
+
+    template_name = "articles/article_list.html"
+    title = _("All news")
+
+    def articles(self):
+        return published_in_language()
+
+    def page_title(self) -> str:
+        return self.title
+
+    def get_context_data(self, **kwargs):
+        page = keyset_page(
+            self.articles().select_related("region"),
+            before=self.request.GET.get("before"),
+            after=self.request.GET.get("after"),
+            size=settings.NEWSROOM_PAGE_SIZE,
+        )
+        return super().get_context_data(
+            page=page, page_title=self.page_title(), **kwargs
+        )
+
+
+class HomeView(ArticleListView):
+    title = _("Latest news")
+
+
+class NewsListView(ArticleListView):
+    pass
+
+
+class TagView(ArticleListView):
+    def articles(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().articles().filter(tags=self.tag)
+
+    def page_title(self) -> str:
+        return str(self.tag)
+
+
+class RegionView(ArticleListView):
+    def articles(self):
+        self.region = get_object_or_404(Region, slug=self.kwargs["slug"])
+        return super().articles().filter(region=self.region)
+
+    def page_title(self) -> str:
+        return str(self.region)
+
+
+class AuthorView(ArticleListView):
+    def get(self, request, *args, **kwargs):
+        self.author = Author.objects.filter(slug=kwargs["slug"]).first()
+        if self.author is None:
+            # Another spelling of the name leads to the one author page.
+            alias = get_object_or_404(
+                AuthorAlias.objects.select_related("author"), slug=kwargs["slug"]
+            )
+            return redirect(alias.author, permanent=True)
+        return super().get(request, *args, **kwargs)
+
+    def articles(self):
+        return super().articles().filter(authors=self.author)
+
+    def page_title(self) -> str:
+        return str(self.author)
+
+
+class ArticleDetailView(PublicPageMixin, DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return (
+            Article.objects.published()
+            .select_related("region")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                "tags",
+                "corrections",
+            )
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        canonical = self.object.get_absolute_url()
+        if request.path != canonical:
+            # Wrong or missing slug, or the other language's prefix.
+            return redirect(canonical, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def calendar_month(self) -> date:
+        return timezone.localdate(self.object.published_at).replace(day=1)
+
+    def translations(self) -> list[Article]:
+        """The published versions of this story in the other languages."""
+        article = self.object
+        original_pk = article.translation_of_id or article.pk
+        return list(
+            Article.objects.published()
+            .filter(Q(pk=original_pk) | Q(translation_of=original_pk))
+            .exclude(pk=article.pk)
+            .only("pk", "slug", "language", "headline", "published_at")
+        )
+
+    def related(self) -> list[Article]:
+        """A few recent stories sharing a tag or the region, in one query."""
+        article = self.object
+        shared = Q()
+        if tag_ids := [tag.pk for tag in article.tags.all()]:
+            shared |= Q(tags__in=tag_ids)
+        if article.region_id:
+            shared |= Q(region=article.region_id)
+        if not shared:
+            return []
+        return list(
+            Article.objects.published()
+            .filter(shared, language=article.language)
+            .exclude(pk=article.pk)
+            .distinct()
+            .newest_first()
+            .only("pk", "slug", "language", "headline", "published_at")[:RELATED_COUNT]
+        )
+
+    def get_context_data(self, **kwargs):
+        self.translated = self.translations()
+        return super().get_context_data(
+            translations=self.translated, related=self.related(), **kwargs
+        )
+
+    def alternates(self) -> dict[str, str]:
+        versions = [self.object, *self.translated]
+        return {version.language: version.get_absolute_url() for version in versions}
+
+
+class ArchiveMixin(PublicPageMixin):
+    """Date archives; dates are counted in the site's time zone (Moscow)."""
+
+    def archive_date(self) -> date:
+        try:
+            day = date(
+                int(self.kwargs["year"]),
+                int(self.kwargs.get("month", 1)),
+                int(self.kwargs.get("day", 1)),
+            )
+        except ValueError:
+            raise Http404("No such date") from None
+        if not day.year >= FIRST_ARCHIVE_YEAR or day > timezone.localdate():
+            raise Http404("The archive has no such date")
+        return day
+
+    def calendar_month(self) -> date:
+        return self.archive_date().replace(day=1)
+
+    def published_between(self, start: date, end: date):
+        return published_in_language().filter(
+            published_at__gte=local_midnight(start),
+            published_at__lt=local_midnight(end),
+        )
+
+
+class DayArchiveView(ArchiveMixin, TemplateView):
+    template_name = "articles/archive_day.html"
+
+    def get_context_data(self, **kwargs):
+        day = self.archive_date()
+        articles = self.published_between(day, day + timedelta(days=1))
+        return super().get_context_data(
+            day=day,
+            articles=articles.newest_first().select_related("region"),
+            **kwargs,
+        )
+
+
+class MonthArchiveView(ArchiveMixin, TemplateView):
+    template_name = "articles/archive_month.html"
+
+    def get_context_data(self, **kwargs):
+        month = self.archive_date()
+        days = (
+            self.published_between(month, add_months(month, 1))
+            .annotate(day=ExtractDay("published_at"))
+            .order_by("day")
+            .values("day")
+            .annotate(count=Count("pk"))
+        )
+        return super().get_context_data(
+            month=month,
+            days=[
+                {
+                    "date": month.replace(day=row["day"]),
+                    "count": row["count"],
+                    "url": reverse(
+                        "articles:archive-day",
+                        kwargs={
+                            "year": month.year,
+                            "month": month.month,
+                            "day": row["day"],
+                        },
+                    ),
+                }
+                for row in days
+            ],
+            **kwargs,
+        )
+
+
+class YearArchiveView(ArchiveMixin, TemplateView):
+    template_name = "articles/archive_year.html"
+
+    def calendar_month(self) -> date:
+        year = self.archive_date().year
+        today = timezone.localdate()
+        return today.replace(day=1) if year == today.year else date(year, 12, 1)
+
+    def get_context_data(self, **kwargs):
+        year = self.archive_date().year
+        months = (
+            self.published_between(date(year, 1, 1), date(year + 1, 1, 1))
+            .annotate(month=ExtractMonth("published_at"))
+            .order_by("month")
+            .values("month")
+            .annotate(count=Count("pk"))
+        )
+        return super().get_context_data(
+            year=year,
+            months=[
+                {
+                    "date": date(year, row["month"], 1),
+                    "count": row["count"],
+                    "url": reverse(
+                        "articles:archive-month",
+                        kwargs={"year": year, "month": row["month"]},
+                    ),
+                }
+                for row in months
+            ],
+            **kwargs,
+        )

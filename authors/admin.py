@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from authors.models import Author, AuthorAlias
+
+
+class AuthorAliasInline(admin.TabularInline):
+    model = AuthorAlias
+    extra = 1
+    fields = ["name", "slug"]
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_ru", "slug", "user"]
+    search_fields = ["name_en", "name_ru", "aliases__name"]
+    autocomplete_fields = ["user"]
+    inlines = [AuthorAliasInline]
+    list_select_related = ["user"]

@@ -1,0 +1,34 @@
+"""Per-language values: the agency's name and the name_ru/name_en pairs of the models."""
+
+from django.conf import settings
+from django.utils.translation import get_language
+
+
+def current_language() -> str:
+    """The active language reduced to one of the site's languages ("ru" or "en")."""
+    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def other_language(language: str) -> str:
+    return next(code for code, _name in settings.LANGUAGES if code != language)
+
+
+def agency_name(language: str | None = None) -> str:
+    return settings.NEWSROOM_AGENCY_NAME[language or current_language()]
+
+
+class NamedInLanguages:
+    """For models with name_ru and name_en: `name` in the active language, or the other."""
+
+    def name_in(self, language: str) -> str:
+        return getattr(self, f"name_{language}") or getattr(
+            self, f"name_{other_language(language)}"
+        )
+
+    @property
+    def name(self) -> str:
+        return self.name_in(current_language())
+
+    def __str__(self):
+        return self.name
