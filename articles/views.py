@@ -237,20 +237,21 @@ class ArchiveMixin(PublicPageMixin):
 class DayArchiveView(ArchiveMixin, TemplateView):
     template_name = "articles/archive_day.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **url_kwargs):
+        # The URL's year/month/day arrive as ints; the context gets dates instead.
         day = self.archive_date()
         articles = self.published_between(day, day + timedelta(days=1))
         return super().get_context_data(
             day=day,
             articles=articles.newest_first().select_related("region"),
-            **kwargs,
         )
 
 
 class MonthArchiveView(ArchiveMixin, TemplateView):
     template_name = "articles/archive_month.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **url_kwargs):
+        # The URL's year/month/day arrive as ints; the context gets dates instead.
         month = self.archive_date()
         days = (
             self.published_between(month, add_months(month, 1))
@@ -276,7 +277,6 @@ class MonthArchiveView(ArchiveMixin, TemplateView):
                 }
                 for row in days
             ],
-            **kwargs,
         )
 
 
@@ -288,7 +288,8 @@ class YearArchiveView(ArchiveMixin, TemplateView):
         today = timezone.localdate()
         return today.replace(day=1) if year == today.year else date(year, 12, 1)
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **url_kwargs):
+        # The URL's year/month/day arrive as ints; the context gets dates instead.
         year = self.archive_date().year
         months = (
             self.published_between(date(year, 1, 1), date(year + 1, 1, 1))
@@ -310,5 +311,4 @@ class YearArchiveView(ArchiveMixin, TemplateView):
                 }
                 for row in months
             ],
-            **kwargs,
         )

@@ -1,0 +1,83 @@
+"""Invariant 4: each public page runs the same few queries at any archive size."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, Byline, Correction
+from tests.factories import make_author, make_region
+
+pytestmark = pytest.mark.django_db
+
+# page -> queries (sidebar: latest news + calendar month are two of them)
+BUDGETS = {
+    "home": 3,
+    "news": 3,
+    "news-deep": 3,
+    "article": 8,  # article, bylines, tags, corrections, translations, related, sidebar
+    "day": 3,
+    "month": 3,
+    "year": 3,
+    "tag": 4,
+    "region": 4,
+    "author": 4,
+}
+
+
+def build_archive(size: int) -> dict:
+    region, author, other = make_region(slug="north"), make_author(), make_author()
+    start = timezone.now() - timedelta(days=3)
+    articles = Article.objects.bulk_create(
+        Article(
+            language="en",
+            headline=f"Story {n}",
+            slug=f"story-{n}",
+            lead="Lead.",
+            body="<p>Body.</p>",
+            region=region,
+            status=Article.Status.PUBLISHED,
+            published_at=start + timedelta(minutes=n),
+        )
+        for n in range(size)
+    )
+    for article in articles:
+        article.tags.add("courts", "elections")
+    Byline.objects.bulk_create(
+        Byline(article=article, author=person, position=position)
+        for article in articles
+        for position, person in enumerate([author, other])
+    )
+    target = articles[size // 2]
+    Correction.objects.create(article=target, text="Updated.")
+    Article.objects.create(
+        language="ru",
+        headline="Перевод",
+        status=Article.Status.PUBLISHED,
+        published_at=target.published_at,
+        translation_of=target,
+    )
+    day = timezone.localtime(target.published_at)
+    return {
+        "home": "/en/",
+        "news": "/en/news/",
+        "news-deep": f"/en/news/?before={int(articles[5].published_at.timestamp() * 1e6)}.{articles[5].pk}",
+        "article": target.get_absolute_url(),
+        "day": f"/en/archive/{day:%Y/%m/%d}/",
+        "month": f"/en/archive/{day:%Y/%m}/",
+        "year": f"/en/archive/{day:%Y}/",
+        "tag": "/en/tags/courts/",
+        "region": "/en/regions/north/",
+        "author": f"/en/authors/{author.slug}/",
+    }
+
+
+@pytest.mark.parametrize("size", [10, 200])
+@pytest.mark.parametrize("page", BUDGETS)
+def test_public_page_query_count_does_not_grow_with_the_archive(
+    client, django_assert_num_queries, page, size
+):
+    urls = build_archive(size)
+    with django_assert_num_queries(BUDGETS[page]):
+        response = client.get(urls[page])
+    assert response.status_code == 200

@@ -1,0 +1,54 @@
+"""Small factory functions for the tests: sensible defaults, override what matters."""
+
+from datetime import datetime, timedelta
+from itertools import count
+
+from django.utils import timezone
+
+from articles.models import Article, Byline, Region
+from authors.models import Author
+
+_numbers = count(1)
+
+
+def moscow(*args) -> datetime:
+    """An aware datetime given in Moscow time: moscow(2025, 1, 27, 21, 59)."""
+    return timezone.make_aware(datetime(*args))
+
+
+def make_region(**fields) -> Region:
+    number = next(_numbers)
+    fields.setdefault("slug", f"region-{number}")
+    fields.setdefault("name_en", f"Region {number}")
+    fields.setdefault("name_ru", f"Регион {number}")
+    return Region.objects.create(**fields)
+
+
+def make_author(**fields) -> Author:
+    number = next(_numbers)
+    fields.setdefault("name_en", f"Author Number{number}")
+    fields.setdefault("name_ru", f"Автор Номер{number}")
+    return Author.objects.create(**fields)
+
+
+def make_article(*, authors=(), tags=(), **fields) -> Article:
+    number = next(_numbers)
+    fields.setdefault("language", "en")
+    fields.setdefault("headline", f"Story number {number}")
+    fields.setdefault("lead", f"Lead of story {number}.")
+    fields.setdefault("body", f"<p>Body of story {number}.</p>")
+    fields.setdefault("status", Article.Status.PUBLISHED)
+    if fields["status"] == Article.Status.PUBLISHED:
+        fields.setdefault("published_at", timezone.now() - timedelta(hours=number))
+    article = Article.objects.create(**fields)
+    if tags:
+        article.tags.set(tags)
+    for position, author in enumerate(authors):
+        Byline.objects.create(article=article, author=author, position=position)
+    return article
+
+
+def main_text(response) -> str:
+    """The page's <main> only, without the sidebar's latest news."""
+    text = response.content.decode()
+    return text[text.index("<main") : text.index("</main>")]
