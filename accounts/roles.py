@@ -32,11 +32,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Files their own stories and submits them; never publishes.
     CORRESPONDENT: _FILE_STORIES,
     # Makes the other-language versions of stories and submits them.
-    TRANSLATOR: [*_FILE_STORIES, "articles.translate_article"],
+    TRANSLATOR: [
+        *_FILE_STORIES,
+        "articles.translate_article",
+        "articles.view_all_articles",
+    ],
     # Edits anything, approves, publishes, schedules, withdraws; keeps the lists tidy.
     EDITOR: [
         *_FILE_STORIES,
         "articles.translate_article",
+        "articles.view_all_articles",
         "articles.publish_article",
         "articles.add_correction",
         "articles.change_correction",
@@ -49,7 +54,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "taggit.change_tag",
     ],
     # Reads every story to keep the mandatory labels right; does not edit stories.
-    LEGAL: ["articles.view_article", "articles.view_region", "authors.view_author"],
+    LEGAL: [
+        "articles.view_article",
+        "articles.view_all_articles",
+        "articles.view_region",
+        "authors.view_author",
+    ],
 }
 
 

@@ -51,7 +51,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         articles = super().get_queryset(request)
-        if can_see_all_stories(request.user):
+        if request.user.has_perm("articles.view_all_articles"):
             return articles
         # A correspondent works on their own stories only.
         return articles.filter(created_by=request.user)
@@ -74,12 +74,6 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 FILING_STATUSES = {Article.Status.DRAFT, Article.Status.SUBMITTED}
-
-
-def can_see_all_stories(user) -> bool:
-    return user.has_perm("articles.publish_article") or user.has_perm(
-        "articles.translate_article"
-    )
 
 
 @admin.register(Region)

@@ -111,6 +111,7 @@ class Article(models.Model):
         permissions = [
             ("publish_article", _("Can publish, schedule and withdraw articles")),
             ("translate_article", _("Can translate articles")),
+            ("view_all_articles", _("Can see every story, not only their own")),
         ]
         indexes = [
             # Serves every public listing: one language, published, newest first,

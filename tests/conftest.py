@@ -18,7 +18,9 @@ def make_staff(django_user_model):
 
     def make(role: str, username: str | None = None):
         user = django_user_model.objects.create_user(
-            username=username or role.lower(), password="not-a-real-password", is_staff=True
+            username=username or role.lower(),
+            password="not-a-real-password",
+            is_staff=True,
         )
         user.groups.add(Group.objects.get(name=role))
         return user

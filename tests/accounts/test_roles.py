@@ -48,7 +48,9 @@ def test_every_role_permission_exists():
 
 def test_only_editors_may_publish():
     may_publish = [
-        role for role in ROLE_PERMISSIONS if "articles.publish_article" in permissions_of(role)
+        role
+        for role in ROLE_PERMISSIONS
+        if "articles.publish_article" in permissions_of(role)
     ]
     assert may_publish == ["Editor"]
 
@@ -61,7 +63,9 @@ def test_legal_cannot_change_articles():
 def test_create_staff_makes_a_staff_user_in_the_role(monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("correct-horse-battery\n"))
     out = io.StringIO()
-    call_command("create_staff", "ada", role="correspondent", email="ada@example.org", stdout=out)
+    call_command(
+        "create_staff", "ada", role="correspondent", email="ada@example.org", stdout=out
+    )
     user = get_user_model().objects.get(username="ada")
     assert user.is_staff and not user.is_superuser
     assert user.check_password("correct-horse-battery")

@@ -9,14 +9,22 @@ pytestmark = pytest.mark.django_db
 
 
 def test_article_page_shows_the_story_with_its_dateline_in_the_page_language(client):
-    en = make_article(language="en", headline="Rights report", published_at=moscow(2025, 1, 27, 21, 59))
-    ru = make_article(language="ru", headline="Доклад", published_at=moscow(2025, 1, 27, 21, 59))
+    en = make_article(
+        language="en",
+        headline="Rights report",
+        published_at=moscow(2025, 1, 27, 21, 59),
+    )
+    ru = make_article(
+        language="ru", headline="Доклад", published_at=moscow(2025, 1, 27, 21, 59)
+    )
     assert "27 January 2025, 21:59" in client.get(en.get_absolute_url()).text
     assert "27 января 2025, 21:59" in client.get(ru.get_absolute_url()).text
 
 
 @pytest.mark.parametrize("suffix", ["", "wrong-slug/", "another-story/"])
-def test_wrong_or_missing_slug_redirects_permanently_to_the_canonical_url(client, suffix):
+def test_wrong_or_missing_slug_redirects_permanently_to_the_canonical_url(
+    client, suffix
+):
     article = make_article(headline="Court postpones hearing")
     response = client.get(f"/en/news/{article.pk}/{suffix}")
     assert response.status_code == 301
@@ -25,7 +33,9 @@ def test_wrong_or_missing_slug_redirects_permanently_to_the_canonical_url(client
 
 
 def test_russian_headline_gets_a_readable_latin_slug(client):
-    article = make_article(language="ru", headline="Суд отложил слушания по делу активистов")
+    article = make_article(
+        language="ru", headline="Суд отложил слушания по делу активистов"
+    )
     assert article.get_absolute_url() == (
         f"/ru/news/{article.pk}/sud-otlozhil-slushaniia-po-delu-aktivistov/"
     )

@@ -20,7 +20,10 @@ def calendar_html(client, url):
 
 
 def linked_days(client, url):
-    return {(int(y), int(m), int(d)) for y, m, d in DAY_LINK.findall(calendar_html(client, url))}
+    return {
+        (int(y), int(m), int(d))
+        for y, m, d in DAY_LINK.findall(calendar_html(client, url))
+    }
 
 
 def test_calendar_links_exactly_the_days_with_news_in_the_page_language(client):
@@ -28,7 +31,11 @@ def test_calendar_links_exactly_the_days_with_news_in_the_page_language(client):
     make_article(language="en", published_at=moscow(2024, 3, 14, 18, 5))
     make_article(language="en", published_at=moscow(2024, 3, 14, 19, 0))
     make_article(language="ru", published_at=moscow(2024, 3, 20, 9, 0))
-    make_article(language="en", published_at=moscow(2024, 3, 21, 9, 0), status=Article.Status.DRAFT)
+    make_article(
+        language="en",
+        published_at=moscow(2024, 3, 21, 9, 0),
+        status=Article.Status.DRAFT,
+    )
     make_article(language="en", published_at=moscow(2024, 4, 2, 9, 0))
     assert linked_days(client, "/en/archive/2024/03/") == {(2024, 3, 1), (2024, 3, 14)}
     assert linked_days(client, "/ru/archive/2024/03/") == {(2024, 3, 20)}
@@ -77,7 +84,9 @@ def test_calendar_of_an_article_shows_its_month(client):
     assert linked_days(client, article.get_absolute_url()) == {(2021, 1, 23)}
 
 
-def test_calendar_costs_one_query_however_many_days_have_news(client, django_assert_num_queries):
+def test_calendar_costs_one_query_however_many_days_have_news(
+    client, django_assert_num_queries
+):
     for day in range(1, 29):
         make_article(published_at=moscow(2024, 2, day, 12, 0))
     with django_assert_num_queries(3):  # the month's days, latest news, the day list

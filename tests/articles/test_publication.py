@@ -33,16 +33,28 @@ def public_pages(article, region, author):
         {"status": Article.Status.DRAFT},
         {"status": Article.Status.SUBMITTED},
         {"status": Article.Status.RETURNED},
-        {"status": Article.Status.WITHDRAWN, "published_at": timezone.now() - timedelta(days=1)},
-        {"status": Article.Status.PUBLISHED, "published_at": timezone.now() + timedelta(hours=1)},
+        {
+            "status": Article.Status.WITHDRAWN,
+            "published_at": timezone.now() - timedelta(days=1),
+        },
+        {
+            "status": Article.Status.PUBLISHED,
+            "published_at": timezone.now() + timedelta(hours=1),
+        },
     ],
     ids=["draft", "submitted", "returned", "withdrawn", "scheduled"],
 )
 def test_unpublished_article_is_invisible_everywhere(client, state):
     region, author = make_region(), make_author()
-    make_article(headline="Visible neighbour", region=region, tags=["leak"], authors=[author])
+    make_article(
+        headline="Visible neighbour", region=region, tags=["leak"], authors=[author]
+    )
     hidden = make_article(
-        headline=HIDDEN_HEADLINE, region=region, tags=["leak"], authors=[author], **state
+        headline=HIDDEN_HEADLINE,
+        region=region,
+        tags=["leak"],
+        authors=[author],
+        **state,
     )
     for url in public_pages(hidden, region, author):
         response = client.get(url)

@@ -29,7 +29,10 @@ def test_an_alias_leads_to_the_same_author_page(client, medjid):
     response = client.get("/en/authors/faik-medzhid/")
     assert response.status_code == 301
     assert response["Location"] == "/en/authors/faik-medjid/"
-    assert client.get("/ru/authors/faik-medzhid/")["Location"] == "/ru/authors/faik-medjid/"
+    assert (
+        client.get("/ru/authors/faik-medzhid/")["Location"]
+        == "/ru/authors/faik-medjid/"
+    )
 
 
 def test_authors_are_matched_by_any_name_or_alias(medjid):

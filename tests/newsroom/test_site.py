@@ -7,7 +7,9 @@ from tests.factories import make_article
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("accept", "expected"), [("en-GB,en;q=0.9", "/en/"), ("ru", "/ru/")])
+@pytest.mark.parametrize(
+    ("accept", "expected"), [("en-GB,en;q=0.9", "/en/"), ("ru", "/ru/")]
+)
 def test_root_redirects_to_the_readers_language(client, accept, expected):
     response = client.get("/", headers={"accept-language": accept})
     assert response.status_code == 302
@@ -45,10 +47,15 @@ def test_language_switch_keeps_the_page(client):
 
 def test_language_switch_on_an_article_leads_to_its_translation(client):
     original = make_article(language="ru", headline="Оригинал")
-    translation = make_article(language="en", headline="Translation", translation_of=original)
+    translation = make_article(
+        language="en", headline="Translation", translation_of=original
+    )
     response = client.get(translation.get_absolute_url())
     assert f'<a href="{original.get_absolute_url()}" hreflang="ru"' in response.text
-    assert f'hreflang="ru" href="http://testserver{original.get_absolute_url()}"' in response.text
+    assert (
+        f'hreflang="ru" href="http://testserver{original.get_absolute_url()}"'
+        in response.text
+    )
 
 
 def test_language_switch_on_an_untranslated_article_leads_home(client):

@@ -1,0 +1,115 @@
+"""The admin as the newsroom uses it: each role sees what it may work on."""
+
+import pytest
+
+from articles.models import Article
+from tests.factories import make_article, make_author, make_region
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/articles/article/"
+
+
+def add_form_data(**overrides):
+    data = {
+        "language": "ru",
+        "headline": "Новый материал",
+        "lead": "Лид.",
+        "body": "<p>Текст.</p>",
+        "tags": "суды",
+        "source": "",
+        "status": "draft",
+        "slug": "",
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+    }
+    return {**data, **overrides}
+
+
+def test_correspondent_files_a_story_that_is_recorded_as_theirs(client, make_staff):
+    author = make_author()
+    correspondent = make_staff("Correspondent")
+    client.force_login(correspondent)
+    response = client.post(
+        "/admin/articles/article/add/",
+        add_form_data(
+            **{
+                "bylines-TOTAL_FORMS": "1",
+                "bylines-0-author": str(author.pk),
+                "bylines-0-position": "0",
+            }
+        ),
+    )
+    assert response.status_code == 302, (
+        response.context["errors"] if response.context else ""
+    )
+    article = Article.objects.get()
+    assert article.created_by == correspondent
+    assert list(article.authors.all()) == [author]
+    assert [tag.name for tag in article.tags.all()] == ["суды"]
+
+
+def test_correspondent_cannot_choose_to_publish(client, make_staff):
+    client.force_login(make_staff("Correspondent"))
+    form = client.get("/admin/articles/article/add/").text
+    assert 'value="published"' not in form
+    response = client.post(
+        "/admin/articles/article/add/",
+        add_form_data(
+            status="published", published_at_0="2025-01-01", published_at_1="10:00"
+        ),
+    )
+    assert response.status_code == 200
+    assert not Article.objects.exists()
+
+
+def test_correspondent_sees_only_their_own_stories(client, make_staff):
+    me = make_staff("Correspondent", "me")
+    mine = make_article(headline="My story", created_by=me)
+    theirs = make_article(
+        headline="Their story", created_by=make_staff("Correspondent", "other")
+    )
+    client.force_login(me)
+    listing = client.get(CHANGELIST).text
+    assert "My story" in listing and "Their story" not in listing
+    assert client.get(f"{CHANGELIST}{mine.pk}/change/").status_code == 200
+    assert client.get(f"{CHANGELIST}{theirs.pk}/change/").status_code == 302
+
+
+def test_editor_sees_every_story_and_may_publish(client, make_staff):
+    make_article(headline="Someone's story", created_by=make_staff("Correspondent"))
+    client.force_login(make_staff("Editor"))
+    assert "Someone&#x27;s story" in client.get(CHANGELIST).text
+    assert 'value="published"' in client.get("/admin/articles/article/add/").text
+
+
+def test_legal_reads_but_cannot_add_or_change_articles(client, make_staff):
+    article = make_article()
+    client.force_login(make_staff("Legal"))
+    assert client.get(CHANGELIST).status_code == 200
+    assert client.get("/admin/articles/article/add/").status_code == 403
+    response = client.post(f"{CHANGELIST}{article.pk}/change/", add_form_data())
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?q=court",
+        "?status__exact=published",
+        "?language__exact=en",
+        "?published_at__year=2025",
+        "?o=-4",
+    ],
+)
+def test_changelist_search_filters_and_date_hierarchy_work(admin_client, query):
+    region = make_region()
+    make_article(headline="Court story", region=region, authors=[make_author()])
+    response = admin_client.get(CHANGELIST + query)
+    assert response.status_code == 200
+    assert (
+        admin_client.get(f"{CHANGELIST}?region__id__exact={region.pk}").status_code
+        == 200
+    )
