@@ -26,6 +26,14 @@ _FILE_STORIES = [
     "authors.view_author",
     "taggit.add_tag",
     "taggit.view_tag",
+    "disclaimers.view_mention",
+]
+
+# The labels and the register: changed by Legal alone, every change recorded.
+_KEEP_LABELS = [
+    f"disclaimers.{action}_{model}"
+    for model in ("disclaimer", "designatedentity")
+    for action in ("add", "change", "delete", "view")
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -52,9 +60,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "authors.add_author",
         "authors.change_author",
         "taggit.change_tag",
+        "disclaimers.change_mention",
+        "disclaimers.view_disclaimer",
+        "disclaimers.view_designatedentity",
     ],
     # Reads every story to keep the mandatory labels right; does not edit stories.
     LEGAL: [
+        *_KEEP_LABELS,
+        "disclaimers.view_mention",
+        "disclaimers.change_mention",
         "articles.view_article",
         "articles.view_all_articles",
         "articles.view_region",

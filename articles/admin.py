@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Byline, Correction, Region
+from disclaimers.admin import MentionInline, record_review
+from disclaimers.models import Mention
 
 
 class BylineInline(admin.TabularInline):
@@ -40,7 +42,7 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ["region", "translation_of"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
-    inlines = [BylineInline, CorrectionInline]
+    inlines = [BylineInline, CorrectionInline, MentionInline]
     show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["language", "headline", "lead", "body"]}),
@@ -71,6 +73,13 @@ class ArticleAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Mention:
+            for mention_form in formset.forms:
+                if mention_form.has_changed():
+                    record_review(mention_form.instance, request.user)
+        super().save_formset(request, form, formset, change)
 
 
 FILING_STATUSES = {Article.Status.DRAFT, Article.Status.SUBMITTED}

@@ -17,6 +17,7 @@ from articles.calendar import add_months, local_midnight, month_calendar
 from articles.models import Article, Byline, Region
 from articles.pagination import keyset_page
 from authors.models import Author, AuthorAlias
+from disclaimers.rendering import labels_in_force, render_material
 from newsroom.i18n import current_language
 
 LATEST_NEWS_COUNT = 10
@@ -70,6 +71,8 @@ class PublicPageMixin:
         )
         context["calendar"] = month_calendar(current_language(), self.calendar_month())
         context["language_links"] = self.language_links()
+        if "labels" not in context:
+            context["labels"] = labels_in_force()
         return context
 
 
@@ -199,13 +202,32 @@ class ArticleDetailView(PublicPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         self.translated = self.translations()
+        material = render_material(self.object)
         return super().get_context_data(
-            translations=self.translated, related=self.related(), **kwargs
+            material=material,
+            labels=material.labels,
+            translations=self.translated,
+            related=self.related(),
+            **kwargs,
         )
 
     def alternates(self) -> dict[str, str]:
         versions = [self.object, *self.translated]
         return {version.language: version.get_absolute_url() for version in versions}
+
+
+class ArticlePrintView(ArticleDetailView):
+    """The article alone, for printing, through the same renderer."""
+
+    template_name = "articles/article_print.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        canonical = self.object.get_absolute_url() + "print/"
+        if request.path != canonical:
+            return redirect(canonical, permanent=True)
+        material = render_material(self.object)
+        return self.render_to_response({"article": self.object, "material": material})
 
 
 class ArchiveMixin(PublicPageMixin):

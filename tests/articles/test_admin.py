@@ -24,6 +24,8 @@ def add_form_data(**overrides):
         "bylines-INITIAL_FORMS": "0",
         "corrections-TOTAL_FORMS": "0",
         "corrections-INITIAL_FORMS": "0",
+        "mentions-TOTAL_FORMS": "0",
+        "mentions-INITIAL_FORMS": "0",
     }
     return {**data, **overrides}
 

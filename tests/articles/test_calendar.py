@@ -89,7 +89,9 @@ def test_calendar_costs_one_query_however_many_days_have_news(
 ):
     for day in range(1, 29):
         make_article(published_at=moscow(2024, 2, day, 12, 0))
-    with django_assert_num_queries(3):  # the month's days, latest news, the day list
+    with django_assert_num_queries(
+        4
+    ):  # calendar days, latest news, labels, the day list
         client.get("/en/archive/2024/02/")
 
 

@@ -1,0 +1,106 @@
+"""Admin for the legal labels and the register; only Legal (and admins) may change them."""
+
+from datetime import date
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from disclaimers.models import DesignatedEntity, Disclaimer, Mention
+
+
+class InForceOnFilter(admin.SimpleListFilter):
+    """Which version stood on a date: ?in_force_on=YYYY-MM-DD (or pick a start date)."""
+
+    title = _("in force on")
+    parameter_name = "in_force_on"
+
+    def lookups(self, request, model_admin):
+        today = timezone.localdate()
+        starts = model_admin.get_queryset(request).values_list(
+            "effective_from", flat=True
+        )
+        days = sorted({today, *starts}, reverse=True)
+        return [
+            (day.isoformat(), _("today") if day == today else day.isoformat())
+            for day in days
+        ]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            day = date.fromisoformat(self.value())
+        except ValueError:
+            return queryset.none()
+        return queryset.in_force(day)
+
+
+@admin.register(Disclaimer)
+class DisclaimerAdmin(SimpleHistoryAdmin):
+    list_display = ["text", "effective_from", "effective_to", "locales", "placement"]
+    list_filter = [InForceOnFilter]
+    search_fields = ["text"]
+    fields = [
+        "text",
+        "locales",
+        "effective_from",
+        "effective_to",
+        "placement",
+        "emphasis",
+    ]
+
+
+@admin.register(DesignatedEntity)
+class DesignatedEntityAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "kind", "listed_on", "delisted_on"]
+    list_filter = ["kind"]
+    search_fields = ["names_ru", "names_en"]
+    fields = [
+        "kind",
+        "names_ru",
+        "names_en",
+        "footnote_ru",
+        "footnote_en",
+        "listed_on",
+        "delisted_on",
+    ]
+
+
+class MentionInline(admin.TabularInline):
+    """Detected register mentions, for editors to confirm or dismiss before publishing."""
+
+    model = Mention
+    extra = 0
+    fields = ["entity", "matched_text", "status", "reviewed_by"]
+    readonly_fields = ["entity", "matched_text", "reviewed_by"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Mention)
+class MentionAdmin(admin.ModelAdmin):
+    """Every detected mention across the archive, for Legal to review."""
+
+    list_display = ["entity", "matched_text", "article", "status", "reviewed_by"]
+    list_editable = ["status"]
+    list_filter = ["status", "entity__kind"]
+    list_select_related = ["entity", "article", "reviewed_by"]
+    search_fields = ["matched_text", "article__headline"]
+    fields = ["article", "entity", "matched_text", "status", "reviewed_by"]
+    readonly_fields = ["article", "entity", "matched_text", "reviewed_by"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        record_review(obj, request.user)
+        super().save_model(request, obj, form, change)
+
+
+def record_review(mention: Mention, user) -> None:
+    mention.reviewed_by = user

@@ -1,0 +1,178 @@
+"""Mandatory legal labels (versioned) and the register of designated entities."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+def in_force_on(day: date, start: str, end: str) -> Q:
+    """Rows whose [start, end] date range covers `day` (an empty end: open)."""
+    return Q(**{f"{start}__lte": day}) & (
+        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": day})
+    )
+
+
+def site_languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+class DisclaimerQuerySet(models.QuerySet):
+    def in_force(self, day: date | None = None) -> "DisclaimerQuerySet":
+        """The label versions that stand on materials on `day` (today by default)."""
+        day = day or timezone.localdate()
+        return self.filter(in_force_on(day, "effective_from", "effective_to"))
+
+
+class Disclaimer(models.Model):
+    """One version of a mandatory label, e.g. the foreign-agent label's 2022 wording.
+
+    The law labels the distribution, not the writing: every material, however old,
+    shows the versions in force today. Older versions stay for the audit trail.
+    """
+
+    class Placement(models.TextChoices):
+        AFTER_HEADLINE = "after_headline", _("directly under the headline")
+
+    class Emphasis(models.TextChoices):
+        DOUBLE_SIZE = "double_size", _("twice the body text's size, contrasting colour")
+
+    text = models.TextField(
+        _("text"),
+        help_text=_("The exact wording, including the name as in the register."),
+    )
+    locales = models.JSONField(
+        _("page languages"),
+        default=site_languages,
+        help_text=_(
+            "The pages it stands on, by language; the text itself is not translated."
+        ),
+    )
+    effective_from = models.DateField(_("in force from"))
+    effective_to = models.DateField(_("in force until"), null=True, blank=True)
+    placement = models.CharField(
+        _("placement"),
+        max_length=20,
+        choices=Placement,
+        default=Placement.AFTER_HEADLINE,
+    )
+    emphasis = models.CharField(
+        _("emphasis"), max_length=20, choices=Emphasis, default=Emphasis.DOUBLE_SIZE
+    )
+
+    objects = DisclaimerQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("legal label")
+        verbose_name_plural = _("legal labels")
+        ordering = ["-effective_from", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_to__gte=models.F("effective_from")),
+                name="disclaimer_dates_in_order",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.text[:60]}… ({self.effective_from})"
+
+    def covers(self, language: str) -> bool:
+        return language in self.locales
+
+
+class DesignatedEntity(models.Model):
+    """An organisation or person in an official register, as the register names it."""
+
+    class Kind(models.TextChoices):
+        FOREIGN_AGENT = "foreign_agent", _("foreign agent")
+        UNDESIRABLE = "undesirable", _("undesirable organisation")
+        EXTREMIST = "extremist", _("extremist organisation")
+        TERRORIST = "terrorist", _("terrorist organisation")
+
+    kind = models.CharField(_("register"), max_length=20, choices=Kind)
+    names_ru = models.TextField(
+        _("names in Russian"),
+        help_text=_("One name form per line, as written in texts."),
+    )
+    names_en = models.TextField(
+        _("names in English"), blank=True, help_text=_("One per line.")
+    )
+    footnote_ru = models.TextField(_("footnote in Russian"))
+    footnote_en = models.TextField(_("footnote in English"))
+    listed_on = models.DateField(_("listed on"))
+    delisted_on = models.DateField(
+        _("removed from the register on"), null=True, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("register entry")
+        verbose_name_plural = _("register of designated entities")
+        ordering = ["names_ru"]
+
+    def __str__(self):
+        return self.names()[0] if self.names() else "—"
+
+    def names(self) -> list[str]:
+        """Every name form, in both languages."""
+        lines = f"{self.names_ru}\n{self.names_en}".splitlines()
+        return [line.strip() for line in lines if line.strip()]
+
+    def footnote(self, language: str) -> str:
+        return getattr(self, f"footnote_{language}") or self.footnote_ru
+
+    def is_listed(self, day: date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.listed_on <= day and (
+            self.delisted_on is None or day < self.delisted_on
+        )
+
+
+class Mention(models.Model):
+    """A register entry found in an article; editors may confirm or dismiss it."""
+
+    class Status(models.TextChoices):
+        DETECTED = "detected", _("detected")
+        CONFIRMED = "confirmed", _("confirmed")
+        DISMISSED = "dismissed", _("dismissed (false match)")
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="mentions"
+    )
+    entity = models.ForeignKey(
+        DesignatedEntity,
+        verbose_name=_("register entry"),
+        on_delete=models.CASCADE,
+        related_name="mentions",
+    )
+    matched_text = models.CharField(_("matched text"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DETECTED
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("register mention")
+        verbose_name_plural = _("register mentions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "entity"], name="one_mention_per_entity"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.entity}: {self.matched_text}"

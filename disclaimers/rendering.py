@@ -1,0 +1,85 @@
+"""The one renderer of materials: every surface that shows an article goes through it.
+
+It gives the legal labels in force (in Russian, whatever the page's language), the
+headline, lead and body with an asterisk after the first mention of each register
+entry, and those entries' footnotes in the page's language.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from disclaimers.mentions import first_match
+from disclaimers.models import Disclaimer, Mention
+from newsroom.i18n import current_language
+
+TAG = re.compile(r"(<[^>]*>)")
+HEADLINE, LEAD, BODY = range(3)
+# Marks an asterisk's place while texts are cut; a private-use character no text has.
+STAR = "\ue000"
+
+
+@dataclass
+class Material:
+    labels: list[Disclaimer]
+    headline: SafeString
+    lead: SafeString
+    body: SafeString
+    footnotes: list[str]
+
+
+def labels_in_force(language: str | None = None) -> list[Disclaimer]:
+    """The label versions that must stand on a page in `language` today."""
+    language = language or current_language()
+    return [label for label in Disclaimer.objects.in_force() if label.covers(language)]
+
+
+def render_material(article, language: str | None = None) -> Material:
+    language = language or current_language()
+    mentions = [
+        mention
+        for mention in Mention.objects.filter(article=article)
+        .exclude(status=Mention.Status.DISMISSED)
+        .select_related("entity")
+        if mention.entity.is_listed()
+    ]
+    # Plain text for headline and lead; the body's text between its tags.
+    segments = [[article.headline], [article.lead], TAG.split(article.body)]
+    places = {
+        mention.pk: _first_place(mention.entity.names(), segments)
+        for mention in mentions
+    }
+    # Footnotes in reading order; a mention the text hides (a name split by markup)
+    # still gets its footnote, last.
+    mentions.sort(key=lambda mention: places[mention.pk] or (len(segments),))
+    for part, index, offset in sorted(filter(None, places.values()), reverse=True):
+        text = segments[part][index]
+        segments[part][index] = f"{text[:offset]}{STAR}{text[offset:]}"
+    footnotes = dict.fromkeys(mention.entity.footnote(language) for mention in mentions)
+    return Material(
+        labels=labels_in_force(language),
+        headline=_plain(segments[HEADLINE][0]),
+        lead=_plain(segments[LEAD][0]),
+        # The body was sanitised when saved; only asterisks are added here.
+        body=mark_safe("".join(segments[BODY]).replace(STAR, "*")),
+        footnotes=list(footnotes),
+    )
+
+
+def _first_place(
+    names: list[str], segments: list[list[str]]
+) -> tuple[int, int, int] | None:
+    """Where the first mention ends: (part, segment, offset), in reading order."""
+    for part, pieces in enumerate(segments):
+        for index, piece in enumerate(pieces):
+            if part == BODY and index % 2:  # a tag, not text
+                continue
+            if match := first_match(names, piece):
+                return part, index, match.end
+    return None
+
+
+def _plain(text: str) -> SafeString:
+    return mark_safe(escape(text).replace(STAR, "*"))

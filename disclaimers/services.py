@@ -1,0 +1,71 @@
+"""Keeping register mentions current: on every article save and on register changes."""
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.html import strip_tags
+
+from disclaimers.mentions import first_match, search_terms
+from disclaimers.models import DesignatedEntity, Mention
+
+RESCAN_CHUNK = 500
+
+
+def searchable_text(article) -> str:
+    return "\n".join([article.headline, article.lead, strip_tags(article.body)])
+
+
+def update_mentions(article, entities=None) -> None:
+    """Record which register entries `article` mentions (all entries by default).
+
+    New finds are recorded as detected; finds that disappeared from the text are
+    dropped, except dismissed ones: an editor's "false match" stays decided.
+    """
+    entities = list(DesignatedEntity.objects.all() if entities is None else entities)
+    text = searchable_text(article)
+    existing = {
+        mention.entity_id: mention
+        for mention in Mention.objects.filter(article=article, entity__in=entities)
+    }
+    for entity in entities:
+        match = first_match(entity.names(), text)
+        mention = existing.get(entity.pk)
+        if match and mention is None:
+            Mention.objects.create(
+                article=article, entity=entity, matched_text=match.text[:200]
+            )
+        elif match and mention.matched_text != match.text[:200]:
+            mention.matched_text = match.text[:200]
+            mention.save(update_fields=["matched_text"])
+        elif not match and mention and mention.status != Mention.Status.DISMISSED:
+            mention.delete()
+
+
+def rescan_archive(entity: DesignatedEntity) -> int:
+    """Re-check every article for `entity` after the register changed; returns a count.
+
+    Only articles containing a sure piece of one of its names are read, so a new
+    register entry costs one indexed-or-sequential text filter, not a full re-read.
+    """
+    from articles.models import Article
+
+    candidates = Article.objects.all()
+    terms = [term for name in entity.names() for term in search_terms(name)]
+    if terms and len(terms) == len(entity.names()):
+        condition = Q()
+        for term in terms:
+            condition |= (
+                Q(headline__contains=term)
+                | Q(lead__contains=term)
+                | Q(body__contains=term)
+            )
+        candidates = candidates.filter(
+            condition | Q(mentions__entity=entity)
+        ).distinct()
+    checked = 0
+    for article in candidates.only("pk", "headline", "lead", "body").iterator(
+        RESCAN_CHUNK
+    ):
+        with transaction.atomic():
+            update_mentions(article, [entity])
+        checked += 1
+    return checked
