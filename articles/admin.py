@@ -58,6 +58,16 @@ class ArticleAdmin(admin.ModelAdmin):
         # A correspondent works on their own stories only.
         return articles.filter(created_by=request.user)
 
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        # Once an editor has published or withdrawn a story, only editors change it.
+        return (
+            obj is None
+            or obj.status in FILING_STATUSES
+            or request.user.has_perm("articles.publish_article")
+        )
+
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not request.user.has_perm(
             "articles.publish_article"
@@ -65,7 +75,7 @@ class ArticleAdmin(admin.ModelAdmin):
             kwargs["choices"] = [
                 (value, label)
                 for value, label in Article.Status.choices
-                if value in FILING_STATUSES
+                if value in FILING_STATUSES - {Article.Status.RETURNED}
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
@@ -82,7 +92,12 @@ class ArticleAdmin(admin.ModelAdmin):
         super().save_formset(request, form, formset, change)
 
 
-FILING_STATUSES = {Article.Status.DRAFT, Article.Status.SUBMITTED}
+# The statuses a story has while its author still works on it.
+FILING_STATUSES = {
+    Article.Status.DRAFT,
+    Article.Status.SUBMITTED,
+    Article.Status.RETURNED,
+}
 
 
 @admin.register(Region)

@@ -133,6 +133,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
+        self.stamp_publication_time()
         if not self.slug:
             self.slug = latin_slug(self.headline) or "article"
         super().save(*args, **kwargs)
@@ -141,14 +142,13 @@ class Article(models.Model):
         with translation.override(self.language):
             return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
 
-    @property
-    def is_visible(self) -> bool:
-        """The publication rule for one loaded article (same rule as the QuerySet)."""
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+    def clean(self):
+        self.stamp_publication_time()
+
+    def stamp_publication_time(self) -> None:
+        """Published with no time given means published now."""
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
 
 
 class Byline(models.Model):

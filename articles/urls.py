@@ -46,6 +46,11 @@ urlpatterns = [
     path(
         "news/<int:pk>/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"
     ),
+    path(
+        "news/<int:pk>/<uslug:slug>/print/",
+        views.ArticlePrintView.as_view(),
+        name="print",
+    ),
     path("archive/<yyyy:year>/", views.YearArchiveView.as_view(), name="archive-year"),
     path(
         "archive/<yyyy:year>/<mm:month>/",

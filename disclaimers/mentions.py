@@ -10,13 +10,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Case endings of nouns and adjectives, longest first.
+# Case endings of Russian nouns and adjectives, longest first. A name's stem takes
+# only these, so «Мемориал» finds «Мемориалом» but not «Мемориальный».
 RUSSIAN_ENDINGS = [
     "ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими",
-    "ых", "их", "ой", "ей", "ий", "ый", "ая", "яя", "ое", "ее", "ом", "ем",
-    "ам", "ям", "ах", "ях", "ов", "ев", "ую", "юю",
+    "ых", "их", "ой", "ей", "ою", "ею", "ий", "ый", "ая", "яя", "ое", "ее",
+    "ом", "ем", "ам", "ям", "ах", "ях", "ов", "ев", "ую", "юю", "ым", "им", "ью",
     "а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "й",
 ]  # fmt: skip
+ENDING = "(?:" + "|".join(RUSSIAN_ENDINGS) + ")?"
 MIN_STEM = 3
 # What may stand between the words of a name: spaces, quotes, dashes.
 JOINER = r"[\s«»\"“”„'’\-–—]+"
@@ -37,7 +39,7 @@ def russian_stem(word: str) -> str:
 
 def word_pattern(word: str) -> str:
     if CYRILLIC.search(word):
-        return re.escape(russian_stem(word)) + r"[а-я]{0,4}"
+        return re.escape(russian_stem(word)) + ENDING
     return re.escape(word) + r"(?:['’]s|s|es)?"
 
 

@@ -16,6 +16,7 @@ from disclaimers.models import Disclaimer, Mention
 from newsroom.i18n import current_language
 
 TAG = re.compile(r"(<[^>]*>)")
+CLOSING_QUOTES = "»”\"'’"
 HEADLINE, LEAD, BODY = range(3)
 # Marks an asterisk's place while texts are cut; a private-use character no text has.
 STAR = "\ue000"
@@ -77,7 +78,11 @@ def _first_place(
             if part == BODY and index % 2:  # a tag, not text
                 continue
             if match := first_match(names, piece):
-                return part, index, match.end
+                # «Мемориал»*: the asterisk goes after a closing quote.
+                end = match.end
+                while end < len(piece) and piece[end] in CLOSING_QUOTES:
+                    end += 1
+                return part, index, end
     return None
 
 

@@ -99,6 +99,8 @@ TEMPLATES = [
 ]
 
 # An empty DATABASE_URL means the embedded SQLite file, so `make run` needs no server.
+if not os.environ.get("DATABASE_URL"):
+    VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'newsroom.sqlite3'}",

@@ -20,6 +20,18 @@ AUTHORS = [
     ("beridze", "Nina Beridze", "Нина Беридзе", []),
 ]
 
+# Tags are written in the story's language: the English name, then the Russian.
+TAGS = {
+    "courts": "суды",
+    "human rights": "права человека",
+    "elections": "выборы",
+    "ecology": "экология",
+    "media": "СМИ",
+    "infrastructure": "инфраструктура",
+    "protests": "протесты",
+    "migration": "миграция",
+}
+
 SOURCE = {
     "ru": "корреспондент «Горного вестника»",
     "en": "Highland Herald correspondent",
@@ -226,6 +238,7 @@ STORIES = [
                 [
                     "В полиции обвинения в давлении отвергли.",
                     "Правозащитный центр «Горный щит» направил жалобу в прокуратуру.",
+                    "Юристы «Горного щита» намерены представлять интересы семей в суде.",
                 ],
             ),
             "en": (
@@ -334,12 +347,19 @@ STORIES = [
             "ru": (
                 "Участников одиночных пикетов в Озёрном крае отпустили без протоколов",
                 "Задержания продолжались около трёх часов.",
-                ["Пикетчики выступали за освобождение местного блогера."],
+                [
+                    "Пикетчики выступали за освобождение местного блогера.",
+                    "Ранее блогер публиковал расследования о грантах «Северного фонда».",
+                ],
             ),
             "en": (
                 "Lake Country solo picketers released without charges",
                 "The detentions lasted about three hours.",
-                ["The picketers were demanding the release of a local blogger."],
+                [
+                    "The picketers were demanding the release of a local blogger.",
+                    "The blogger had earlier published investigations into grants "
+                    "of the Northern Foundation.",
+                ],
             ),
         },
     ),
@@ -372,3 +392,50 @@ SCHEDULED = (
         ["Заседание будет транслироваться на сайте комиссии."],
     ),
 )
+
+AGENCY_LABEL = (
+    "НАСТОЯЩИЙ МАТЕРИАЛ (ИНФОРМАЦИЯ) ПРОИЗВЕДЕН И РАСПРОСТРАНЕН ИНОСТРАННЫМ АГЕНТОМ "
+    "ООО «ГОРНЫЙ ВЕСТНИК», ЛИБО КАСАЕТСЯ ДЕЯТЕЛЬНОСТИ ИНОСТРАННОГО АГЕНТА "
+    "ООО «ГОРНЫЙ ВЕСТНИК»"
+)
+
+# The legal file (manage.py import_legal format): an older label version, the one
+# in force, and two register entries that demo stories mention.
+LEGAL = {
+    "labels": [
+        {
+            "text": "ДАННОЕ СООБЩЕНИЕ (МАТЕРИАЛ) СОЗДАНО И (ИЛИ) РАСПРОСТРАНЕНО ИНОСТРАННЫМ "
+            "СРЕДСТВОМ МАССОВОЙ ИНФОРМАЦИИ, ВЫПОЛНЯЮЩИМ ФУНКЦИИ ИНОСТРАННОГО АГЕНТА, "
+            "И (ИЛИ) РОССИЙСКИМ ЮРИДИЧЕСКИМ ЛИЦОМ, ВЫПОЛНЯЮЩИМ ФУНКЦИИ ИНОСТРАННОГО АГЕНТА",
+            "locales": ["ru", "en"],
+            "effective_from": "2020-10-01",
+            "effective_to": "2022-11-30",
+        },
+        {
+            "text": AGENCY_LABEL,
+            "locales": ["ru", "en"],
+            "effective_from": "2022-12-01",
+            "effective_to": None,
+        },
+    ],
+    "register": [
+        {
+            "kind": "foreign_agent",
+            "listed_on": "2023-05-19",
+            "names": {"ru": ["Горный щит"], "en": ["Mountain Shield"]},
+            "footnote": {
+                "ru": "*Правозащитный центр «Горный щит» внесён Минюстом РФ в реестр иностранных агентов",
+                "en": "*The Mountain Shield centre is included by the Russian Ministry of Justice into the register of foreign agents",
+            },
+        },
+        {
+            "kind": "undesirable",
+            "listed_on": "2024-02-07",
+            "names": {"ru": ["Северный фонд"], "en": ["Northern Foundation"]},
+            "footnote": {
+                "ru": "*Деятельность «Северного фонда» признана нежелательной на территории России",
+                "en": "*The Northern Foundation's activities are declared undesirable in Russia",
+            },
+        },
+    ],
+}

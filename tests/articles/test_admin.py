@@ -115,3 +115,24 @@ def test_changelist_search_filters_and_date_hierarchy_work(admin_client, query):
         admin_client.get(f"{CHANGELIST}?region__id__exact={region.pk}").status_code
         == 200
     )
+
+
+def test_a_correspondent_cannot_change_a_published_story(client, make_staff):
+    correspondent = make_staff("Correspondent")
+    article = make_article(created_by=correspondent)
+    client.force_login(correspondent)
+    url = f"{CHANGELIST}{article.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="_save"' not in page.text
+    assert client.post(url, add_form_data(status="draft")).status_code == 403
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+
+
+def test_publishing_without_a_time_publishes_now(client, make_staff):
+    client.force_login(make_staff("Editor"))
+    response = client.post(
+        "/admin/articles/article/add/", add_form_data(status="published")
+    )
+    assert response.status_code == 302
+    assert Article.objects.published().count() == 1

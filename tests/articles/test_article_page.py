@@ -54,7 +54,7 @@ def test_byline_lists_authors_in_order_with_links_and_the_source(client):
     byline = text[text.index('<p class="byline">') :]
     assert byline.index("Faris Medjid") < byline.index("Vera Orlova")
     assert f'href="/en/authors/{first.slug}/"' in byline
-    assert "Author:" in byline
+    assert "Authors:" in byline
     assert "Source: our correspondent" in " ".join(byline.split())
 
 

@@ -16,6 +16,7 @@ from accounts.roles import ROLE_PERMISSIONS
 from articles.demo import content
 from articles.models import Article, Byline, Region
 from authors.models import Author, AuthorAlias
+from disclaimers.legal_file import import_document
 
 DEMO_PASSWORD = "newsroom-demo"
 TRANSLATION_DELAY = timedelta(hours=3)
@@ -34,6 +35,8 @@ class Command(BaseCommand):
             for slug, name_en, name_ru in content.REGIONS
         }
         authors = self.load_authors()
+        # The register first, so stories saved below get their footnotes at once.
+        import_document(content.LEGAL, users["legal"])
         created = 0
         for days_ago, at, region, tags, bylines, versions in content.STORIES:
             original = None
@@ -54,7 +57,8 @@ class Command(BaseCommand):
                     tags=tags,
                     authors=[authors[key] for key in bylines],
                     translation_of=original,
-                    filed_by=users["correspondent"],
+                    # The correspondent files the originals, the translator the rest.
+                    filed_by=users["translator" if original else "correspondent"],
                 )
                 original = original or article
                 created += is_new
@@ -138,7 +142,9 @@ class Command(BaseCommand):
             },
         )
         if created:
-            article.tags.set(tags)
+            article.tags.set(
+                [content.TAGS[tag] if language == "ru" else tag for tag in tags]
+            )
             Byline.objects.bulk_create(
                 Byline(article=article, author=author, position=position)
                 for position, author in enumerate(authors)
