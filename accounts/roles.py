@@ -27,6 +27,11 @@ _FILE_STORIES = [
     "taggit.add_tag",
     "taggit.view_tag",
     "disclaimers.view_mention",
+    "photos.add_photo",
+    "photos.change_photo",
+    "photos.view_photo",
+    "photos.add_photographer",
+    "photos.view_photographer",
 ]
 
 # The labels and the register: changed by Legal alone, every change recorded.
@@ -60,6 +65,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "authors.add_author",
         "authors.change_author",
         "taggit.change_tag",
+        "photos.change_photographer",
         "disclaimers.change_mention",
         "disclaimers.view_disclaimer",
         "disclaimers.view_designatedentity",

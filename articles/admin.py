@@ -40,12 +40,12 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["region", "created_by"]
     search_fields = ["headline", "lead"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["region", "translation_of"]
+    autocomplete_fields = ["region", "translation_of", "lead_photo"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
     inlines = [BylineInline, CorrectionInline, MentionInline]
     show_full_result_count = False
     fieldsets = [
-        (None, {"fields": ["language", "headline", "lead", "body"]}),
+        (None, {"fields": ["language", "headline", "lead", "lead_photo", "body"]}),
         (_("Filing"), {"fields": ["region", "tags", "source", "translation_of"]}),
         (_("Publication"), {"fields": ["status", "published_at", "slug"]}),
         (_("History"), {"fields": ["created_by", "created_at", "updated_at"]}),

@@ -1,6 +1,7 @@
 """Articles, the regions they cover, and the corrections appended to them."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,6 +12,8 @@ from taggit.managers import TaggableManager
 from articles.html import sanitize_html
 from newsroom.i18n import NamedInLanguages
 from newsroom.text import latin_slug
+from photos.models import Photo
+from photos.rendering import photo_ids_in
 
 
 class Region(NamedInLanguages, models.Model):  # noqa: DJ008 (its __str__ is the name)
@@ -62,6 +65,15 @@ class Article(models.Model):
         null=True,
         blank=True,
         related_name="articles",
+    )
+    lead_photo = models.ForeignKey(
+        "photos.Photo",
+        verbose_name=_("lead photo"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Photos inside the body: a paragraph with just [photo:ID]."),
     )
     tags = TaggableManager(_("tags"), blank=True)
     authors = models.ManyToManyField(
@@ -144,6 +156,30 @@ class Article(models.Model):
 
     def clean(self):
         self.stamp_publication_time()
+        if self.status == self.Status.PUBLISHED and (
+            problems := self.publication_problems()
+        ):
+            raise ValidationError(
+                _("This story cannot be published: %(problems)s.")
+                % {"problems": "; ".join(problems)},
+                code="not_publishable",
+            )
+
+    def photo_ids(self) -> list[int]:
+        """The lead photo and the photos placed in the body."""
+        lead = [self.lead_photo_id] if self.lead_photo_id else []
+        return lead + photo_ids_in(self.body)
+
+    def publication_problems(self) -> list[str]:
+        """What must be fixed before readers may see this story."""
+        photos = Photo.objects.filter(pk__in=self.photo_ids()).select_related(
+            "photographer"
+        )
+        return [
+            problem
+            for photo in photos
+            for problem in photo.publication_problems(self.language)
+        ]
 
     def stamp_publication_time(self) -> None:
         """Published with no time given means published now."""

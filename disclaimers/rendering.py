@@ -2,7 +2,8 @@
 
 It gives the legal labels in force (in Russian, whatever the page's language), the
 headline, lead and body with an asterisk after the first mention of each register
-entry, and those entries' footnotes in the page's language.
+entry, those entries' footnotes in the page's language, and the story's photos with
+their captions and credits.
 """
 
 import re
@@ -14,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from disclaimers.mentions import first_match
 from disclaimers.models import Disclaimer, Mention
 from newsroom.i18n import current_language
+from photos.rendering import figure, photos_by_id, place_body_photos
 
 TAG = re.compile(r"(<[^>]*>)")
 CLOSING_QUOTES = "»”\"'’"
@@ -27,6 +29,7 @@ class Material:
     labels: list[Disclaimer]
     headline: SafeString
     lead: SafeString
+    lead_photo: SafeString
     body: SafeString
     footnotes: list[str]
 
@@ -59,12 +62,19 @@ def render_material(article, language: str | None = None) -> Material:
         text = segments[part][index]
         segments[part][index] = f"{text[:offset]}{STAR}{text[offset:]}"
     footnotes = dict.fromkeys(mention.entity.footnote(language) for mention in mentions)
+    photos = photos_by_id(article.photo_ids()) if article.photo_ids() else {}
+    lead_photo = photos.get(article.lead_photo_id)
     return Material(
         labels=labels_in_force(language),
         headline=_plain(segments[HEADLINE][0]),
         lead=_plain(segments[LEAD][0]),
-        # The body was sanitised when saved; only asterisks are added here.
-        body=mark_safe("".join(segments[BODY]).replace(STAR, "*")),
+        lead_photo=figure(lead_photo, language, lead=True) if lead_photo else "",
+        # The body was sanitised when saved; asterisks and figures are added here.
+        body=mark_safe(
+            place_body_photos(
+                "".join(segments[BODY]).replace(STAR, "*"), photos, language
+            )
+        ),
         footnotes=list(footnotes),
     )
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "articles",
     "authors",
     "disclaimers",
+    "photos",
     "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -180,6 +181,10 @@ NEWSROOM_AGENCY_NAME = {
     "en": os.environ.get("AGENCY_NAME_EN", "Highland Herald"),
 }
 NEWSROOM_PAGE_SIZE = 20
+
+# Uploads: larger files or images are refused before any processing.
+PHOTO_MAX_UPLOAD_BYTES = int(os.environ.get("PHOTO_MAX_UPLOAD_BYTES", 25 * 1024 * 1024))
+PHOTO_MAX_PIXELS = 60_000_000
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,106 @@
+"""Photo upload with preview, and photographers with the photos they made."""
+
+from django import forms
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from photos.forms import PhotoUploadField
+from photos.models import Photo, Photographer
+
+
+class PhotoForm(forms.ModelForm):
+    image = PhotoUploadField(label=_("image"))
+
+    class Meta:
+        model = Photo
+        fields = [
+            "image",
+            "caption_ru",
+            "caption_en",
+            "alt_ru",
+            "alt_en",
+            "credit_form",
+            "photographer",
+            "credit_text",
+        ]
+
+
+def preview(photo: Photo, width: int = 240) -> str:
+    if not photo.image:
+        return "—"
+    return format_html(
+        '<img src="{}" width="{}" alt="" style="height:auto;max-width:100%">',
+        photo.image.url,
+        width,
+    )
+
+
+@admin.register(Photo)
+class PhotoAdmin(admin.ModelAdmin):
+    form = PhotoForm
+    list_display = [
+        "thumbnail",
+        "__str__",
+        "credit_form",
+        "photographer",
+        "uploaded_at",
+    ]
+    list_filter = ["credit_form", "photographer"]
+    list_select_related = ["photographer"]
+    search_fields = [
+        "caption_ru",
+        "caption_en",
+        "credit_text",
+        "photographer__name_ru",
+        "photographer__name_en",
+    ]
+    autocomplete_fields = ["photographer"]
+    readonly_fields = ["large_preview", "width", "height", "uploaded_by", "uploaded_at"]
+    fieldsets = [
+        (None, {"fields": ["image", "large_preview", "width", "height"]}),
+        (
+            _("Caption and alt text"),
+            {"fields": ["caption_ru", "caption_en", "alt_ru", "alt_en"]},
+        ),
+        (_("Credit"), {"fields": ["credit_form", "photographer", "credit_text"]}),
+        (_("History"), {"fields": ["uploaded_by", "uploaded_at"]}),
+    ]
+    show_full_result_count = False
+
+    @admin.display(description=_("photo"))
+    def thumbnail(self, photo):
+        return preview(photo, 96)
+
+    @admin.display(description=_("preview"))
+    def large_preview(self, photo):
+        return preview(photo, 480)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class PhotoInline(admin.TabularInline):
+    model = Photo
+    fields = ["thumbnail", "caption_ru", "caption_en", "credit_form"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("photo"))
+    def thumbnail(self, photo):
+        return preview(photo, 96)
+
+
+@admin.register(Photographer)
+class PhotographerAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_ru", "author"]
+    search_fields = ["name_en", "name_ru"]
+    autocomplete_fields = ["author"]
+    inlines = [PhotoInline]

@@ -1,0 +1,200 @@
+"""Photos with their credits, the photographers who made them, and their renditions."""
+
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, models, transaction
+from django.urls import reverse
+from django.utils.translation import gettext, override
+from django.utils.translation import gettext_lazy as _
+
+from newsroom.i18n import NamedInLanguages, agency_name, current_language
+from photos.images import resized
+
+
+class Photographer(NamedInLanguages, models.Model):  # noqa: DJ008 (its __str__ is the name)
+    name_ru = models.CharField(_("name in Russian"), max_length=200, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    author = models.OneToOneField(
+        "authors.Author",
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="photographer",
+        help_text=_("When the photographer also writes for the agency."),
+    )
+
+    class Meta:
+        verbose_name = _("photographer")
+        verbose_name_plural = _("photographers")
+        ordering = ["name_en", "name_ru"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(name_ru="") | ~models.Q(name_en=""),
+                name="photographer_has_a_name",
+            )
+        ]
+
+
+def original_path(photo, filename: str) -> str:
+    # A random name: the uploaded file name may say where or whom it shows.
+    return f"photos/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1]}"
+
+
+class Photo(models.Model):
+    class Credit(models.TextChoices):
+        PHOTO_BY_FOR_AGENCY = "photo_by_for_agency", _("Photo by X for the agency")
+        PHOTO_AGENCY = "photo_agency", _("Photo: agency or outlet")
+        VIDEO_SCREENSHOT_BY = "video_screenshot_by", _("Screenshot of a video by X")
+        FREE_TEXT = "free_text", _("Free text (last resort)")
+
+    image = models.ImageField(
+        _("image"), upload_to=original_path, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(_("width"), editable=False, default=0)
+    height = models.PositiveIntegerField(_("height"), editable=False, default=0)
+    caption_ru = models.TextField(_("caption in Russian"), blank=True)
+    caption_en = models.TextField(_("caption in English"), blank=True)
+    alt_ru = models.CharField(
+        _("alt text in Russian"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "What the photo shows, for readers who cannot see it. Defaults to the caption."
+        ),
+    )
+    alt_en = models.CharField(_("alt text in English"), max_length=300, blank=True)
+    credit_form = models.CharField(
+        _("credit"), max_length=20, choices=Credit, blank=True
+    )
+    photographer = models.ForeignKey(
+        Photographer,
+        verbose_name=_("photographer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="photos",
+    )
+    credit_text = models.CharField(
+        _("agency, outlet or free credit"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "For “Photo: …” the agency or outlet; for free text, the whole credit."
+        ),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.caption(current_language())[:80] or f"#{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("admin:photos_photo_change", args=[self.pk])
+
+    def caption(self, language: str) -> str:
+        return getattr(self, f"caption_{language}")
+
+    def alt(self, language: str) -> str:
+        return getattr(self, f"alt_{language}") or self.caption(language)
+
+    def credit(self, language: str) -> str:
+        """The credit line in `language`, or "" when the photo has none yet."""
+        person = self.photographer.name_in(language) if self.photographer else ""
+        with override(language):
+            if self.credit_form == self.Credit.PHOTO_BY_FOR_AGENCY and person:
+                return gettext("Photo by %(person)s for %(agency)s") % {
+                    "person": person,
+                    "agency": agency_name(language),
+                }
+            if self.credit_form == self.Credit.VIDEO_SCREENSHOT_BY and (
+                person or self.credit_text
+            ):
+                return gettext("Screenshot of a video by %(person)s") % {
+                    "person": person or self.credit_text
+                }
+            if self.credit_form == self.Credit.PHOTO_AGENCY and self.credit_text:
+                return gettext("Photo: %(source)s") % {"source": self.credit_text}
+            if self.credit_form == self.Credit.FREE_TEXT:
+                return self.credit_text
+        return ""
+
+    def publication_problems(self, language: str) -> list[str]:
+        """Why this photo may not be published on a page in `language`."""
+        problems = []
+        if not self.credit(language):
+            problems.append(gettext("photo #%(pk)s has no credit") % {"pk": self.pk})
+        if not self.alt(language):
+            problems.append(
+                gettext("photo #%(pk)s has no alt text or caption") % {"pk": self.pk}
+            )
+        return problems
+
+    def rendition(self, width: int, image_format: str) -> "Rendition":
+        """The photo `width` pixels wide in JPEG or WEBP, made once, whoever asks first."""
+        existing = Rendition.objects.filter(
+            photo=self, width=width, format=image_format
+        ).first()
+        if existing:
+            return existing
+        self.image.open("rb")
+        try:
+            made = resized(self.image.read(), width, image_format)
+        finally:
+            self.image.close()
+        rendition = Rendition(
+            photo=self, width=width, height=made.height, format=image_format
+        )
+        rendition.file.save(
+            f"{self.pk}-{width}-{uuid.uuid4().hex[:8]}.{made.extension}",
+            ContentFile(made.content),
+            save=False,
+        )
+        try:
+            with transaction.atomic():
+                rendition.save()
+            return rendition
+        except IntegrityError:
+            # Someone made the same rendition meanwhile: keep theirs, drop ours.
+            rendition.file.delete(save=False)
+            return Rendition.objects.get(photo=self, width=width, format=image_format)
+
+
+class Rendition(models.Model):
+    """A resized copy of a photo, unique per photo, width and format."""
+
+    class Format(models.TextChoices):
+        JPEG = "JPEG", "JPEG"
+        WEBP = "WEBP", "WebP"
+
+    photo = models.ForeignKey(
+        Photo, on_delete=models.CASCADE, related_name="renditions"
+    )
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    format = models.CharField(max_length=4, choices=Format)
+    file = models.ImageField(upload_to="renditions/")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["photo", "width", "format"], name="one_rendition_per_spec"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.photo_id} {self.width}w {self.format}"

@@ -1,0 +1,65 @@
+"""Photos on pages: <picture> with WebP and JPEG widths, sizes known in advance."""
+
+import re
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from photos.models import Photo, Rendition
+
+WIDTHS = (320, 640, 960, 1280)
+# A photo placed in a story's body: a paragraph holding only [photo:ID].
+BODY_PHOTO = re.compile(r"<p>\s*\[photo:(\d+)\]\s*</p>")
+
+
+def photo_ids_in(body: str) -> list[int]:
+    return [int(pk) for pk in BODY_PHOTO.findall(body)]
+
+
+def photos_by_id(ids) -> dict[int, Photo]:
+    """The photos with everything their figures need, in two queries."""
+    photos = (
+        Photo.objects.filter(pk__in=set(ids))
+        .select_related("photographer")
+        .prefetch_related("renditions")
+    )
+    return {photo.pk: photo for photo in photos}
+
+
+def sources(photo: Photo, image_format: str) -> list[Rendition]:
+    """The photo's renditions in `image_format`, narrowest first, made when missing."""
+    have = {
+        rendition.width: rendition
+        for rendition in photo.renditions.all()
+        if rendition.format == image_format
+    }
+    widths = [width for width in WIDTHS if width < photo.width] or [photo.width]
+    return [have.get(width) or photo.rendition(width, image_format) for width in widths]
+
+
+def figure(photo: Photo, language: str, *, lead: bool = False) -> SafeString:
+    jpegs = sources(photo, Rendition.Format.JPEG)
+    fallback = jpegs[min(1, len(jpegs) - 1)]
+    return render_to_string(
+        "photos/_figure.html",
+        {
+            "photo": photo,
+            "webp": sources(photo, Rendition.Format.WEBP),
+            "jpeg": jpegs,
+            "fallback": fallback,
+            "caption": photo.caption(language),
+            "credit": photo.credit(language),
+            "alt": photo.alt(language),
+            "lead": lead,
+        },
+    )
+
+
+def place_body_photos(body: str, photos: dict[int, Photo], language: str) -> str:
+    """Replace each [photo:ID] paragraph with its figure; unknown ids vanish."""
+
+    def replace(match):
+        photo = photos.get(int(match.group(1)))
+        return figure(photo, language) if photo else ""
+
+    return BODY_PHOTO.sub(replace, body)
