@@ -10,7 +10,7 @@ from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.i18n import NamedInLanguages, agency_name, current_language
-from photos.images import resized
+from photos.images import CleanImage, resized
 
 
 class Photographer(NamedInLanguages, models.Model):  # noqa: DJ008 (its __str__ is the name)
@@ -105,6 +105,13 @@ class Photo(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:photos_photo_change", args=[self.pk])
+
+    def store_image(self, clean: CleanImage) -> None:
+        """Keep an image already passed through photos.images.clean_image."""
+        self.image.save(
+            f"upload.{clean.extension}", ContentFile(clean.content), save=False
+        )
+        self.width, self.height = clean.width, clean.height
 
     def caption(self, language: str) -> str:
         return getattr(self, f"caption_{language}")

@@ -52,3 +52,22 @@ def main_text(response) -> str:
     """The page's <main> only, without the sidebar's latest news."""
     text = response.content.decode()
     return text[text.index("<main") : text.index("</main>")]
+
+
+def make_photo(**fields):
+    """A stored photo (a real JPEG, metadata-free) with a credit unless told otherwise."""
+    from django.core.files.base import ContentFile
+
+    from photos.images import clean_image
+    from photos.models import Photo
+    from tests.photos.images import photo_bytes
+
+    clean = clean_image(ContentFile(photo_bytes(size=fields.pop("size", (1600, 1000)))))
+    fields.setdefault("caption_ru", "Подпись к фото")
+    fields.setdefault("caption_en", "Photo caption")
+    fields.setdefault("credit_form", Photo.Credit.PHOTO_AGENCY)
+    fields.setdefault("credit_text", "Highland Herald")
+    photo = Photo(**fields)
+    photo.store_image(clean)
+    photo.save()
+    return photo
