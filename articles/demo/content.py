@@ -439,3 +439,29 @@ LEGAL = {
         },
     ],
 }
+
+PHOTOGRAPHERS = [
+    # key, English, Russian, author key (when the photographer also writes)
+    ("karimov", "Aziz Karimov", "Азиз Каримов", None),
+    ("beridze", "Nina Beridze", "Нина Беридзе", "beridze"),
+]
+
+# Drawn by the demo loader (no downloads): key, scene, credit form, photographer,
+# credit text, captions (en, ru), indices of STORIES that lead with it.
+PHOTOS = [
+    ("courthouse", "dusk", "photo_by_for_agency", "karimov", "",
+     ("Outside the North Valley district court", "У здания районного суда Северной долины"),
+     [0, 5]),
+    ("river", "lake", "photo_agency", None, "Lake Country Online",
+     ("The Svetlaya river below the treatment plant", "Река Светлая ниже очистных сооружений"),
+     [1]),
+    ("mountain-road", "mountains", "photo_by_for_agency", "beridze", "",
+     ("The closed mountain road", "Закрытая горная дорога"),
+     [4]),
+    ("picket", "steppe", "video_screenshot_by", "karimov", "",
+     ("Farmers at the picket", "Фермеры на пикете"),
+     [6, 13]),
+    ("port", "sea", "free_text", None, "Press service of the port",
+     ("The port of the Coastal Republic", "Порт Приморской республики"),
+     [7, 11]),
+]  # fmt: skip

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article, Byline, Correction
-from tests.factories import make_author, make_region
+from photos.rendering import WIDTHS
+from tests.factories import make_author, make_photo, make_region
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +17,9 @@ BUDGETS = {
     "home": 4,
     "news": 4,
     "news-deep": 4,
-    # article, bylines, tags, corrections, register mentions, translations, related
-    "article": 10,
+    # article, bylines, tags, corrections, register mentions, photos and their
+    # renditions, translations, related
+    "article": 12,
     "day": 4,
     "month": 4,
     "year": 4,
@@ -52,6 +54,15 @@ def build_archive(size: int) -> dict:
     )
     target = articles[size // 2]
     Correction.objects.create(article=target, text="Updated.")
+    # A lead photo and a body photo whose renditions were made at an earlier view.
+    lead, inline = make_photo(), make_photo()
+    for photo in (lead, inline):
+        for width in WIDTHS:
+            for image_format in ("JPEG", "WEBP"):
+                photo.rendition(width, image_format)
+    target.lead_photo = lead
+    target.body += f"<p>[photo:{inline.pk}]</p>"
+    target.save()
     Article.objects.create(
         language="ru",
         headline="Перевод",

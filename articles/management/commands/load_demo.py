@@ -8,15 +8,19 @@ from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import ROLE_PERMISSIONS
 from articles.demo import content
+from articles.demo.pictures import landscape
 from articles.models import Article, Byline, Region
 from authors.models import Author, AuthorAlias
 from disclaimers.legal_file import import_document
+from photos.images import clean_image
+from photos.models import Photo, Photographer
 
 DEMO_PASSWORD = "newsroom-demo"
 TRANSLATION_DELAY = timedelta(hours=3)
@@ -35,10 +39,13 @@ class Command(BaseCommand):
             for slug, name_en, name_ru in content.REGIONS
         }
         authors = self.load_authors()
+        lead_photos = self.load_photos(authors)
         # The register first, so stories saved below get their footnotes at once.
         import_document(content.LEGAL, users["legal"])
         created = 0
-        for days_ago, at, region, tags, bylines, versions in content.STORIES:
+        for number, (days_ago, at, region, tags, bylines, versions) in enumerate(
+            content.STORIES
+        ):
             original = None
             for language in ("ru", "en"):
                 if language not in versions:
@@ -57,6 +64,7 @@ class Command(BaseCommand):
                     tags=tags,
                     authors=[authors[key] for key in bylines],
                     translation_of=original,
+                    lead_photo=lead_photos.get(number),
                     # The correspondent files the originals, the translator the rest.
                     filed_by=users["translator" if original else "correspondent"],
                 )
@@ -71,6 +79,7 @@ class Command(BaseCommand):
             tags=tags,
             authors=[authors[key] for key in bylines],
             translation_of=None,
+            lead_photo=None,
             filed_by=users["correspondent"],
         )[1]
         self.stdout.write(
@@ -114,6 +123,34 @@ class Command(BaseCommand):
             authors[key] = author
         return authors
 
+    def load_photos(self, authors) -> dict[int, Photo]:
+        """The demo photos with their credits; returns story index -> lead photo."""
+        photographers = {
+            key: Photographer.objects.get_or_create(
+                name_en=name_en,
+                defaults={"name_ru": name_ru, "author": authors.get(author)},
+            )[0]
+            for key, name_en, name_ru, author in content.PHOTOGRAPHERS
+        }
+        leads = {}
+        for _key, scene, form, person, text, (
+            caption_en,
+            caption_ru,
+        ), stories in content.PHOTOS:
+            photo = Photo.objects.filter(caption_en=caption_en).first()
+            if photo is None:
+                photo = Photo(
+                    caption_en=caption_en,
+                    caption_ru=caption_ru,
+                    credit_form=form,
+                    photographer=photographers.get(person),
+                    credit_text=text,
+                )
+                photo.store_image(clean_image(ContentFile(landscape(scene))))
+                photo.save()
+            leads.update(dict.fromkeys(stories, photo))
+        return leads
+
     def load_story(
         self,
         language,
@@ -124,6 +161,7 @@ class Command(BaseCommand):
         tags,
         authors,
         translation_of,
+        lead_photo,
         filed_by,
     ) -> tuple[Article, bool]:
         headline, lead, paragraphs = story
@@ -138,6 +176,7 @@ class Command(BaseCommand):
                 "status": Article.Status.PUBLISHED,
                 "published_at": published_at,
                 "translation_of": translation_of,
+                "lead_photo": lead_photo,
                 "created_by": filed_by,
             },
         )
