@@ -1,9 +1,20 @@
 """The newsroom's admin for articles, regions and corrections."""
 
-from django.contrib import admin
+from datetime import datetime
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, Byline, Correction, Region
+from articles import workflow
+from articles.diff import text_diff
+from articles.models import Article, ArticleEvent, Byline, Correction, Region, StaleEdit
 from disclaimers.admin import MentionInline, record_review
 from disclaimers.models import Mention
 
@@ -21,8 +32,31 @@ class CorrectionInline(admin.StackedInline):
     fields = ["kind", "noted_at", "text"]
 
 
+class ArticleForm(forms.ModelForm):
+    """The story's text; `version` travels with the form to catch a stale save."""
+
+    class Meta:
+        model = Article
+        fields = [
+            "language",
+            "headline",
+            "lead",
+            "lead_photo",
+            "body",
+            "region",
+            "tags",
+            "source",
+            "translation_of",
+            "slug",
+            "version",
+        ]
+        widgets = {"version": forms.HiddenInput}
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleForm
+    change_form_template = "admin/articles/article/change_form.html"
     list_display = [
         "headline",
         "language",
@@ -41,13 +75,39 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["headline", "lead"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["region", "translation_of", "lead_photo"]
-    readonly_fields = ["created_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "published_at",
+        "approved_by",
+        "approved_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [BylineInline, CorrectionInline, MentionInline]
     show_full_result_count = False
     fieldsets = [
-        (None, {"fields": ["language", "headline", "lead", "lead_photo", "body"]}),
-        (_("Filing"), {"fields": ["region", "tags", "source", "translation_of"]}),
-        (_("Publication"), {"fields": ["status", "published_at", "slug"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "language",
+                    "headline",
+                    "lead",
+                    "lead_photo",
+                    "body",
+                    "version",
+                ]
+            },
+        ),
+        (
+            _("Filing"),
+            {"fields": ["region", "tags", "source", "translation_of", "slug"]},
+        ),
+        (
+            _("Publication"),
+            {"fields": ["status", "published_at", "approved_by", "approved_at"]},
+        ),
         (_("History"), {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
 
@@ -59,30 +119,26 @@ class ArticleAdmin(admin.ModelAdmin):
         return articles.filter(created_by=request.user)
 
     def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
-        # Once an editor has published or withdrawn a story, only editors change it.
-        return (
-            obj is None
-            or obj.status in FILING_STATUSES
-            or request.user.has_perm("articles.publish_article")
-        )
+        if obj is None:
+            return super().has_change_permission(request)
+        return workflow.may_edit(request.user, obj)
 
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status" and not request.user.has_perm(
-            "articles.publish_article"
-        ):
-            kwargs["choices"] = [
-                (value, label)
-                for value, label in Article.Status.choices
-                if value in FILING_STATUSES - {Article.Status.RETURNED}
-            ]
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
+    def has_delete_permission(self, request, obj=None):
+        # Stories are withdrawn, never deleted, by the newsroom.
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        author = getattr(request.user, "author", None)
+        if not change and author and not article.bylines.exists():
+            # A correspondent's own story carries their byline unless they chose others.
+            Byline.objects.create(article=article, author=author)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Mention:
@@ -91,13 +147,170 @@ class ArticleAdmin(admin.ModelAdmin):
                     record_review(mention_form.instance, request.user)
         super().save_formset(request, form, formset, change)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        extra = {}
+        if article is not None:
+            extra = {
+                "workflow_actions": workflow.allowed_actions(request.user, article),
+                "events": article.events.select_related("actor")[:20],
+                "stale_changes": stale_changes(article),
+            }
+        return super().change_view(
+            request, object_id, form_url, {**extra, **(extra_context or {})}
+        )
 
-# The statuses a story has while its author still works on it.
-FILING_STATUSES = {
-    Article.Status.DRAFT,
-    Article.Status.SUBMITTED,
-    Article.Status.RETURNED,
-}
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("queue/", view(self.queue_view), name="articles_article_queue"),
+            path(
+                "<int:pk>/workflow/<str:action>/",
+                view(self.workflow_view),
+                name="articles_article_workflow",
+            ),
+            path(
+                "<int:pk>/revisions/",
+                view(self.revisions_view),
+                name="articles_article_revisions",
+            ),
+            *super().get_urls(),
+        ]
+
+    def workflow_view(self, request, pk, action):
+        """One editorial step from a button on the story's page (POST only)."""
+        article = self.get_object(request, str(pk))
+        if request.method != "POST" or article is None:
+            raise PermissionDenied
+        steps = {
+            "submit": lambda: workflow.submit(article, request.user),
+            "publish": lambda: workflow.publish(article, request.user),
+            "schedule": lambda: workflow.schedule(
+                article, request.user, parse_local_datetime(request.POST.get("at", ""))
+            ),
+            "return": lambda: workflow.return_to_author(
+                article, request.user, request.POST.get("comment", "")
+            ),
+            "withdraw": lambda: workflow.withdraw(
+                article, request.user, request.POST.get("comment", "")
+            ),
+            "translate": lambda: workflow.translate(article, request.user),
+        }
+        if action not in steps:
+            raise PermissionDenied
+        try:
+            result = steps[action]()
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect("admin:articles_article_change", article.pk)
+        except StaleEdit:
+            self.message_user(request, StaleEdit.message, messages.ERROR)
+            return redirect("admin:articles_article_change", article.pk)
+        self.message_user(
+            request, _("Done: %(step)s.") % {"step": ArticleEvent.Action(action).label}
+        )
+        return redirect("admin:articles_article_change", result.pk)
+
+    def revisions_view(self, request, pk):
+        """Every saved revision; compare two, or restore one."""
+        article = self.get_object(request, str(pk))
+        if article is None:
+            raise PermissionDenied
+        revisions = list(article.history.select_related("history_user")[:200])
+        by_id = {revision.history_id: revision for revision in revisions}
+        if request.method == "POST":
+            revision = by_id.get(int_or_none(request.POST.get("restore")))
+            if revision is None:
+                raise PermissionDenied
+            try:
+                workflow.restore(article, request.user, revision)
+            except (StaleEdit, ValidationError) as error:
+                self.message_user(
+                    request,
+                    str(getattr(error, "message", StaleEdit.message)),
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(request, _("The revision was restored as a new one."))
+            return redirect("admin:articles_article_revisions", article.pk)
+        older = by_id.get(int_or_none(request.GET.get("from")))
+        newer = by_id.get(int_or_none(request.GET.get("to")))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Revisions of “%(headline)s”") % {"headline": article.headline},
+            "article": article,
+            "revisions": revisions,
+            "older": older,
+            "newer": newer,
+            "changes": text_diff(older, newer) if older and newer else None,
+            "may_restore": workflow.may_edit(request.user, article),
+        }
+        return TemplateResponse(
+            request, "admin/articles/article/revisions.html", context
+        )
+
+    def queue_view(self, request):
+        """What waits for the editors, per language: to approve, stale, scheduled."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        stories = self.get_queryset(request).select_related(
+            "translation_of", "created_by"
+        )
+        sections = [
+            (_("Awaiting approval"), stories.filter(status=Article.Status.SUBMITTED)),
+            (_("Stale translations"), stories.stale_translations()),
+            (_("Scheduled"), stories.scheduled()),
+        ]
+        columns = [
+            (
+                title,
+                [
+                    (
+                        language_name,
+                        list(
+                            articles.filter(language=code).order_by("-updated_at")[:100]
+                        ),
+                    )
+                    for code, language_name in settings.LANGUAGES
+                ],
+            )
+            for title, articles in sections
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Editors’ queue"),
+            "columns": columns,
+        }
+        return TemplateResponse(request, "admin/articles/article/queue.html", context)
+
+
+def stale_changes(article: Article):
+    """For a stale translation: what changed in the original since its approval."""
+    if not article.is_stale:
+        return None
+    original = article.translation_of
+    approved_text = original.history.as_of(article.approved_at)
+    return text_diff(approved_text, original)
+
+
+def parse_local_datetime(value: str):
+    """A datetime-local input ("2025-01-27T21:59") read in Moscow time."""
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError(
+            _("Give the date and time to publish at."), code="invalid"
+        ) from None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @admin.register(Region)

@@ -2,11 +2,12 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from articles.html import sanitize_html
@@ -43,6 +44,19 @@ class ArticleQuerySet(models.QuerySet):
 
     def newest_first(self) -> "ArticleQuerySet":
         return self.order_by("-published_at", "-id")
+
+    def scheduled(self) -> "ArticleQuerySet":
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
+        )
+
+    def stale_translations(self) -> "ArticleQuerySet":
+        """Approved translations whose original's text changed after the approval."""
+        return self.filter(
+            translation_of__isnull=False,
+            approved_at__isnull=False,
+            translation_of__text_changed_at__gt=models.F("approved_at"),
+        )
 
 
 class Article(models.Model):
@@ -111,8 +125,24 @@ class Article(models.Model):
         blank=True,
         related_name="+",
     )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last edited"), auto_now=True)
+    text_changed_at = models.DateTimeField(
+        _("text last changed"), default=timezone.now, editable=False
+    )
+    # Optimistic locking: a save carries the version it was based on.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = ArticleQuerySet.as_manager()
 
@@ -148,7 +178,23 @@ class Article(models.Model):
         self.stamp_publication_time()
         if not self.slug:
             self.slug = latin_slug(self.headline) or "article"
-        super().save(*args, **kwargs)
+        if self._state.adding:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():
+            # Lock the row: two saves based on the same version cannot both pass.
+            stored = (
+                Article.objects.select_for_update()
+                .filter(pk=self.pk)
+                .values("version", *TEXT_FIELDS)
+                .get()
+            )
+            if stored["version"] != self.version:
+                raise StaleEdit(self, stored["version"])
+            if any(stored[name] != getattr(self, name) for name in TEXT_FIELDS):
+                self.text_changed_at = timezone.now()
+            self.version += 1
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         with translation.override(self.language):
@@ -156,6 +202,12 @@ class Article(models.Model):
 
     def clean(self):
         self.stamp_publication_time()
+        if not self._state.adding:
+            stored = Article.objects.filter(pk=self.pk).values_list(
+                "version", flat=True
+            )
+            if stored and stored[0] != self.version:
+                raise ValidationError(StaleEdit.message, code="stale")
         if self.status == self.Status.PUBLISHED and (
             problems := self.publication_problems()
         ):
@@ -181,10 +233,38 @@ class Article(models.Model):
             for problem in photo.publication_problems(self.language)
         ]
 
+    @property
+    def is_stale(self) -> bool:
+        """A translation approved before its original's text last changed."""
+        return bool(
+            self.translation_of_id
+            and self.approved_at
+            and self.translation_of.text_changed_at > self.approved_at
+        )
+
     def stamp_publication_time(self) -> None:
         """Published with no time given means published now."""
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+
+
+TEXT_FIELDS = ("headline", "lead", "body")
+
+
+class StaleEdit(Exception):
+    """A save based on an older version than the one stored: refused, nothing lost."""
+
+    message = _(
+        "Someone else saved this story after you opened it. Your text was not saved "
+        "and is still in the form: copy your changes, reload the story and apply them "
+        "to the newer version."
+    )
+
+    def __init__(self, article, stored_version: int):
+        super().__init__(
+            f"article {article.pk}: edit based on version {article.version}, "
+            f"stored version is {stored_version}"
+        )
 
 
 class Byline(models.Model):
@@ -213,6 +293,40 @@ class Byline(models.Model):
 
     def __str__(self):
         return str(self.author)
+
+
+class ArticleEvent(models.Model):
+    """A workflow step taken on an article: who did what, when, and why."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("submitted")
+        PUBLISH = "publish", _("approved and published")
+        SCHEDULE = "schedule", _("approved and scheduled")
+        RETURN = "return", _("returned to the author")
+        WITHDRAW = "withdraw", _("withdrawn")
+        TRANSLATE = "translate", _("translation started")
+        RESTORE = "restore", _("revision restored")
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow steps")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} ({self.actor}, {self.at:%Y-%m-%d %H:%M})"
 
 
 class Correction(models.Model):

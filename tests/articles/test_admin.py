@@ -18,8 +18,8 @@ def add_form_data(**overrides):
         "body": "<p>Текст.</p>",
         "tags": "суды",
         "source": "",
-        "status": "draft",
         "slug": "",
+        "version": "1",
         "bylines-TOTAL_FORMS": "0",
         "bylines-INITIAL_FORMS": "0",
         "corrections-TOTAL_FORMS": "0",
@@ -53,18 +53,13 @@ def test_correspondent_files_a_story_that_is_recorded_as_theirs(client, make_sta
     assert [tag.name for tag in article.tags.all()] == ["суды"]
 
 
-def test_correspondent_cannot_choose_to_publish(client, make_staff):
+def test_status_changes_only_through_the_workflow_buttons(client, make_staff):
     client.force_login(make_staff("Correspondent"))
     form = client.get("/admin/articles/article/add/").text
-    assert 'value="published"' not in form
-    response = client.post(
-        "/admin/articles/article/add/",
-        add_form_data(
-            status="published", published_at_0="2025-01-01", published_at_1="10:00"
-        ),
-    )
-    assert response.status_code == 200
-    assert not Article.objects.exists()
+    assert 'name="status"' not in form
+    response = client.post("/admin/articles/article/add/", add_form_data(status="published"))
+    assert response.status_code == 302
+    assert Article.objects.get().status == Article.Status.DRAFT
 
 
 def test_correspondent_sees_only_their_own_stories(client, make_staff):
@@ -81,10 +76,15 @@ def test_correspondent_sees_only_their_own_stories(client, make_staff):
 
 
 def test_editor_sees_every_story_and_may_publish(client, make_staff):
-    make_article(headline="Someone's story", created_by=make_staff("Correspondent"))
+    story = make_article(
+        headline="Someone's story",
+        created_by=make_staff("Correspondent"),
+        status=Article.Status.SUBMITTED,
+    )
     client.force_login(make_staff("Editor"))
     assert "Someone&#x27;s story" in client.get(CHANGELIST).text
-    assert 'value="published"' in client.get("/admin/articles/article/add/").text
+    page = client.get(f"{CHANGELIST}{story.pk}/change/").text
+    assert f"/admin/articles/article/{story.pk}/workflow/publish/" in page
 
 
 def test_legal_reads_but_cannot_add_or_change_articles(client, make_staff):
@@ -130,9 +130,8 @@ def test_a_correspondent_cannot_change_a_published_story(client, make_staff):
 
 
 def test_publishing_without_a_time_publishes_now(client, make_staff):
+    story = make_article(status=Article.Status.SUBMITTED)
     client.force_login(make_staff("Editor"))
-    response = client.post(
-        "/admin/articles/article/add/", add_form_data(status="published")
-    )
+    response = client.post(f"{CHANGELIST}{story.pk}/workflow/publish/")
     assert response.status_code == 302
-    assert Article.objects.published().count() == 1
+    assert Article.objects.published().get() == story
