@@ -203,9 +203,18 @@ class ArticleDetailView(PublicPageMixin, DetailView):
     def get_context_data(self, **kwargs):
         self.translated = self.translations()
         material = render_material(self.object)
+        original = next(
+            (
+                other
+                for other in self.translated
+                if other.pk == self.object.translation_of_id
+            ),
+            None,
+        )
         return super().get_context_data(
             material=material,
             labels=material.labels,
+            original=original,
             translations=self.translated,
             related=self.related(),
             **kwargs,

@@ -57,7 +57,9 @@ def test_status_changes_only_through_the_workflow_buttons(client, make_staff):
     client.force_login(make_staff("Correspondent"))
     form = client.get("/admin/articles/article/add/").text
     assert 'name="status"' not in form
-    response = client.post("/admin/articles/article/add/", add_form_data(status="published"))
+    response = client.post(
+        "/admin/articles/article/add/", add_form_data(status="published")
+    )
     assert response.status_code == 302
     assert Article.objects.get().status == Article.Status.DRAFT
 
