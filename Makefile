@@ -4,6 +4,8 @@ PYTHON  := $(VENV)/bin/python
 MANAGE  := DEBUG=1 $(PYTHON) manage.py
 STAMP   := $(VENV)/.installed-stamp
 HOST    ?= 127.0.0.1:8000
+# Two workers by default: the suite spends its time in page renders and image work.
+PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint format migrate demo messages clean

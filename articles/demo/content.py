@@ -465,3 +465,23 @@ PHOTOS = [
      ("The port of the Coastal Republic", "Порт Приморской республики"),
      [7, 11]),
 ]  # fmt: skip
+
+# The newsroom's day in progress: (language, headline, lead, paragraphs).
+AWAITING_APPROVAL = (
+    "ru",
+    "В Озёрном крае начали ремонт моста через реку Светлую",
+    "Работы должны завершиться до конца года.",
+    ["Движение по мосту ограничено одной полосой."],
+)
+RETURNED = (
+    "ru",
+    "Депутаты Степной области обсудили бюджет на следующий год",
+    "Обсуждение продолжалось более пяти часов.",
+    ["Проект бюджета будет рассмотрен во втором чтении в декабре."],
+)
+RETURN_COMMENT = "Добавьте комментарий министерства финансов и цифры дефицита."
+# An original corrected after its translation was approved: the translation is stale.
+STALE_ORIGINAL_INDEX = 2
+STALE_UPDATE = "<p>Обновлено: ещё трое кандидатов обжаловали отказ в регистрации.</p>"
+# A published Russian-only story a translator has started on.
+TRANSLATION_IN_PROGRESS_INDEX = 1

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import ROLE_PERMISSIONS
+from articles import workflow
 from articles.demo import content
 from articles.demo.pictures import landscape
 from articles.models import Article, Byline, Region
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         # The register first, so stories saved below get their footnotes at once.
         import_document(content.LEGAL, users["legal"])
         created = 0
+        originals = {}
         for number, (days_ago, at, region, tags, bylines, versions) in enumerate(
             content.STORIES
         ):
@@ -65,11 +67,14 @@ class Command(BaseCommand):
                     authors=[authors[key] for key in bylines],
                     translation_of=original,
                     lead_photo=lead_photos.get(number),
+                    approver=users["editor"],
                     # The correspondent files the originals, the translator the rest.
                     filed_by=users["translator" if original else "correspondent"],
                 )
                 original = original or article
+                originals.setdefault(number, article)
                 created += is_new
+        created += self.load_newsroom_day(users, originals)
         language, days_ahead, region, tags, bylines, story = content.SCHEDULED
         created += self.load_story(
             language,
@@ -123,6 +128,34 @@ class Command(BaseCommand):
             authors[key] = author
         return authors
 
+    def load_newsroom_day(self, users, originals) -> int:
+        """Work in progress, made through the workflow as the newsroom makes it."""
+        if Article.objects.filter(headline=content.AWAITING_APPROVAL[1]).exists():
+            return 0
+        correspondent, editor = users["correspondent"], users["editor"]
+        stories = []
+        for language, headline, lead, paragraphs in (
+            content.AWAITING_APPROVAL,
+            content.RETURNED,
+        ):
+            story = Article.objects.create(
+                language=language,
+                headline=headline,
+                lead=lead,
+                body="".join(f"<p>{paragraph}</p>" for paragraph in paragraphs),
+                source=content.SOURCE[language],
+                created_by=correspondent,
+            )
+            stories.append(workflow.submit(story, correspondent))
+        workflow.return_to_author(stories[1], editor, content.RETURN_COMMENT)
+        workflow.translate(
+            originals[content.TRANSLATION_IN_PROGRESS_INDEX], users["translator"]
+        )
+        stale = originals[content.STALE_ORIGINAL_INDEX]
+        stale.body += content.STALE_UPDATE
+        stale.save()
+        return 3
+
     def load_photos(self, authors) -> dict[int, Photo]:
         """The demo photos with their credits; returns story index -> lead photo."""
         photographers = {
@@ -163,6 +196,7 @@ class Command(BaseCommand):
         translation_of,
         lead_photo,
         filed_by,
+        approver=None,
     ) -> tuple[Article, bool]:
         headline, lead, paragraphs = story
         article, created = Article.objects.get_or_create(
@@ -178,6 +212,10 @@ class Command(BaseCommand):
                 "translation_of": translation_of,
                 "lead_photo": lead_photo,
                 "created_by": filed_by,
+                "approved_by": approver,
+                "approved_at": published_at,
+                # Written by the time it was published, as the archive's stories were.
+                "text_changed_at": published_at,
             },
         )
         if created:
