@@ -25,6 +25,16 @@ def test_demo_content_loads_once_however_often_it_runs(client):
 
 def test_demo_has_a_scheduled_story_readers_cannot_see_yet(client):
     call_command("load_demo", stdout=io.StringIO())
-    scheduled = Article.objects.exclude(pk__in=Article.objects.published()).get()
+    scheduled = Article.objects.scheduled().get()
     assert scheduled.status == Article.Status.PUBLISHED
     assert scheduled.headline not in client.get("/ru/").text
+
+
+def test_demo_shows_a_newsroom_day_in_progress():
+    call_command("load_demo", stdout=io.StringIO())
+    assert Article.objects.filter(status=Article.Status.SUBMITTED).exists()
+    assert Article.objects.filter(status=Article.Status.RETURNED).exists()
+    assert Article.objects.filter(
+        status=Article.Status.DRAFT, translation_of__isnull=False
+    ).exists()
+    assert Article.objects.stale_translations().count() == 1
