@@ -71,3 +71,20 @@ def make_photo(**fields):
     photo.store_image(clean)
     photo.save()
     return photo
+
+
+def article_form_data(article=None, **overrides) -> dict:
+    """What the admin's article form posts: the story's text and empty inlines."""
+    data = {
+        "language": article.language if article else "ru",
+        "headline": "Заголовок",
+        "lead": "Лид.",
+        "body": "<p>Текст.</p>",
+        "tags": "",
+        "source": "",
+        "slug": "",
+        "version": str(article.version if article else 1),
+    }
+    for inline in ("bylines", "corrections", "mentions"):
+        data[f"{inline}-TOTAL_FORMS"] = data[f"{inline}-INITIAL_FORMS"] = "0"
+    return {**data, **overrides}

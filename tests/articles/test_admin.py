@@ -3,7 +3,7 @@
 import pytest
 
 from articles.models import Article
-from tests.factories import make_article, make_author, make_region
+from tests.factories import article_form_data, make_article, make_author, make_region
 
 pytestmark = pytest.mark.django_db
 
@@ -11,23 +11,7 @@ CHANGELIST = "/admin/articles/article/"
 
 
 def add_form_data(**overrides):
-    data = {
-        "language": "ru",
-        "headline": "Новый материал",
-        "lead": "Лид.",
-        "body": "<p>Текст.</p>",
-        "tags": "суды",
-        "source": "",
-        "slug": "",
-        "version": "1",
-        "bylines-TOTAL_FORMS": "0",
-        "bylines-INITIAL_FORMS": "0",
-        "corrections-TOTAL_FORMS": "0",
-        "corrections-INITIAL_FORMS": "0",
-        "mentions-TOTAL_FORMS": "0",
-        "mentions-INITIAL_FORMS": "0",
-    }
-    return {**data, **overrides}
+    return article_form_data(tags="суды", **overrides)
 
 
 def test_correspondent_files_a_story_that_is_recorded_as_theirs(client, make_staff):

@@ -11,6 +11,7 @@ from articles import workflow
 from articles.models import Article, ArticleEvent, StaleEdit
 from disclaimers.models import Disclaimer
 from tests.factories import (
+    article_form_data,
     main_text,
     make_article,
     make_author,
@@ -24,26 +25,6 @@ ADMIN = "/admin/articles/article/"
 ROLES = ["Correspondent", "Translator", "Editor", "Legal"]
 
 
-def form_data(article=None, **overrides):
-    data = {
-        "language": article.language if article else "ru",
-        "headline": "Заголовок",
-        "lead": "Лид.",
-        "body": "<p>Текст.</p>",
-        "tags": "",
-        "source": "",
-        "slug": "",
-        "version": str(article.version if article else 1),
-        "bylines-TOTAL_FORMS": "0",
-        "bylines-INITIAL_FORMS": "0",
-        "corrections-TOTAL_FORMS": "0",
-        "corrections-INITIAL_FORMS": "0",
-        "mentions-TOTAL_FORMS": "0",
-        "mentions-INITIAL_FORMS": "0",
-    }
-    return {**data, **overrides}
-
-
 def step(client, article, action, **data):
     return client.post(f"{ADMIN}{article.pk}/workflow/{action}/", data)
 
@@ -51,19 +32,23 @@ def step(client, article, action, **data):
 # Each action is done through the admin; `done` says, from the database, whether it
 # took effect. The expected matrix is the newsroom's rulebook.
 def create(client, user, other):
-    client.post(f"{ADMIN}add/", form_data(headline="Создано"))
+    client.post(f"{ADMIN}add/", article_form_data(headline="Создано"))
     return Article.objects.filter(headline="Создано").exists()
 
 
 def edit_own(client, user, other):
     story = make_article(status=Article.Status.DRAFT, created_by=user)
-    client.post(f"{ADMIN}{story.pk}/change/", form_data(story, headline="Изменено"))
+    client.post(
+        f"{ADMIN}{story.pk}/change/", article_form_data(story, headline="Изменено")
+    )
     return Article.objects.get(pk=story.pk).headline == "Изменено"
 
 
 def edit_others(client, user, other):
     story = make_article(status=Article.Status.DRAFT, created_by=other)
-    client.post(f"{ADMIN}{story.pk}/change/", form_data(story, headline="Изменено"))
+    client.post(
+        f"{ADMIN}{story.pk}/change/", article_form_data(story, headline="Изменено")
+    )
     return Article.objects.get(pk=story.pk).headline == "Изменено"
 
 
@@ -292,12 +277,15 @@ def test_two_concurrent_edits_never_silently_overwrite(client, make_staff):
     # Both open the story; the other editor saves first.
     client.force_login(other_editor)
     client.post(
-        f"{ADMIN}{story.pk}/change/", form_data(story, headline="First save wins")
+        f"{ADMIN}{story.pk}/change/",
+        article_form_data(story, headline="First save wins"),
     )
     client.force_login(editor)
     response = client.post(
         f"{ADMIN}{story.pk}/change/",
-        form_data(story, headline="My careful rewrite", version=str(opened_version)),
+        article_form_data(
+            story, headline="My careful rewrite", version=str(opened_version)
+        ),
         headers={"accept-language": "en"},
     )
     assert response.status_code == 200
@@ -358,7 +346,7 @@ def test_return_to_author_needs_a_comment_and_lets_them_edit_again(client, make_
     assert (
         edit_own.__name__
         and client.post(
-            f"{ADMIN}{story.pk}/change/", form_data(story, headline="Дополнено")
+            f"{ADMIN}{story.pk}/change/", article_form_data(story, headline="Дополнено")
         ).status_code
         == 302
     )
