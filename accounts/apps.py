@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 def sync_roles_after_migrate(sender, using, **kwargs):
     """After the last app has migrated, give the roles any permissions added since."""
-    app_configs = list(apps.get_app_configs())
+    # post_migrate is sent once per app with models; act after the last of them.
+    app_configs = [config for config in apps.get_app_configs() if config.models_module]
     if sender is not app_configs[-1]:
         return
     from accounts.roles import sync_roles

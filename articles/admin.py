@@ -5,15 +5,18 @@ from datetime import datetime
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorFormField
 
 from articles import workflow
 from articles.diff import text_diff
+from articles.html import sanitize_html
 from articles.models import Article, ArticleEvent, Byline, Correction, Region, StaleEdit
 from disclaimers.admin import MentionInline, record_review
 from disclaimers.models import Mention
@@ -32,8 +35,37 @@ class CorrectionInline(admin.StackedInline):
     fields = ["kind", "noted_at", "text"]
 
 
+# What the body editor offers; the same markup articles.html.sanitize_html keeps.
+BODY_EDITOR = {
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False},
+    "History": True,
+    "Typographic": True,
+}
+
+
 class ArticleForm(forms.ModelForm):
     """The story's text; `version` travels with the form to catch a stale save."""
+
+    body = ProseEditorFormField(
+        label=_("body"),
+        required=False,
+        extensions=BODY_EDITOR,
+        sanitize=sanitize_html,
+        widget=AdminTextareaWidget,
+    )
 
     class Meta:
         model = Article

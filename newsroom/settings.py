@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "taggit",
     "simple_history",
+    "django_prose_editor",
 ]
 
 MIDDLEWARE = [

@@ -121,3 +121,18 @@ def test_publishing_without_a_time_publishes_now(client, make_staff):
     response = client.post(f"{CHANGELIST}{story.pk}/workflow/publish/")
     assert response.status_code == 302
     assert Article.objects.published().get() == story
+
+
+def test_body_is_written_in_the_rich_text_editor_and_sanitised(client, make_staff):
+    client.force_login(make_staff("Correspondent"))
+    form = client.get("/admin/articles/article/add/").text
+    assert "django_prose_editor" in form  # the editor's script and styles
+    client.post(
+        "/admin/articles/article/add/",
+        add_form_data(
+            body="<p>Ok <strong>bold</strong><script>alert(1)</script></p><img src=x onerror=alert(1)>"
+        ),
+    )
+    body = Article.objects.get().body
+    assert "<strong>bold</strong>" in body
+    assert "script" not in body and "onerror" not in body
