@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
@@ -60,7 +61,7 @@ class ArticleForm(forms.ModelForm):
     """The story's text; `version` travels with the form to catch a stale save."""
 
     body = ProseEditorFormField(
-        label=_("body"),
+        label=capfirst(Article._meta.get_field("body").verbose_name),
         required=False,
         extensions=BODY_EDITOR,
         sanitize=sanitize_html,
@@ -323,7 +324,12 @@ def stale_changes(article: Article):
     if not article.is_stale:
         return None
     original = article.translation_of
-    approved_text = original.history.as_of(article.approved_at)
+    # The original as it stood at the approval; stories older than their first
+    # recorded revision (imported, backdated) compare with that first revision.
+    approved_text = (
+        original.history.filter(history_date__lte=article.approved_at).first()
+        or original.history.earliest()
+    )
     return text_diff(approved_text, original)
 
 

@@ -241,6 +241,24 @@ def test_editing_an_original_flags_its_approved_translations_stale(client, make_
     assert "Первая" in page and "Исправленная" in page  # the diff, before and after
 
 
+def test_stale_translation_approved_before_the_originals_first_revision_shows_changes(
+    client, make_staff
+):
+    editor = make_staff("Editor")
+    original = make_article(language="ru", body="<p>Архивный текст.</p>")
+    long_ago = timezone.now() - timedelta(days=400)
+    translation = make_article(
+        language="en", translation_of=original, approved_at=long_ago, approved_by=editor
+    )
+    Article.objects.filter(pk=original.pk).update(text_changed_at=long_ago)
+    original.refresh_from_db()
+    original.body = "<p>Новый текст.</p>"
+    original.save()
+    client.force_login(editor)
+    page = client.get(f"{ADMIN}{translation.pk}/change/").text
+    assert "Архивный" in page and "Новый" in page
+
+
 def test_status_changes_alone_do_not_make_translations_stale(make_staff):
     editor = make_staff("Editor")
     original = make_article(language="ru")
