@@ -62,6 +62,7 @@ urlpatterns = [
         views.DayArchiveView.as_view(),
         name="archive-day",
     ),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("tags/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("regions/<slug:slug>/", views.RegionView.as_view(), name="region"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),

@@ -14,8 +14,10 @@ from django.views.generic import DetailView, TemplateView
 from taggit.models import Tag
 
 from articles.calendar import add_months, local_midnight, month_calendar
+from articles.forms import SearchForm
 from articles.models import Article, Byline, Region
 from articles.pagination import keyset_page
+from articles.search import MAX_PAGES, Query, search
 from authors.models import Author, AuthorAlias
 from disclaimers.rendering import labels_in_force, render_material
 from newsroom.i18n import current_language
@@ -342,4 +344,26 @@ class YearArchiveView(ArchiveMixin, TemplateView):
                 }
                 for row in months
             ],
+        )
+
+
+class SearchView(PublicPageMixin, TemplateView):
+    """/<lang>/search/?q=: any query string, however odd, gives a normal page."""
+
+    template_name = "articles/search.html"
+
+    def get_context_data(self, **kwargs):
+        form = SearchForm(self.request.GET or None)
+        query = form.query() if form.is_bound else Query()
+        results = search(current_language(), query)
+        return super().get_context_data(
+            form=form,
+            query=query,
+            results=results,
+            page_title=_("Search"),
+            next_page=query.page + 1
+            if results.has_next and query.page < MAX_PAGES
+            else None,
+            previous_page=query.page - 1 if query.page > 1 else None,
+            **kwargs,
         )

@@ -1,0 +1,231 @@
+"""Reader search: PostgreSQL full-text search, or a plain containment fallback on SQLite.
+
+On PostgreSQL the query runs against the stored `search_vector` column (migration 0004,
+GIN-indexed) with websearch_to_tsquery, which accepts any input: "quoted phrases",
+-exclusions and `or`. Matches are found first, in a MATERIALIZED CTE, and only then
+sorted, so a rare term sorted by date never makes the planner walk the date index.
+Broad matches are never counted exactly, and relevance ranks only a bounded set of the
+newest matches.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.calendar import local_midnight
+from articles.models import Article
+
+PAGE_SIZE = 20
+MAX_PAGES = 50
+COUNT_CAP = 1000  # beyond this the page says "more than 1000"
+RANKED = 1000  # relevance ranks at most this many of the newest matches
+MAX_QUERY_LENGTH = 200
+CONFIGS = {"ru": "russian", "en": "english"}
+# Marks a match in a snippet; turned into <mark> once the text is escaped.
+OPEN, CLOSE = "\ue001", "\ue002"
+HEADLINE_OPTIONS = (
+    f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=35, MinWords=15, "
+    "MaxFragments=2, FragmentDelimiter=' … '"
+)
+
+
+@dataclass
+class Query:
+    """What the reader asked for, already cleaned of anything unusable."""
+
+    text: str = ""
+    order: str = "date"  # or "relevance"
+    date_from: date | None = None
+    date_to: date | None = None
+    region: int | None = None
+    tag: str = ""
+    page: int = 1
+
+
+@dataclass
+class Results:
+    articles: list[Article]
+    count: int  # exact up to COUNT_CAP
+    more_than_counted: bool
+    has_next: bool
+
+
+def search(language: str, query: Query) -> Results:
+    text = query.text.strip()[:MAX_QUERY_LENGTH]
+    if not text:
+        return Results([], 0, False, False)
+    candidates = filtered(language, query)
+    if connection.vendor == "postgresql":
+        return postgres_search(CONFIGS[language], text, query, candidates)
+    return fallback_search(text, query, candidates)
+
+
+def filtered(language: str, query: Query) -> QuerySet:
+    """The publication rule, the language and the reader's filters."""
+    articles = Article.objects.published().filter(language=language)
+    if query.date_from:
+        articles = articles.filter(published_at__gte=local_midnight(query.date_from))
+    if query.date_to:
+        day_after = query.date_to + timedelta(days=1)
+        articles = articles.filter(published_at__lt=local_midnight(day_after))
+    if query.region:
+        articles = articles.filter(region=query.region)
+    if query.tag:
+        articles = articles.filter(tags__slug=query.tag)
+    return articles
+
+
+def postgres_search(
+    config: str, text: str, query: Query, candidates: QuerySet
+) -> Results:
+    tsquery = "websearch_to_tsquery(%s::regconfig, %s)"
+    matches = (
+        candidates.alias(
+            matched=RawSQL(
+                f"search_vector @@ {tsquery}", [config, text], BooleanField()
+            )
+        )
+        .filter(matched=True)
+        .annotate(vector=RawSQL("search_vector", []))
+        .values("id", "published_at", "vector")
+    )
+    match_sql, match_params = matches.query.sql_with_params()
+    cte = f"WITH matches AS MATERIALIZED ({match_sql})"
+    if query.order == "relevance":
+        sql = (
+            f"{cte}, newest AS (SELECT * FROM matches "
+            f"ORDER BY published_at DESC, id DESC LIMIT {RANKED}) "
+            f"SELECT id FROM newest ORDER BY ts_rank_cd(vector, {tsquery}) DESC, "
+            f"published_at DESC, id DESC LIMIT %s OFFSET %s"
+        )
+        params = [*match_params, config, text]
+    else:
+        sql = f"{cte} SELECT id FROM matches ORDER BY published_at DESC, id DESC LIMIT %s OFFSET %s"
+        params = list(match_params)
+    params += [PAGE_SIZE + 1, (query.page - 1) * PAGE_SIZE]
+    count_sql = f"SELECT count(*) FROM ({match_sql} LIMIT {COUNT_CAP + 1}) capped"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(count_sql, match_params)
+        count = cursor.fetchone()[0]
+    articles = in_order(ids[:PAGE_SIZE])
+    snippets = {}
+    if articles:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, ts_headline(%s::regconfig, coalesce(lead, '') || ' ' || "
+                f"regexp_replace(body, '<[^>]+>', ' ', 'g'), {tsquery}, %s) "
+                f"FROM {Article._meta.db_table} WHERE id = ANY(%s)",
+                [config, config, text, HEADLINE_OPTIONS, [a.pk for a in articles]],
+            )
+            snippets = dict(cursor.fetchall())
+    for article in articles:
+        article.snippet = marked(snippets.get(article.pk, ""))
+    return Results(
+        articles, min(count, COUNT_CAP), count > COUNT_CAP, len(ids) > PAGE_SIZE
+    )
+
+
+@dataclass
+class Terms:
+    """A web-search query taken apart: alternatives of words and phrases, exclusions."""
+
+    alternatives: list[list[str]] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+
+
+TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
+
+
+def parse(text: str) -> Terms:
+    """Read a query as websearch_to_tsquery does; never fails, whatever the text."""
+    terms, current = Terms(), []
+    for match in TOKEN.finditer(text[:MAX_QUERY_LENGTH]):
+        negated = bool(match.group(1) or match.group(3))
+        raw = match.group(2) if match.group(2) is not None else match.group(4)
+        if raw.lower() == "or" and match.group(4) and not negated:
+            if current:
+                terms.alternatives.append(current)
+            current = []
+            continue
+        phrase = " ".join(re.findall(r"\w+", raw))
+        if phrase:
+            (terms.excluded if negated else current).append(phrase)
+    if current:
+        terms.alternatives.append(current)
+    return terms
+
+
+def fallback_search(text: str, query: Query, candidates: QuerySet) -> Results:
+    """SQLite: plain containment, still honouring phrases, exclusions and `or`."""
+    terms = parse(text)
+    if not terms.alternatives:
+        return Results([], 0, False, False)
+    wanted = Q()
+    for phrases in terms.alternatives:
+        every = Q()
+        for phrase in phrases:
+            every &= contains(phrase)
+        wanted |= every
+    matches = candidates.filter(wanted)
+    for phrase in terms.excluded:
+        matches = matches.exclude(contains(phrase))
+    offset = (query.page - 1) * PAGE_SIZE
+    rows = list(
+        matches.newest_first().select_related("region")[offset : offset + PAGE_SIZE + 1]
+    )
+    count = matches.order_by()[: COUNT_CAP + 1].count()
+    words = [
+        word
+        for phrases in terms.alternatives
+        for phrase in phrases
+        for word in phrase.split()
+    ]
+    for article in rows:
+        article.snippet = snippet_around(article, words)
+    return Results(
+        rows[:PAGE_SIZE],
+        min(count, COUNT_CAP),
+        count > COUNT_CAP,
+        len(rows) > PAGE_SIZE,
+    )
+
+
+def contains(phrase: str) -> Q:
+    # SQLite compares non-ASCII letters case-sensitively: try the usual cases.
+    condition = Q()
+    for variant in {phrase, phrase.lower(), phrase.capitalize()}:
+        for name in ("headline", "lead", "body"):
+            condition |= Q(**{f"{name}__contains": variant})
+    return condition
+
+
+def in_order(ids: list[int]) -> list[Article]:
+    articles = Article.objects.select_related("region").in_bulk(ids)
+    return [articles[pk] for pk in ids if pk in articles]
+
+
+def marked(text: str) -> SafeString:
+    """Escape a snippet, then turn the match markers into <mark>."""
+    return mark_safe(escape(text).replace(OPEN, "<mark>").replace(CLOSE, "</mark>"))
+
+
+def snippet_around(article: Article, words: list[str], width: int = 200) -> SafeString:
+    text = " ".join(f"{article.lead} {strip_tags(article.body)}".split())
+    found = [text.lower().find(word.lower()) for word in words]
+    start = max(0, min((at for at in found if at >= 0), default=0) - width // 4)
+    piece = text[start : start + width]
+    for word in sorted(set(words), key=len, reverse=True):
+        piece = re.sub(
+            f"({re.escape(word)})", f"{OPEN}\\1{CLOSE}", piece, flags=re.IGNORECASE
+        )
+    return marked(
+        ("… " if start else "") + piece + (" …" if start + width < len(text) else "")
+    )

@@ -1,0 +1,173 @@
+"""Reader search on both databases; stemming where PostgreSQL provides it."""
+
+import pytest
+
+from articles.models import Article
+from articles.search import parse
+from tests.factories import main_text, make_article, make_region, moscow
+
+pytestmark = pytest.mark.django_db
+
+
+def found(client, language="ru", **params):
+    response = client.get(f"/{language}/search/", params)
+    assert response.status_code == 200
+    return main_text(response)
+
+
+@pytest.fixture
+def stories():
+    return {
+        "prisoners": make_article(
+            language="ru",
+            headline="Правозащитники о заключенных",
+            body="<p>Условия содержания заключенных в изоляторе ухудшились.</p>",
+        ),
+        "court": make_article(
+            language="ru",
+            headline="Суд отложил слушания",
+            body="<p>Горная дорога закрыта.</p>",
+        ),
+        "road": make_article(
+            language="ru",
+            headline="Дорога в горах",
+            body="<p>Закрыта горная трасса.</p>",
+        ),
+        "english": make_article(
+            language="en",
+            headline="Prisoners report",
+            body="<p>Detained activists.</p>",
+        ),
+    }
+
+
+def test_a_word_is_found_in_its_language_only(client, stories):
+    page = found(client, q="Суд")
+    assert stories["court"].headline in page and stories["road"].headline not in page
+    assert "Prisoners report" in found(client, "en", q="prisoners")
+    assert "Prisoners report" not in found(client, "ru", q="Prisoners")
+
+
+def test_a_quoted_phrase_finds_only_the_phrase(client, stories):
+    page = found(client, q='"горная дорога"')
+    assert stories["court"].headline in page
+    assert stories["road"].headline not in page
+
+
+def test_an_excluded_word_removes_stories(client, stories):
+    page = found(client, q="закрыта -трасса")
+    assert stories["court"].headline in page and stories["road"].headline not in page
+
+
+def test_or_finds_either(client, stories):
+    page = found(client, q="слушания or трасса")
+    assert stories["court"].headline in page and stories["road"].headline in page
+
+
+@pytest.mark.postgres
+def test_russian_inflected_forms_find_each_other(client, stories):
+    # The body says «заключенных»; the reader types «заключенные».
+    assert stories["prisoners"].headline in found(client, q="заключенные")
+    assert stories["prisoners"].headline in found(client, q="изолятора")
+
+
+@pytest.mark.postgres
+def test_english_stemming(client, stories):
+    assert "Prisoners report" in found(client, "en", q="prisoner detain")
+
+
+def test_matches_are_highlighted_and_escaped(client):
+    make_article(
+        language="ru", headline="Новость", lead="Пикет <script>alert(1)</script> у суда"
+    )
+    page = found(client, q="Пикет")
+    assert "<mark>Пикет</mark>" in page
+    assert "<script>alert(1)" not in page
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"status": Article.Status.DRAFT},
+        {"status": Article.Status.WITHDRAWN},
+        {"published_at": moscow(2999, 1, 1, 10, 0)},
+    ],
+)
+def test_unpublished_stories_are_never_found(client, state):
+    make_article(language="ru", headline="Секретная заметка", **state)
+    assert "Секретная заметка" not in found(client, q="Секретная")
+
+
+def test_filters_by_date_region_and_tag(client):
+    north = make_region(slug="north")
+    make_article(
+        language="ru", headline="Выборы старые", published_at=moscow(2020, 5, 1, 10, 0)
+    )
+    make_article(
+        language="ru",
+        headline="Выборы на севере",
+        region=north,
+        tags=["выборы"],
+        published_at=moscow(2024, 5, 1, 10, 0),
+    )
+    assert "Выборы старые" not in found(client, q="Выборы", date_from="2024-01-01")
+    assert "Выборы старые" in found(client, q="Выборы", date_to="2020-05-01")
+    assert "Выборы старые" not in found(client, q="Выборы", region=north.pk)
+    assert "Выборы на севере" in found(client, q="Выборы", tag="выборы")
+
+
+def test_newest_first_by_default_and_by_relevance_on_request(client):
+    make_article(
+        language="en",
+        headline="Flood flood flood",
+        published_at=moscow(2020, 1, 1, 10, 0),
+    )
+    make_article(
+        language="en",
+        headline="Roads",
+        body="<p>A flood nearby.</p>",
+        published_at=moscow(2024, 1, 1, 10, 0),
+    )
+    newest = found(client, "en", q="flood")
+    assert newest.index("Roads") < newest.index("Flood flood flood")
+    assert found(client, "en", q="flood", order="relevance").count('class="story"') == 2
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": ""},
+        {"q": "'; DROP TABLE articles_article; --"},
+        {"q": "a" * 10_000},
+        {"q": '"unclosed phrase'},
+        {"q": "- - -- ! & | ( ) :* <> ''"},
+        {"q": "\x00\ufffd\U0001f600"},
+        {"q": "суд", "page": "-1"},
+        {"q": "суд", "page": "99999999999999999999"},
+        {
+            "q": "суд",
+            "date_from": "2024-13-45",
+            "region": "abc",
+            "tag": "<b>",
+            "order": "random",
+        },
+    ],
+)
+def test_hostile_or_empty_queries_give_a_normal_page(client, stories, params):
+    response = client.get("/ru/search/", params)
+    assert response.status_code == 200
+
+
+def test_query_parser_reads_web_search_syntax():
+    terms = parse('суд "горная дорога" -трасса or выборы')
+    assert terms.alternatives == [["суд", "горная дорога"], ["выборы"]]
+    assert terms.excluded == ["трасса"]
+
+
+def test_search_page_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries
+):
+    for number in range(30):
+        make_article(language="ru", headline=f"Суд номер {number}")
+    with django_assert_max_num_queries(8):
+        client.get("/ru/search/", {"q": "Суд"})
