@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from articles import views
+from articles.feeds import ArticleFeed, AtomArticleFeed
 
 
 class FourDigits:
@@ -38,6 +39,13 @@ register_converter(TwoDigits, "mm")
 register_converter(TwoDigits, "dd")
 register_converter(UnicodeSlug, "uslug")
 
+
+class FeedSubject(UnicodeSlug):
+    regex = "tags|regions|authors"
+
+
+register_converter(FeedSubject, "subject")
+
 app_name = "articles"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -63,6 +71,16 @@ urlpatterns = [
         name="archive-day",
     ),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("feeds/rss/", ArticleFeed(), name="feed-rss"),
+    path("feeds/atom/", AtomArticleFeed(), name="feed-atom"),
+    path(
+        "feeds/<subject:kind>/<uslug:slug>/rss/", ArticleFeed(), name="subject-feed-rss"
+    ),
+    path(
+        "feeds/<subject:kind>/<uslug:slug>/atom/",
+        AtomArticleFeed(),
+        name="subject-feed-atom",
+    ),
     path("tags/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("regions/<slug:slug>/", views.RegionView.as_view(), name="region"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),

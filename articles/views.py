@@ -14,13 +14,16 @@ from django.views.generic import DetailView, TemplateView
 from taggit.models import Tag
 
 from articles.calendar import add_months, local_midnight, month_calendar
+from articles.feeds import feed_links
 from articles.forms import SearchForm
 from articles.models import Article, Byline, Region
 from articles.pagination import keyset_page
 from articles.search import MAX_PAGES, Query, search
+from articles.seo import article_meta
 from authors.models import Author, AuthorAlias
-from disclaimers.rendering import labels_in_force, render_material
+from disclaimers.rendering import MATERIAL_PREFETCH, labels_in_force, render_material
 from newsroom.i18n import current_language
+from photos.rendering import photos_by_id
 
 LATEST_NEWS_COUNT = 10
 RELATED_COUNT = 4
@@ -43,6 +46,10 @@ class PublicPageMixin:
             code: translate_url(self.request.path, code)
             for code, _name in settings.LANGUAGES
         }
+
+    def feeds(self) -> list[dict]:
+        """The feeds this page offers in its <head>: the language's news."""
+        return feed_links(reverse("articles:home"))
 
     def language_links(self) -> list[dict]:
         """The switcher and hreflang links: this page's versions, else the home page."""
@@ -73,6 +80,7 @@ class PublicPageMixin:
         )
         context["calendar"] = month_calendar(current_language(), self.calendar_month())
         context["language_links"] = self.language_links()
+        context["feeds"] = self.feeds()
         if "labels" not in context:
             context["labels"] = labels_in_force()
         return context
@@ -118,6 +126,12 @@ class TagView(ArticleListView):
     def page_title(self) -> str:
         return str(self.tag)
 
+    def feeds(self) -> list[dict]:
+        return (
+            feed_links(reverse("articles:home"), f"tags/{self.tag.slug}/")
+            + super().feeds()
+        )
+
 
 class RegionView(ArticleListView):
     def articles(self):
@@ -126,6 +140,12 @@ class RegionView(ArticleListView):
 
     def page_title(self) -> str:
         return str(self.region)
+
+    def feeds(self) -> list[dict]:
+        return (
+            feed_links(reverse("articles:home"), f"regions/{self.region.slug}/")
+            + super().feeds()
+        )
 
 
 class AuthorView(ArticleListView):
@@ -145,6 +165,12 @@ class AuthorView(ArticleListView):
     def page_title(self) -> str:
         return str(self.author)
 
+    def feeds(self) -> list[dict]:
+        return (
+            feed_links(reverse("articles:home"), f"authors/{self.author.slug}/")
+            + super().feeds()
+        )
+
 
 class ArticleDetailView(PublicPageMixin, DetailView):
     template_name = "articles/article_detail.html"
@@ -158,6 +184,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
                 Prefetch("bylines", queryset=Byline.objects.select_related("author")),
                 "tags",
                 "corrections",
+                *MATERIAL_PREFETCH,
             )
         )
 
@@ -204,7 +231,8 @@ class ArticleDetailView(PublicPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         self.translated = self.translations()
-        material = render_material(self.object)
+        photos = photos_by_id(self.object.photo_ids())
+        material = render_material(self.object, photos=photos)
         original = next(
             (
                 other
@@ -217,6 +245,9 @@ class ArticleDetailView(PublicPageMixin, DetailView):
             material=material,
             labels=material.labels,
             original=original,
+            meta=article_meta(
+                self.object, self.request, photos.get(self.object.lead_photo_id)
+            ),
             translations=self.translated,
             related=self.related(),
             **kwargs,

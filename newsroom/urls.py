@@ -1,10 +1,26 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+
+from articles.sitemaps import news_sitemap, robots_txt, sitemaps
+
+SITEMAPS = sitemaps(settings.LANGUAGES)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("robots.txt", robots_txt, name="robots"),
+    path(
+        "sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
 ]
 # "/" redirects to /ru/ or /en/ by the reader's language (LocaleMiddleware).
 urlpatterns += i18n_patterns(path("", include("articles.urls")))

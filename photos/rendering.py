@@ -18,8 +18,11 @@ def photo_ids_in(body: str) -> list[int]:
 
 def photos_by_id(ids) -> dict[int, Photo]:
     """The photos with everything their figures need, in two queries."""
+    ids = set(ids)
+    if not ids:
+        return {}
     photos = (
-        Photo.objects.filter(pk__in=set(ids))
+        Photo.objects.filter(pk__in=ids)
         .select_related("photographer")
         .prefetch_related("renditions")
     )
