@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from photos.forms import PhotoUploadField
 from photos.models import Photo, Photographer
+from photos.rendering import make_renditions
 
 
 class PhotoForm(forms.ModelForm):
@@ -80,6 +81,8 @@ class PhotoAdmin(admin.ModelAdmin):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+        if "image" in form.changed_data:
+            make_renditions(obj)
 
 
 class PhotoInline(admin.TabularInline):

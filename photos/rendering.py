@@ -40,6 +40,12 @@ def sources(photo: Photo, image_format: str) -> list[Rendition]:
     return [have.get(width) or photo.rendition(width, image_format) for width in widths]
 
 
+def make_renditions(photo: Photo) -> None:
+    """Make every rendition now (after an upload), so no reader waits for one."""
+    for image_format in Rendition.Format.values:
+        sources(photo, image_format)
+
+
 def figure(photo: Photo, language: str, *, lead: bool = False) -> SafeString:
     jpegs = sources(photo, Rendition.Format.JPEG)
     fallback = jpegs[min(1, len(jpegs) - 1)]

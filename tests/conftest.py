@@ -5,6 +5,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 
+# The legal fixtures (label versions, a register entry) serve every surface's tests.
+from tests.disclaimers.conftest import labels, memorial  # noqa: F401
+
 
 def pytest_collection_modifyitems(config, items):
     if connection.vendor == "postgresql":

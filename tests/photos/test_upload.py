@@ -68,7 +68,7 @@ def test_no_stored_file_keeps_gps_or_camera_metadata(staff, media_root, name, co
     photo.rendition(640, "WEBP")
     photo.rendition(640, "JPEG")
     files = stored_files(media_root)
-    assert len(files) == 3  # the original and two renditions
+    assert len(files) >= 3  # the original and its renditions, all made at upload
     for path in files:
         raw = path.read_bytes()
         assert SERIAL.encode() not in raw and b"Canon" not in raw, path

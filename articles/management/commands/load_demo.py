@@ -22,6 +22,7 @@ from authors.models import Author, AuthorAlias
 from disclaimers.legal_file import import_document
 from photos.images import clean_image
 from photos.models import Photo, Photographer
+from photos.rendering import make_renditions
 
 DEMO_PASSWORD = "newsroom-demo"
 TRANSLATION_DELAY = timedelta(hours=3)
@@ -181,6 +182,7 @@ class Command(BaseCommand):
                 )
                 photo.store_image(clean_image(ContentFile(landscape(scene))))
                 photo.save()
+                make_renditions(photo)
             leads.update(dict.fromkeys(stories, photo))
         return leads
 
