@@ -39,7 +39,7 @@ def make_article(*, authors=(), tags=(), **fields) -> Article:
     fields.setdefault("body", f"<p>Body of story {number}.</p>")
     fields.setdefault("status", Article.Status.PUBLISHED)
     if fields["status"] == Article.Status.PUBLISHED:
-        fields.setdefault("published_at", timezone.now() - timedelta(hours=number))
+        fields.setdefault("published_at", timezone.now() - timedelta(minutes=number))
     article = Article.objects.create(**fields)
     if tags:
         article.tags.set(tags)
