@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape, strip_tags
@@ -25,6 +25,8 @@ PAGE_SIZE = 20
 MAX_PAGES = 50
 COUNT_CAP = 1000  # beyond this the page says "more than 1000"
 RANKED = 1000  # relevance ranks at most this many of the newest matches
+TIME_LIMIT_MS = 300
+WINDOW = 5000  # newest candidates tried first; enough matches there = a broad term
 MAX_QUERY_LENGTH = 200
 CONFIGS = {"ru": "russian", "en": "english"}
 # Marks a match in a snippet; turned into <mark> once the text is escaped.
@@ -54,6 +56,7 @@ class Results:
     count: int  # exact up to COUNT_CAP
     more_than_counted: bool
     has_next: bool
+    too_broad: bool = False  # stopped at the time limit; the reader should narrow it
 
 
 def search(language: str, query: Query) -> Results:
@@ -62,7 +65,15 @@ def search(language: str, query: Query) -> Results:
         return Results([], 0, False, False)
     candidates = filtered(language, query)
     if connection.vendor == "postgresql":
-        return postgres_search(CONFIGS[language], text, query, candidates)
+        try:
+            with transaction.atomic():
+                # A pathological query (a phrase of very common words) must not hold
+                # a worker: past the limit the reader is asked to narrow the search.
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL statement_timeout = {TIME_LIMIT_MS}")
+                return postgres_search(CONFIGS[language], text, query, candidates)
+        except OperationalError:
+            return Results([], 0, False, False, too_broad=True)
     return fallback_search(text, query, candidates)
 
 
@@ -84,6 +95,61 @@ def filtered(language: str, query: Query) -> QuerySet:
 def postgres_search(
     config: str, text: str, query: Query, candidates: QuerySet
 ) -> Results:
+    """Two plans, because no single one is fast for both broad and rare terms.
+
+    First the newest WINDOW candidates are read through the date index and matched:
+    a broad term fills the page from them at once. Only when they hold too few
+    matches (a rare term) are all matches found through the GIN index first, in a
+    MATERIALIZED CTE, and then sorted.
+    """
+    tsquery = "websearch_to_tsquery(%s::regconfig, %s)"
+    table = Article._meta.db_table
+    wanted = (query.page - 1) * PAGE_SIZE + PAGE_SIZE + 1
+    order = (
+        f"ts_rank_cd(search_vector, {tsquery}) DESC, published_at DESC, id DESC"
+        if query.order == "relevance"
+        else "published_at DESC, id DESC"
+    )
+    order_params = [config, text] if query.order == "relevance" else []
+    window_sql, window_params = (
+        candidates.newest_first().values("id")[:WINDOW].query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, count(*) OVER () FROM {table} WHERE id IN ({window_sql}) "
+            f"AND search_vector @@ {tsquery} ORDER BY {order} LIMIT %s",
+            [*window_params, config, text, *order_params, wanted],
+        )
+        rows = cursor.fetchall()
+    in_window = rows[0][1] if rows else 0
+    if in_window >= wanted or in_window >= RANKED:
+        ids = [row[0] for row in rows][wanted - PAGE_SIZE - 1 :]
+        # Matches beyond the window are not counted: say "more than".
+        count, more = min(in_window, COUNT_CAP), True
+    else:
+        ids, count = match_first(config, text, query, candidates)
+        more = count > COUNT_CAP
+        count = min(count, COUNT_CAP)
+    articles = in_order(ids[:PAGE_SIZE])
+    snippets = {}
+    if articles:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, ts_headline(%s::regconfig, coalesce(lead, '') || ' ' || "
+                f"regexp_replace(body, '<[^>]+>', ' ', 'g'), {tsquery}, %s) "
+                f"FROM {Article._meta.db_table} WHERE id = ANY(%s)",
+                [config, config, text, HEADLINE_OPTIONS, [a.pk for a in articles]],
+            )
+            snippets = dict(cursor.fetchall())
+    for article in articles:
+        article.snippet = marked(snippets.get(article.pk, ""))
+    return Results(articles, count, more, len(ids) > PAGE_SIZE)
+
+
+def match_first(
+    config: str, text: str, query: Query, candidates: QuerySet
+) -> tuple[list[int], int]:
+    """All matches through the GIN index, then sorted: right for a rare term."""
     tsquery = "websearch_to_tsquery(%s::regconfig, %s)"
     matches = (
         candidates.alias(
@@ -109,28 +175,15 @@ def postgres_search(
         sql = f"{cte} SELECT id FROM matches ORDER BY published_at DESC, id DESC LIMIT %s OFFSET %s"
         params = list(match_params)
     params += [PAGE_SIZE + 1, (query.page - 1) * PAGE_SIZE]
-    count_sql = f"SELECT count(*) FROM ({match_sql} LIMIT {COUNT_CAP + 1}) capped"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
-        cursor.execute(count_sql, match_params)
+        cursor.execute(
+            f"SELECT count(*) FROM ({match_sql} LIMIT {COUNT_CAP + 1}) capped",
+            match_params,
+        )
         count = cursor.fetchone()[0]
-    articles = in_order(ids[:PAGE_SIZE])
-    snippets = {}
-    if articles:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id, ts_headline(%s::regconfig, coalesce(lead, '') || ' ' || "
-                f"regexp_replace(body, '<[^>]+>', ' ', 'g'), {tsquery}, %s) "
-                f"FROM {Article._meta.db_table} WHERE id = ANY(%s)",
-                [config, config, text, HEADLINE_OPTIONS, [a.pk for a in articles]],
-            )
-            snippets = dict(cursor.fetchall())
-    for article in articles:
-        article.snippet = marked(snippets.get(article.pk, ""))
-    return Results(
-        articles, min(count, COUNT_CAP), count > COUNT_CAP, len(ids) > PAGE_SIZE
-    )
+    return ids, count
 
 
 @dataclass

@@ -18,23 +18,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-RUSSIAN = (
-    "суд заключенные заключенных правозащитники выборы депутаты полиция задержание "
-    "активисты журналист дорога село больница школа губернатор министерство пикет "
-    "протест приговор штраф адвокат свидетель следствие прокуратура митинг"
-).split()
-ENGLISH = (
-    "court prisoners detained rights defenders elections deputies police detention "
-    "activists journalist road village hospital school governor ministry picket protest "
-    "sentence fine lawyer witness investigation prosecutor rally"
-).split()
+RUSSIAN = ["суд", "заключенные", "заключенных", "правозащитники", "выборы", "депутаты", "полиция", "задержание", "активисты", "журналист", "дорога", "село", "больница", "школа", "губернатор", "министерство", "пикет", "протест", "приговор", "штраф", "адвокат", "свидетель", "следствие", "прокуратура", "митинг"]
+ENGLISH = ["court", "prisoners", "detained", "rights", "defenders", "elections", "deputies", "police", "detention", "activists", "journalist", "road", "village", "hospital", "school", "governor", "ministry", "picket", "protest", "sentence", "fine", "lawyer", "witness", "investigation", "prosecutor", "rally"]
 
 INSERT = """
 INSERT INTO articles_article
@@ -48,7 +40,7 @@ SELECT
     '<p>' || array_to_string(ARRAY(
         SELECT w[1 + ((i * 31 + k * 37) %% n)] FROM generate_series(1, 60) k), ' ')
     || CASE WHEN i %% 2 = 0 THEN ' ' || %(broad)s ELSE '' END
-    || CASE WHEN i %% 1000 = 7 THEN ' ' || %(selective)s ELSE '' END
+    || CASE WHEN i %% 1000 IN (7, 8) THEN ' ' || %(selective)s ELSE '' END
     || CASE WHEN i %% %(rare_every)s = 3 THEN ' ' || %(rare)s ELSE '' END
     || '.</p>',
     'correspondent', 'published',

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "authors",
     "disclaimers",
     "photos",
+    "api",
     "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

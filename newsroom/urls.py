@@ -21,6 +21,7 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
+    path("api/", include("api.urls")),
 ]
 # "/" redirects to /ru/ or /en/ by the reader's language (LocaleMiddleware).
 urlpatterns += i18n_patterns(path("", include("articles.urls")))

@@ -122,7 +122,9 @@ def test_news_sitemap_lists_the_last_48_hours_with_publication_and_language(
     client, labels
 ):
     fresh = make_article(
-        language="ru", headline="Свежая новость", published_at=timezone.now() - timedelta(hours=1)
+        language="ru",
+        headline="Свежая новость",
+        published_at=timezone.now() - timedelta(hours=1),
     )
     make_article(
         language="en", headline="Old news", published_at=moscow(2020, 1, 1, 10, 0)

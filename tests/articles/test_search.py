@@ -1,6 +1,7 @@
 """Reader search on both databases; stemming where PostgreSQL provides it."""
 
 import pytest
+from django.db import connection
 
 from articles.models import Article
 from articles.search import parse
@@ -169,5 +170,22 @@ def test_search_page_runs_a_fixed_number_of_queries(
 ):
     for number in range(30):
         make_article(language="ru", headline=f"Суд номер {number}")
-    with django_assert_max_num_queries(8):
+    # Sidebar, labels, regions for the filter, matches, stories, snippets; on
+    # PostgreSQL also the savepoint and time limit around the search.
+    with django_assert_max_num_queries(11):
         client.get("/ru/search/", {"q": "Суд"})
+
+
+@pytest.mark.postgres
+def test_a_search_past_the_time_limit_asks_to_narrow_it(client, stories, monkeypatch):
+    def slow_search(*args):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(0.05)")
+
+    monkeypatch.setattr("articles.search.TIME_LIMIT_MS", 1)
+    monkeypatch.setattr("articles.search.postgres_search", slow_search)
+    response = client.get(
+        "/en/search/", {"q": "anything"}, headers={"accept-language": "en"}
+    )
+    assert response.status_code == 200
+    assert "matches too much to finish in time" in response.text

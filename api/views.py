@@ -1,0 +1,107 @@
+"""The partner feed: published articles as ninjs 2.1 items, newest first, in pages."""
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_safe
+
+from api.ninjs import feed_articles, ninjs_items
+from articles.pagination import Cursor, keyset_page
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+class BadParameter(ValueError):
+    """A query parameter the feed cannot honour; the message tells the partner why."""
+
+
+@dataclass(frozen=True)
+class FeedQuery:
+    language: str | None
+    since: datetime | None
+    cursor: str | None
+    limit: int
+
+    @classmethod
+    def parse(cls, params: QueryDict) -> "FeedQuery":
+        """The feed's parameters; an empty one counts as absent."""
+        languages = [code for code, _name in settings.LANGUAGES]
+        language = params.get("language") or None
+        if language is not None and language not in languages:
+            raise BadParameter(f"language must be one of: {', '.join(languages)}")
+        cursor = params.get("cursor") or None
+        if cursor is not None and Cursor.parse(cursor) is None:
+            raise BadParameter("cursor must be a value taken from a page's `next` URL")
+        return cls(
+            language,
+            parse_since(params.get("since")),
+            cursor,
+            parse_limit(params.get("limit")),
+        )
+
+
+def parse_since(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = parse_datetime(value)
+        if moment is None:
+            raise ValueError(value)
+        if timezone.is_naive(moment):
+            # No offset given: the site's own time, as on its pages (Moscow).
+            moment = timezone.make_aware(moment)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise BadParameter(
+            "since must be an ISO 8601 date-time such as 2025-01-27T21:59:00+03:00 "
+            "(write + as %2B in a URL; without an offset it is Moscow time)"
+        ) from None
+
+
+def parse_limit(value: str | None) -> int:
+    if not value:
+        return PAGE_SIZE
+    if (
+        not value.isascii()
+        or not value.isdigit()
+        or not 0 < int(value) <= MAX_PAGE_SIZE
+    ):
+        raise BadParameter(f"limit must be a whole number from 1 to {MAX_PAGE_SIZE}")
+    return int(value)
+
+
+def json_response(data: dict, status: int = 200) -> HttpResponse:
+    # Cyrillic as itself: half the feed is Russian, and \u escapes triple its size.
+    return HttpResponse(
+        json.dumps(data, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+        status=status,
+    )
+
+
+@require_safe
+def ninjs_feed(request: HttpRequest) -> HttpResponse:
+    """GET /api/ninjs/?language=&since=&cursor=&limit= -> {"items": [...], "next": ...}"""
+    try:
+        query = FeedQuery.parse(request.GET)
+    except BadParameter as error:
+        return json_response({"error": str(error)}, status=400)
+    articles = feed_articles()
+    if query.language:
+        articles = articles.filter(language=query.language)
+    if query.since:
+        articles = articles.filter(published_at__gte=query.since)
+    page = keyset_page(articles, before=query.cursor, after=None, size=query.limit)
+    next_url = None
+    if page.older:
+        params = request.GET.copy()
+        params["cursor"] = str(page.older)
+        next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+    root = request.build_absolute_uri("/").rstrip("/")
+    return json_response({"items": ninjs_items(page.items, root), "next": next_url})
