@@ -167,23 +167,23 @@ def match_first(
         sql = (
             f"{cte}, newest AS (SELECT * FROM matches "
             f"ORDER BY published_at DESC, id DESC LIMIT {RANKED}) "
-            f"SELECT id FROM newest ORDER BY ts_rank_cd(vector, {tsquery}) DESC, "
+            f"SELECT id, (SELECT count(*) FROM matches) FROM newest "
+            f"ORDER BY ts_rank_cd(vector, {tsquery}) DESC, "
             f"published_at DESC, id DESC LIMIT %s OFFSET %s"
         )
         params = [*match_params, config, text]
     else:
-        sql = f"{cte} SELECT id FROM matches ORDER BY published_at DESC, id DESC LIMIT %s OFFSET %s"
+        sql = (
+            f"{cte} SELECT id, count(*) OVER () FROM matches "
+            f"ORDER BY published_at DESC, id DESC LIMIT %s OFFSET %s"
+        )
         params = list(match_params)
     params += [PAGE_SIZE + 1, (query.page - 1) * PAGE_SIZE]
+    # The matches are materialised once: counting them costs nothing more.
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        ids = [row[0] for row in cursor.fetchall()]
-        cursor.execute(
-            f"SELECT count(*) FROM ({match_sql} LIMIT {COUNT_CAP + 1}) capped",
-            match_params,
-        )
-        count = cursor.fetchone()[0]
-    return ids, count
+        rows = cursor.fetchall()
+    return [row[0] for row in rows], rows[0][1] if rows else 0
 
 
 @dataclass

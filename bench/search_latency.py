@@ -31,6 +31,7 @@ CASES = [
     ("selective, inflected", "ru", Query(text="заключенные наводнение")),
     ("broad (50%)", "ru", Query(text="новости")),
     ("broad, by relevance", "ru", Query(text="новости", order="relevance")),
+    ("selective, English", "en", Query(text="flood")),
     ("rare, newest first", "en", Query(text="earthquake")),
     ("phrase and exclusion", "en", Query(text='"rights defenders" -police')),
     ("no match", "en", Query(text="zzzyzzx")),
