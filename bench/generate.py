@@ -25,8 +25,61 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-RUSSIAN = ["суд", "заключенные", "заключенных", "правозащитники", "выборы", "депутаты", "полиция", "задержание", "активисты", "журналист", "дорога", "село", "больница", "школа", "губернатор", "министерство", "пикет", "протест", "приговор", "штраф", "адвокат", "свидетель", "следствие", "прокуратура", "митинг"]
-ENGLISH = ["court", "prisoners", "detained", "rights", "defenders", "elections", "deputies", "police", "detention", "activists", "journalist", "road", "village", "hospital", "school", "governor", "ministry", "picket", "protest", "sentence", "fine", "lawyer", "witness", "investigation", "prosecutor", "rally"]
+RUSSIAN = [
+    "суд",
+    "заключенные",
+    "заключенных",
+    "правозащитники",
+    "выборы",
+    "депутаты",
+    "полиция",
+    "задержание",
+    "активисты",
+    "журналист",
+    "дорога",
+    "село",
+    "больница",
+    "школа",
+    "губернатор",
+    "министерство",
+    "пикет",
+    "протест",
+    "приговор",
+    "штраф",
+    "адвокат",
+    "свидетель",
+    "следствие",
+    "прокуратура",
+    "митинг",
+]
+ENGLISH = [
+    "court",
+    "prisoners",
+    "detained",
+    "rights",
+    "defenders",
+    "elections",
+    "deputies",
+    "police",
+    "detention",
+    "activists",
+    "journalist",
+    "road",
+    "village",
+    "hospital",
+    "school",
+    "governor",
+    "ministry",
+    "picket",
+    "protest",
+    "sentence",
+    "fine",
+    "lawyer",
+    "witness",
+    "investigation",
+    "prosecutor",
+    "rally",
+]
 
 INSERT = """
 INSERT INTO articles_article
