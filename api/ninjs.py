@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html, strip_tags
 
+from articles.html import absolute_url, absolute_urls
 from articles.models import Article, ArticleQuerySet, Byline
 from disclaimers.rendering import (
     MATERIAL_PREFETCH,
@@ -30,8 +31,6 @@ STANDARD = {
     "version": "2.1",
     "schema": "https://www.iptc.org/std/ninjs/ninjs-schema_2.1.json",
 }
-# URLs in the rendered HTML that point into the site; partners publish elsewhere.
-URL_ATTRIBUTE = re.compile(r'\b(src|href|srcset)="([^"]*)"')
 BLOCK_END = re.compile(
     r"</(?:p|h[1-6]|li|blockquote|figcaption|figure|div|tr)>|<br\s*/?>", re.IGNORECASE
 )
@@ -243,28 +242,6 @@ def published_relatives(
         ]
         for article in articles
     }
-
-
-def absolute_urls(markup: str, root: str) -> str:
-    """Site-relative links and image sources in `markup` made absolute."""
-
-    def replace(match: re.Match) -> str:
-        name, value = match.groups()
-        if name == "srcset":
-            candidates = (part.split() for part in value.split(",") if part.strip())
-            value = ", ".join(
-                " ".join([absolute_url(url, root), *descriptor])
-                for url, *descriptor in candidates
-            )
-        else:
-            value = absolute_url(value, root)
-        return f'{name}="{value}"'
-
-    return URL_ATTRIBUTE.sub(replace, markup)
-
-
-def absolute_url(url: str, root: str) -> str:
-    return root + url if url.startswith("/") and not url.startswith("//") else url
 
 
 def iso(moment: datetime) -> str:

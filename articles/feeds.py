@@ -14,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
+from articles.html import absolute_urls
 from articles.models import Article, Byline, Region
 from authors.models import Author
 from disclaimers.rendering import MATERIAL_PREFETCH, render_materials
@@ -75,8 +76,7 @@ class ArticleFeed(Feed):
             {"material": article.material, "article": article},
         )
         # Feed readers fetch images from elsewhere: site-relative URLs become absolute.
-        root = self.request.build_absolute_uri("/").rstrip("/")
-        return html.replace('="/', f'="{root}/').replace(", /", f", {root}/")
+        return absolute_urls(html, self.request.build_absolute_uri("/").rstrip("/"))
 
     def item_link(self, article):
         return article.get_absolute_url()
