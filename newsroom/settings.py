@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "disclaimers",
     "photos",
     "api",
+    "archive",
     "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -22,6 +22,8 @@ urlpatterns = [
     ),
     path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
     path("api/", include("api.urls")),
+    # Legacy archive addresses (/articles/<id>/, /<lang>/articles/<id>/): 301s.
+    path("", include("archive.urls")),
 ]
 # "/" redirects to /ru/ or /en/ by the reader's language (LocaleMiddleware).
 urlpatterns += i18n_patterns(path("", include("articles.urls")))

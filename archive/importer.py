@@ -1,0 +1,381 @@
+"""Importing the legacy archive's JSONL: one line at a time, idempotent, all or nothing."""
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import DatabaseError, transaction
+from django.db.models import Q
+
+from archive.jsonl import LANGUAGES, BadLine, Name, Record, parse_line
+from archive.models import LegacyId
+from articles.html import sanitize_html
+from articles.models import Article, Byline, Correction, Region, StaleEdit
+from authors.models import Author, AuthorAlias, unique_slug
+from photos.images import CleanImage, clean_image
+from photos.models import Photo, Photographer
+from photos.rendering import make_renditions
+
+# Lines committed together. Each line still runs in its own savepoint, so a bad line
+# leaves nothing behind; the batch only spares the database a commit per line.
+BATCH = 200
+# Names already matched, so a big file does not ask for the same author every line.
+# Bounded, so memory stays flat however many distinct names the archive has.
+CACHE_SIZE = 10_000
+
+
+@dataclass
+class Summary:
+    lines: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    linked: int = 0
+    unlinked: int = 0
+
+
+class Importer:
+    """Imports a JSONL file; failures go to `report`, progress to `progress`."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        dry_run: bool = False,
+        report: Callable[[str], None] = print,
+        progress: Callable[[Summary, int], None] | None = None,
+    ):
+        self.path = Path(path)
+        self.folder = self.path.resolve().parent
+        self.dry_run = dry_run
+        self.report = report
+        self.progress = progress or (lambda summary, bytes_read: None)
+        self.summary = Summary()
+        self._cache: dict[tuple, int] = {}
+
+    # The two passes --------------------------------------------------------------
+
+    def run(self) -> Summary:
+        bytes_read = 0
+        with self.path.open("rb") as lines, contextlib.ExitStack() as batch:
+            for number, raw in enumerate(lines, 1):
+                if (number - 1) % BATCH == 0:
+                    batch.close()
+                    batch.enter_context(transaction.atomic())
+                bytes_read += len(raw)
+                if raw.strip():
+                    self.import_line(number, raw)
+                self.summary.lines = number
+                self.progress(self.summary, bytes_read)
+        if not self.dry_run:
+            self.link_translations()
+        return self.summary
+
+    def import_line(self, number: int, raw: bytes) -> None:
+        try:
+            outcome = self.import_record(parse_line(number, raw))
+        except BadLine as error:
+            self.summary.failed += 1
+            self.report(str(error))
+            return
+        setattr(self.summary, outcome, getattr(self.summary, outcome) + 1)
+
+    def link_translations(self) -> None:
+        """Second pass: link translations whose original came later in the file.
+
+        Reads the unresolved links from the database in pages, so nothing about the
+        file's lines is held in memory between the passes.
+        """
+        pending = (
+            LegacyId.objects.filter(article__translation_of__isnull=True)
+            .exclude(original_legacy_id="")
+            .order_by("pk")
+        )
+        last = 0
+        while page := list(pending.filter(pk__gt=last)[:1000]):
+            for legacy in page:
+                original = self.original_of(legacy.language, legacy.original_legacy_id)
+                if original is None:
+                    self.summary.unlinked += 1
+                    self.report(
+                        f"{legacy.language}/{legacy.legacy_id}: original "
+                        f"{legacy.original_legacy_id!r} not found, left unlinked"
+                    )
+                    continue
+                with transaction.atomic():
+                    article = Article.objects.get(pk=legacy.article_id)
+                    article.translation_of_id = original
+                    article.save()
+                self.summary.linked += 1
+            last = page[-1].pk
+
+    # One line ----------------------------------------------------------------------
+
+    def import_record(self, record: Record) -> str:
+        """Create or update the record's article; "created", "updated" or "unchanged"."""
+        # Read and clean the photo before any write: an unreadable one fails the line
+        # with nothing to undo.
+        clean = self.read_photo(record) if record.photo else None
+        written: list[Photo] = []
+        try:
+            with transaction.atomic():
+                outcome = self.write(record, clean, written)
+                if self.dry_run:
+                    transaction.set_rollback(True)
+        except (DatabaseError, ValidationError, StaleEdit) as error:
+            self.forget(written)
+            raise BadLine(record.number, f"not saved ({error})") from None
+        if self.dry_run:
+            self.forget(written)
+        else:
+            for photo in written:
+                # As after an upload: every width made now, so no reader waits.
+                make_renditions(photo)
+        return outcome
+
+    def write(self, record: Record, clean: CleanImage | None, written: list) -> str:
+        legacy = LegacyId.objects.filter(
+            language=record.language, legacy_id=record.legacy_id
+        ).first() or LegacyId(language=record.language, legacy_id=record.legacy_id)
+        # Loaded fresh: Article.save() checks `version` against the stored row.
+        article = (
+            Article.objects.get(pk=legacy.article_id)
+            if legacy.article_id
+            else Article(language=record.language)
+        )
+        original = (
+            self.original_of(record.language, record.translation_of)
+            if record.translation_of
+            else None
+        )
+        wanted = {
+            "headline": record.headline,
+            "lead": record.lead,
+            # Compared as it will be stored: Article.save() sanitises the body.
+            "body": sanitize_html(record.body),
+            "status": record.status,
+            "published_at": record.published_at,
+            "source": record.source,
+            "region_id": self.region(record.region, record.language),
+            "translation_of_id": original,
+        }
+        if record.slug:
+            wanted["slug"] = record.slug
+        photo, photo_saved = self.photo(record, article, original, clean, written)
+        wanted["lead_photo_id"] = photo.pk if photo else None
+        authors = [self.author(name, record.language) for name in record.authors]
+        corrections = [(item.kind, item.text, item.at) for item in record.corrections]
+
+        new = article.pk is None
+        bylines_differ = tags_differ = corrections_differ = True
+        changed = (
+            new
+            or photo_saved
+            or any(getattr(article, name) != value for name, value in wanted.items())
+        )
+        if not new:
+            bylines_differ = authors != list(
+                article.bylines.values_list("author_id", flat=True)
+            )
+            tags_differ = set(record.tags) != set(article.tags.names())
+            corrections_differ = corrections != list(
+                article.corrections.values_list("kind", "text", "noted_at")
+            )
+            changed = changed or bylines_differ or tags_differ or corrections_differ
+        if not changed:
+            # Nothing differs: no save, so no revision and no new version.
+            return "unchanged"
+
+        for name, value in wanted.items():
+            setattr(article, name, value)
+        article.save()  # one revision in the article's history
+        if new or bylines_differ:
+            article.bylines.all().delete()
+            Byline.objects.bulk_create(
+                Byline(article=article, author_id=author, position=position)
+                for position, author in enumerate(dict.fromkeys(authors))
+            )
+        if new or tags_differ:
+            article.tags.set(record.tags)
+        if new or corrections_differ:
+            article.corrections.all().delete()
+            Correction.objects.bulk_create(
+                Correction(article=article, kind=kind, text=text, noted_at=at)
+                for kind, text, at in corrections
+            )
+        legacy.article = article
+        legacy.original_legacy_id = record.translation_of
+        legacy.save()
+        return "created" if new else "updated"
+
+    # Names -----------------------------------------------------------------------
+
+    def original_of(self, language: str, legacy_id: str) -> int | None:
+        """The original's article id: a legacy id of another language."""
+        return (
+            # Languages named, so the (language, legacy_id) index serves the lookup.
+            LegacyId.objects.filter(
+                language__in=[code for code in LANGUAGES if code != language],
+                legacy_id=legacy_id,
+            )
+            .values_list("article_id", flat=True)
+            .first()
+        )
+
+    def author(self, name: Name, language: str) -> int:
+        """The author known by any of the line's spellings, or a new one."""
+        key = ("author", *name.forms())
+        if key in self._cache:
+            return self._cache[key]
+        author = None
+        for form in name.forms():
+            if author := Author.objects.matching(form).first():
+                break
+        if author is None:
+            author = Author.objects.create(
+                name_ru=name.name_ru or (name.name if language == "ru" else ""),
+                name_en=name.name_en or (name.name if language == "en" else ""),
+            )
+        # Spellings the author is not yet known by become aliases, so the next line
+        # (or file) that uses them matches without creating a duplicate.
+        known = {author.name_ru.lower(), author.name_en.lower()}
+        known.update(n.lower() for n in author.aliases.values_list("name", flat=True))
+        added = False
+        for form in name.forms():
+            if (
+                form.lower() not in known
+                and not AuthorAlias.objects.filter(name__iexact=form).exists()
+            ):
+                AuthorAlias.objects.create(author=author, name=form)
+                added = True
+        if not added:
+            # Cached only when nothing was written: a rolled-back line leaves no
+            # trace in the cache either.
+            self.remember(key, author.pk)
+        return author.pk
+
+    def region(self, name: Name | None, language: str) -> int | None:
+        if name is None:
+            return None
+        key = ("region", *name.forms())
+        if key in self._cache:
+            return self._cache[key]
+        region = named(Region, name)
+        if region is None:
+            region = Region.objects.create(
+                name_ru=name.name_ru or name.name,
+                name_en=name.name_en or name.name,
+                slug=unique_slug(Region, name.name_en or name.name),
+            )
+        else:
+            self.remember(key, region.pk)
+        return region.pk
+
+    def photographer(self, name: Name | None, language: str) -> int | None:
+        if name is None:
+            return None
+        key = ("photographer", *name.forms())
+        if key in self._cache:
+            return self._cache[key]
+        photographer = named(Photographer, name)
+        if photographer is None:
+            photographer = Photographer.objects.create(
+                name_ru=name.name_ru or (name.name if language == "ru" else ""),
+                name_en=name.name_en or (name.name if language == "en" else ""),
+            )
+        else:
+            self.remember(key, photographer.pk)
+        return photographer.pk
+
+    def remember(self, key: tuple, pk: int) -> None:
+        if len(self._cache) >= CACHE_SIZE:
+            self._cache.clear()
+        self._cache[key] = pk
+
+    # Photos ----------------------------------------------------------------------
+
+    def read_photo(self, record: Record) -> CleanImage:
+        """The line's photo validated and stripped of metadata, as an upload is."""
+        relative = record.photo.file
+        path = (self.folder / relative).resolve()
+        if not path.is_relative_to(self.folder):
+            raise BadLine(
+                record.number, f"photo {relative!r} is outside the file's folder"
+            )
+        try:
+            with path.open("rb") as handle:
+                return clean_image(File(handle, name=path.name))
+        except OSError as error:
+            raise BadLine(
+                record.number, f"unreadable photo {relative!r} ({error.strerror})"
+            ) from None
+        except ValidationError as error:
+            raise BadLine(
+                record.number, f"unreadable photo {relative!r} ({error.messages[0]})"
+            ) from None
+
+    def photo(self, record, article, original, clean, written) -> tuple:
+        """The article's lead photo with the line's caption, alt text and credit.
+
+        Reuses the article's current photo, or the original's (a translation shares
+        its original's photo), when the image is the same; else stores a new one.
+        Returns the photo (or None) and whether it was saved.
+        """
+        if clean is None:
+            return None, False
+        line = record.photo
+        language = record.language
+        wanted = {
+            f"caption_{language}": line.caption,
+            f"alt_{language}": line.alt,
+            "credit_form": line.credit_form,
+            "photographer_id": self.photographer(line.photographer, language),
+            "credit_text": line.credit_text,
+        }
+        candidates = [article.lead_photo_id]
+        if original:
+            candidates.append(
+                Article.objects.filter(pk=original)
+                .values_list("lead_photo_id", flat=True)
+                .first()
+            )
+        photo = None
+        for candidate in Photo.objects.filter(pk__in=[c for c in candidates if c]):
+            if same_image(candidate, clean):
+                photo = candidate
+                break
+        if photo is None:
+            photo = Photo()
+            photo.store_image(clean)
+            written.append(photo)
+        elif all(getattr(photo, name) == value for name, value in wanted.items()):
+            return photo, False
+        for name, value in wanted.items():
+            setattr(photo, name, value)
+        photo.save()
+        return photo, True
+
+    def forget(self, written: list[Photo]) -> None:
+        """Remove the image files of a line that was rolled back."""
+        for photo in written:
+            photo.image.delete(save=False)
+
+
+def same_image(photo: Photo, clean: CleanImage) -> bool:
+    try:
+        with photo.image.open("rb") as stored:
+            return stored.read() == clean.content
+    except OSError:
+        return False
+
+
+def named(model, name: Name):
+    """A Region or Photographer known by any of the name's forms, in either language."""
+    match = Q()
+    for form in name.forms():
+        match |= Q(name_ru__iexact=form) | Q(name_en__iexact=form)
+    return model.objects.filter(match).order_by("pk").first()

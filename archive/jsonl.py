@@ -1,0 +1,318 @@
+"""The archive's JSONL line: parsed and checked into a Record, or written from an article."""
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from articles.models import Article, Correction
+from photos.models import Photo
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+class BadLine(Exception):
+    """A line that cannot be imported; its text reads `line N: reason`."""
+
+    def __init__(self, number: int, reason: str):
+        super().__init__(f"line {number}: {reason}")
+        self.number = number
+        self.reason = reason
+
+
+@dataclass
+class Name:
+    """A person or region as a line names it: one name, maybe both forms, aliases."""
+
+    name: str
+    name_ru: str = ""
+    name_en: str = ""
+    aliases: list[str] = field(default_factory=list)
+
+    def forms(self) -> list[str]:
+        """Every spelling to match against, the line's own name first."""
+        seen = []
+        for name in (self.name, self.name_ru, self.name_en, *self.aliases):
+            if name and name not in seen:
+                seen.append(name)
+        return seen
+
+
+@dataclass
+class PhotoRecord:
+    file: str
+    caption: str
+    alt: str
+    credit_form: str
+    photographer: Name | None
+    credit_text: str
+
+
+@dataclass
+class CorrectionRecord:
+    at: datetime
+    text: str
+    kind: str
+
+
+@dataclass
+class Record:
+    number: int
+    legacy_id: str
+    language: str
+    translation_of: str
+    headline: str
+    lead: str
+    body: str
+    slug: str
+    status: str
+    published_at: datetime | None
+    source: str
+    region: Name | None
+    tags: list[str]
+    authors: list[Name]
+    photo: PhotoRecord | None
+    corrections: list[CorrectionRecord]
+
+
+def parse_line(number: int, raw: bytes | str) -> Record:
+    """Check one line of the file and return it as a Record, or raise BadLine."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BadLine(number, f"invalid JSON ({error})") from None
+    if not isinstance(data, dict):
+        raise BadLine(number, "a line must be a JSON object")
+    line = _Fields(number, data)
+
+    language = line.required("language")
+    if language not in LANGUAGES:
+        raise BadLine(number, f"unknown language {language!r}")
+    status = line.text("status") or Article.Status.PUBLISHED
+    if status not in Article.Status.values:
+        raise BadLine(number, f"unknown status {status!r}")
+    published_at = line.date("published_at")
+    # Without a time the model would stamp "now", and a second import would differ.
+    if status == Article.Status.PUBLISHED and published_at is None:
+        raise BadLine(number, "missing field 'published_at' (the article is published)")
+
+    record = Record(
+        number=number,
+        legacy_id=line.required("id"),
+        language=language,
+        translation_of=line.text("translation_of"),
+        headline=line.required("headline"),
+        lead=line.text("lead"),
+        body=line.text("body"),
+        slug=line.text("slug"),
+        status=status,
+        published_at=published_at,
+        source=line.text("source"),
+        region=line.name(data.get("region"), "region"),
+        tags=line.strings("tags"),
+        authors=[
+            line.name(author, "authors") for author in line.items("authors") if author
+        ],
+        photo=_photo(line, language, status),
+        corrections=[_correction(line, item) for item in line.items("corrections")],
+    )
+    # Checked here so a too-long value is a clear bad line on every database
+    # (SQLite would store it silently, PostgreSQL would fail mid-transaction).
+    for key, value, limit in (
+        ("id", record.legacy_id, 64),
+        ("translation_of", record.translation_of, 64),
+        ("headline", record.headline, 300),
+        ("slug", record.slug, 100),
+        ("source", record.source, 200),
+    ):
+        if len(value) > limit:
+            raise BadLine(number, f"'{key}' is longer than {limit} characters")
+    return record
+
+
+def _photo(line: "_Fields", language: str, status: str) -> PhotoRecord | None:
+    data = line.data.get("photo")
+    if not data:
+        return None
+    if not isinstance(data, dict):
+        raise BadLine(line.number, "'photo' must be an object")
+    photo = _Fields(line.number, data, prefix="photo.")
+    credit = data.get("credit") or {}
+    if not isinstance(credit, dict):
+        raise BadLine(line.number, "'photo.credit' must be an object")
+    form = credit.get("form") or ""
+    if form and form not in Photo.Credit.values:
+        raise BadLine(line.number, f"unknown credit form {form!r}")
+    photographer = line.name(credit.get("photographer"), "photo.credit.photographer")
+    text = str(credit.get("text") or "").strip()
+    # The same test the publication rule applies: a form with what it needs.
+    complete = (
+        form
+        and {
+            Photo.Credit.PHOTO_BY_FOR_AGENCY: photographer,
+            Photo.Credit.PHOTO_AGENCY: text,
+            Photo.Credit.VIDEO_SCREENSHOT_BY: photographer or text,
+            Photo.Credit.FREE_TEXT: text,
+        }[form]
+    )
+    if not complete and status == Article.Status.PUBLISHED:
+        raise BadLine(line.number, "published photo without a credit")
+    caption = photo.text("caption")
+    return PhotoRecord(
+        file=photo.required("file"),
+        caption=caption,
+        alt=photo.text("alt"),
+        credit_form=form,
+        photographer=photographer,
+        credit_text=text,
+    )
+
+
+def _correction(line: "_Fields", data) -> CorrectionRecord:
+    if not isinstance(data, dict):
+        raise BadLine(line.number, "each correction must be an object")
+    item = _Fields(line.number, data, prefix="corrections.")
+    kind = item.text("kind") or Correction.Kind.UPDATE
+    if kind not in Correction.Kind.values:
+        raise BadLine(line.number, f"unknown correction kind {kind!r}")
+    at = item.date("at")
+    if at is None:
+        raise BadLine(line.number, "missing field 'corrections.at'")
+    return CorrectionRecord(at=at, text=item.required("text"), kind=kind)
+
+
+class _Fields:
+    """Typed access to a line's fields, each failure a BadLine naming the field."""
+
+    def __init__(self, number: int, data: dict, prefix: str = ""):
+        self.number, self.data, self.prefix = number, data, prefix
+
+    def text(self, key: str) -> str:
+        value = self.data.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise BadLine(self.number, f"'{self.prefix}{key}' must be a string")
+        return str(value).strip() if key != "body" else str(value)
+
+    def required(self, key: str) -> str:
+        value = self.text(key)
+        if not value:
+            raise BadLine(self.number, f"missing field '{self.prefix}{key}'")
+        return value
+
+    def items(self, key: str) -> list:
+        value = self.data.get(key) or []
+        if not isinstance(value, list):
+            raise BadLine(self.number, f"'{self.prefix}{key}' must be a list")
+        return value
+
+    def strings(self, key: str) -> list[str]:
+        values = self.items(key)
+        if not all(isinstance(value, str) for value in values):
+            raise BadLine(
+                self.number, f"'{self.prefix}{key}' must be a list of strings"
+            )
+        return [value.strip() for value in values if value.strip()]
+
+    def date(self, key: str) -> datetime | None:
+        value = self.data.get(key)
+        if value in (None, ""):
+            return None
+        try:
+            moment = datetime.fromisoformat(str(value))
+        except ValueError:
+            raise BadLine(
+                self.number, f"bad date in '{self.prefix}{key}': {value!r}"
+            ) from None
+        # A time without an offset is read in the newsroom's time zone.
+        return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+    def name(self, value, key: str) -> Name | None:
+        """A name string, or {"name", "name_ru", "name_en", "aliases"}."""
+        if value in (None, ""):
+            return None
+        if isinstance(value, str):
+            return Name(" ".join(value.split()))
+        if not isinstance(value, dict):
+            raise BadLine(self.number, f"'{key}' must be a name or an object")
+        forms = {
+            form: " ".join(str(value.get(form) or "").split())
+            for form in ("name", "name_ru", "name_en")
+        }
+        aliases = value.get("aliases") or []
+        if not isinstance(aliases, list):
+            raise BadLine(self.number, f"'{key}.aliases' must be a list")
+        name = forms["name"] or forms["name_en"] or forms["name_ru"]
+        if not name:
+            raise BadLine(self.number, f"missing field '{key}.name'")
+        return Name(
+            name,
+            forms["name_ru"],
+            forms["name_en"],
+            [" ".join(str(alias).split()) for alias in aliases if alias],
+        )
+
+
+def article_line(article: Article, legacy_id: str, original_id: str, photo_file: str):
+    """An article as one line of the format (a dict; the caller writes the JSON).
+
+    Expects bylines__author__aliases, tags, corrections, region and
+    lead_photo__photographer loaded.
+    """
+    language = article.language
+    line = {
+        "id": legacy_id,
+        "language": language,
+        "translation_of": original_id or None,
+        "headline": article.headline,
+        "slug": article.slug,
+        "lead": article.lead,
+        "body": article.body,
+        "published_at": article.published_at.isoformat()
+        if article.published_at
+        else None,
+        "status": article.status,
+        "authors": [
+            {
+                "name": byline.author.name_in(language),
+                "name_ru": byline.author.name_ru,
+                "name_en": byline.author.name_en,
+                "aliases": [alias.name for alias in byline.author.aliases.all()],
+            }
+            for byline in article.bylines.all()
+        ],
+        "source": article.source,
+        "region": _both_names(article.region, language),
+        "tags": sorted(tag.name for tag in article.tags.all()),
+        "photo": None,
+        "corrections": [
+            {"at": item.noted_at.isoformat(), "text": item.text, "kind": item.kind}
+            for item in article.corrections.all()
+        ],
+    }
+    photo = article.lead_photo
+    if photo:
+        line["photo"] = {
+            "file": photo_file,
+            "caption": photo.caption(language),
+            "alt": getattr(photo, f"alt_{language}"),
+            "credit": {
+                "form": photo.credit_form,
+                "photographer": _both_names(photo.photographer, language),
+                "text": photo.credit_text,
+            },
+        }
+    return line
+
+
+def _both_names(named, language: str):
+    if named is None:
+        return None
+    return {
+        "name": named.name_in(language),
+        "name_ru": named.name_ru,
+        "name_en": named.name_en,
+    }

@@ -1,0 +1,49 @@
+"""manage.py export_articles FILE.jsonl [--since DATE] [--language ru]."""
+
+from datetime import datetime, time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from archive.exporter import export
+
+
+def since_date(value: str) -> datetime:
+    """A date (2024-03-14) or a time, read in the newsroom's time zone."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--since: not a date: {value!r}") from None
+    if len(value) == 10:
+        moment = datetime.combine(moment.date(), time.min)
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+class Command(BaseCommand):
+    help = "Export articles as the archive's JSONL, photos copied beside the file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--since", type=since_date, help="Only articles published on or after."
+        )
+        parser.add_argument(
+            "--language", choices=[code for code, _name in settings.LANGUAGES]
+        )
+
+    def handle(self, *args, file: Path, since, language, **options):
+        tty = self.stdout.isatty()
+
+        def progress(count: int) -> None:
+            if tty and count % 100 == 0:
+                self.stdout.write(f"\r{count:,} articles", ending="")
+                self.stdout.flush()
+            elif not tty and count % 1000 == 0:
+                self.stdout.write(f"{count:,} articles")
+
+        count = export(file, since=since, language=language, progress=progress)
+        if tty:
+            self.stdout.write("")
+        self.stdout.write(f"Exported {count:,} articles to {file}.")

@@ -1,0 +1,393 @@
+"""import_articles and export_articles: formats, idempotency, bad lines, round trip."""
+
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from PIL import Image
+
+from archive.models import LegacyId
+from articles.models import Article, Correction, Region
+from authors.models import Author, AuthorAlias
+from photos.models import Photo, Photographer
+from tests.factories import make_article, make_author, make_photo, make_region
+from tests.photos.images import photo_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def line(**fields) -> dict:
+    data = {
+        "id": "9001",
+        "language": "en",
+        "headline": "Dam breaks in the mountains",
+        "lead": "Villages evacuated.",
+        "body": "<p>Water reached the valley.</p>",
+        "published_at": "2024-03-14T18:05:00+03:00",
+        "authors": ["Ruslan Aliev"],
+        "region": "Dagestan",
+        "tags": ["floods"],
+    }
+    data.update(fields)
+    return data
+
+
+def write(folder, *lines) -> str:
+    path = folder / "archive.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for item in lines:
+            out.write(item if isinstance(item, str) else json.dumps(item) + "\n")
+    return str(path)
+
+
+def run_import(path, *args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_articles", path, *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def credited_photo(file="photos/9001.jpg") -> dict:
+    return {
+        "file": file,
+        "caption": "The broken dam",
+        "credit": {"form": "photo_by_for_agency", "photographer": "Nino Beridze"},
+    }
+
+
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos" / "9001.jpg").write_bytes(photo_bytes())
+    return tmp_path
+
+
+def test_line_becomes_a_published_article_with_authors_region_tags_and_photo(folder):
+    path = write(folder, line(photo=credited_photo()))
+
+    run_import(path)
+
+    article = Article.objects.get()
+    assert article.headline == "Dam breaks in the mountains"
+    assert article.status == Article.Status.PUBLISHED
+    assert [str(a) for a in article.authors.all()] == ["Ruslan Aliev"]
+    assert article.region.name_en == "Dagestan"
+    assert list(article.tags.names()) == ["floods"]
+    assert article.lead_photo.credit(
+        "en"
+    ) == "Photo by Nino Beridze for Kavkaz Uzel" or (
+        article.lead_photo.credit("en").startswith("Photo by Nino Beridze for")
+    )
+    assert article.lead_photo.alt("en") == "The broken dam"  # alt defaults to caption
+    assert LegacyId.objects.get().legacy_id == "9001"
+
+
+def test_importing_twice_changes_nothing(folder):
+    path = write(
+        folder,
+        line(
+            photo=credited_photo(), corrections=[{"at": "2024-03-15", "text": "Fixed."}]
+        ),
+        line(id="30417", language="ru", headline="Прорыв дамбы", translation_of=None),
+    )
+    run_import(path)
+    revisions = Article.history.count()
+    versions = list(Article.objects.values_list("version", flat=True))
+
+    out, _err = run_import(path)
+
+    assert Article.history.count() == revisions
+    assert list(Article.objects.values_list("version", flat=True)) == versions
+    assert "2 unchanged" in out
+    assert (Article.objects.count(), Author.objects.count(), Photo.objects.count()) == (
+        2,
+        1,
+        1,
+    )
+
+
+def test_changed_line_updates_its_article_and_keeps_a_revision(folder):
+    run_import(write(folder, line()))
+    article = Article.objects.get()
+
+    run_import(write(folder, line(headline="Dam breaks: 3 villages evacuated")))
+
+    article.refresh_from_db()
+    assert article.headline == "Dam breaks: 3 villages evacuated"
+    assert Article.objects.count() == 1
+    assert [h.headline for h in article.history.order_by("history_date")] == [
+        "Dam breaks in the mountains",
+        "Dam breaks: 3 villages evacuated",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        ("{not json\n", "invalid JSON"),
+        (json.dumps(line(id="2", headline="")) + "\n", "missing field 'headline'"),
+        (
+            json.dumps(line(id="2", published_at="14/03/2024")) + "\n",
+            "bad date in 'published_at'",
+        ),
+        (
+            json.dumps(line(id="2", photo=credited_photo("photos/missing.jpg"))) + "\n",
+            "unreadable photo 'photos/missing.jpg'",
+        ),
+        (
+            json.dumps(line(id="2", photo=credited_photo("photos/broken.jpg"))) + "\n",
+            "unreadable photo 'photos/broken.jpg'",
+        ),
+        (
+            json.dumps(
+                line(id="2", photo={**credited_photo(), "credit": {"form": "courtesy"}})
+            )
+            + "\n",
+            "unknown credit form 'courtesy'",
+        ),
+        (
+            json.dumps(line(id="2", photo={**credited_photo(), "credit": None})) + "\n",
+            "published photo without a credit",
+        ),
+    ],
+)
+def test_bad_line_is_reported_with_its_number_and_skipped(folder, bad, reason):
+    (folder / "photos" / "broken.jpg").write_bytes(b"\xff\xd8\xff not a jpeg")
+    path = write(folder, line(id="1"), bad, line(id="3"))
+
+    with pytest.raises(CommandError):
+        run_import(path)
+
+    # Nothing of line 2; the lines around it are imported.
+    assert sorted(LegacyId.objects.values_list("legacy_id", flat=True)) == ["1", "3"]
+    assert Article.objects.count() == 2
+    assert Photo.objects.count() == 0
+
+
+def test_bad_line_message_reads_line_number_and_reason(folder, capsys):
+    path = write(folder, line(id="1"), line(id="2", published_at="yesterday"))
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="1 line"):
+        call_command("import_articles", path, stdout=io.StringIO(), stderr=err)
+
+    assert "line 2: bad date in 'published_at': 'yesterday'" in err.getvalue()
+
+
+def test_translation_is_linked_when_its_original_comes_later(folder):
+    path = write(
+        folder,
+        line(id="9001", language="en", translation_of="30417"),
+        line(id="30417", language="ru", headline="Прорыв дамбы"),
+    )
+
+    run_import(path)
+
+    translation = Article.objects.get(language="en")
+    assert translation.translation_of == Article.objects.get(language="ru")
+
+
+def test_author_is_matched_by_alias_not_duplicated(folder):
+    author = make_author(name_en="Faik Medjid", name_ru="Фаик Меджид")
+    AuthorAlias.objects.create(author=author, name="Faik Medzhid")
+
+    run_import(write(folder, line(authors=["Faik Medzhid"])))
+
+    assert Author.objects.count() == 1
+    assert list(Article.objects.get().authors.all()) == [author]
+
+
+def test_author_object_with_aliases_is_created_once_and_learns_them(folder):
+    author = {
+        "name": "Ruslan Aliev",
+        "name_ru": "Руслан Алиев",
+        "aliases": ["R. Alijev"],
+    }
+    path = write(
+        folder, line(id="1", authors=[author]), line(id="2", authors=["R. Alijev"])
+    )
+
+    run_import(path)
+
+    assert Author.objects.count() == 1
+    assert Author.objects.get().name_ru == "Руслан Алиев"
+    assert Author.objects.matching("R. Alijev").count() == 1
+
+
+def test_region_and_photographer_named_in_russian_match_english_lines(folder):
+    region = make_region(name_en="Dagestan", name_ru="Дагестан")
+    Photographer.objects.create(name_en="Nino Beridze", name_ru="Нино Беридзе")
+    photo = credited_photo()
+    photo["credit"]["photographer"] = "Нино Беридзе"
+
+    run_import(write(folder, line(region="Дагестан", photo=photo)))
+
+    assert Article.objects.get().region == region
+    assert Region.objects.count() == 1
+    assert Photographer.objects.count() == 1
+
+
+def test_imported_photo_has_no_exif_or_gps(folder):
+    run_import(write(folder, line(photo=credited_photo())))
+
+    photo = Article.objects.get().lead_photo
+    with photo.image.open("rb") as stored:
+        image = Image.open(io.BytesIO(stored.read()))
+        assert not image.getexif()
+        assert b"Canon" not in stored.read()
+    assert photo.renditions.exists()  # processed as an upload is
+
+
+def test_script_in_body_is_removed(folder):
+    run_import(write(folder, line(body="<p>Text</p><script>alert(1)</script>")))
+
+    assert "script" not in Article.objects.get().body
+    assert "Text" in Article.objects.get().body
+
+
+def test_dry_run_writes_nothing(folder, media_root):
+    path = write(folder, line(photo=credited_photo()))
+
+    out, _err = run_import(path, "--dry-run")
+
+    assert "Dry run" in out and "1 created" in out
+    assert not Article.objects.exists()
+    assert not Author.objects.exists()
+    assert not Photo.objects.exists()
+    assert (
+        not any(p.is_file() for p in media_root.rglob("*"))
+        if media_root.exists()
+        else True
+    )
+
+
+def test_non_terminal_progress_is_plain_lines(folder):
+    path = write(folder, *(line(id=str(n)) for n in range(1, 1002)))
+
+    out, _err = run_import(path)
+
+    assert "1,000 lines" in out
+    assert "\r" not in out
+    assert "1,001 created" in out
+
+
+def test_round_trip_reproduces_the_archive(tmp_path):
+    faik = make_author(name_en="Faik Medjid", name_ru="Фаик Меджид")
+    AuthorAlias.objects.create(author=faik, name="Faik Medzhid")
+    nino = make_author(name_en="Nino Beridze", name_ru="Нино Беридзе")
+    region = make_region(name_en="Chechnya", name_ru="Чечня")
+    photographer = Photographer.objects.create(
+        name_en="Said Tsarnaev", name_ru="Саид Царнаев"
+    )
+    photo = make_photo(
+        credit_form=Photo.Credit.PHOTO_BY_FOR_AGENCY,
+        photographer=photographer,
+        credit_text="",
+        alt_en="Rescuers at the dam",
+    )
+    original = make_article(
+        language="ru",
+        headline="Прорыв дамбы",
+        body="<p>Вода дошла до долины.</p>",
+        authors=[faik, nino],
+        tags=["наводнения", "дамбы"],
+        region=region,
+        lead_photo=photo,
+        source="корреспондент",
+    )
+    translation = make_article(
+        language="en",
+        headline="Dam breaks",
+        authors=[faik],
+        translation_of=original,
+        region=region,
+        lead_photo=photo,
+    )
+    Correction.objects.create(
+        article=translation,
+        kind=Correction.Kind.CORRECTION,
+        text="The dam is in Chechnya.",
+        noted_at=timezone.now() - timedelta(hours=1),
+    )
+    other = make_article(
+        language="en",
+        headline="Agency photo story",
+        lead_photo=make_photo(credit_text="Reuters"),
+    )
+    before = snapshot()
+    path = tmp_path / "export" / "archive.jsonl"
+    path.parent.mkdir()
+    call_command("export_articles", str(path), stdout=io.StringIO())
+
+    # Empty the database: translations before the originals they protect.
+    Article.objects.filter(translation_of__isnull=False).delete()
+    for model in (Article, Article.history.model, Photo, Author, Photographer, Region):
+        model.objects.all().delete()
+    run_import(str(path))
+
+    assert snapshot() == before
+    assert Photo.objects.count() == 2  # the translation shares its original's photo
+    assert other  # (kept for readability: a story born here, exported by its pk)
+
+
+def snapshot() -> list:
+    """What a reader sees of every article, independent of database ids."""
+    rows = []
+    for article in Article.objects.order_by("language", "headline"):
+        photo = article.lead_photo
+        rows.append(
+            (
+                article.language,
+                article.headline,
+                article.slug,
+                article.lead,
+                article.body,
+                article.published_at,
+                article.source,
+                article.region.name_ru if article.region else None,
+                article.translation_of.headline if article.translation_of else None,
+                [
+                    (
+                        b.author.name_ru,
+                        b.author.name_en,
+                        sorted(a.name for a in b.author.aliases.all()),
+                    )
+                    for b in article.bylines.all()
+                ],
+                sorted(article.tags.names()),
+                [(c.kind, c.text, c.noted_at) for c in article.corrections.all()],
+                # A line carries its own language's caption and alt text only.
+                photo
+                and (photo.caption(article.language), photo.alt(article.language)),
+                photo and (photo.credit("ru"), photo.credit("en")),
+            )
+        )
+    return rows
+
+
+def test_export_filters_by_language_and_date(tmp_path):
+    make_article(
+        language="ru",
+        headline="Старое",
+        published_at=timezone.now() - timedelta(days=30),
+    )
+    make_article(language="ru", headline="Новое")
+    make_article(language="en", headline="New")
+    path = tmp_path / "ru.jsonl"
+    since = (timezone.now() - timedelta(days=2)).date().isoformat()
+
+    call_command(
+        "export_articles",
+        str(path),
+        "--language",
+        "ru",
+        "--since",
+        since,
+        stdout=io.StringIO(),
+    )
+
+    lines = [json.loads(raw) for raw in path.read_text(encoding="utf-8").splitlines()]
+    assert [item["headline"] for item in lines] == ["Новое"]
+    assert "Новое" in path.read_text(encoding="utf-8")  # Cyrillic unescaped
