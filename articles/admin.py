@@ -180,6 +180,15 @@ class ArticleAdmin(admin.ModelAdmin):
                     record_review(mention_form.instance, request.user)
         super().save_formset(request, form, formset, change)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEdit:
+            # Someone saved between this form's check and its save: nothing was
+            # written (the transaction rolled back); say so rather than fail.
+            self.message_user(request, StaleEdit.message, messages.ERROR)
+            return redirect(request.path)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id)
         extra = {}

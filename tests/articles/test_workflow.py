@@ -312,6 +312,26 @@ def test_two_concurrent_edits_never_silently_overwrite(client, make_staff):
     assert Article.objects.get(pk=story.pk).headline == "First save wins"
 
 
+def test_a_save_that_loses_the_race_after_validation_is_refused_with_a_message(
+    client, make_staff, monkeypatch
+):
+    story = make_article(status=Article.Status.DRAFT, headline="Before")
+    Article.objects.filter(pk=story.pk).update(
+        version=story.version + 1
+    )  # saved meanwhile
+    monkeypatch.setattr(Article, "clean", lambda self: None)  # passed its check first
+    client.force_login(make_staff("Editor"))
+    response = client.post(
+        f"{ADMIN}{story.pk}/change/",
+        article_form_data(story, headline="Lost race"),
+        headers={"accept-language": "en"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Someone else saved this story after you opened it" in response.text
+    assert Article.objects.get(pk=story.pk).headline == "Before"
+
+
 def test_a_stale_model_save_is_refused():
     story = make_article()
     first, second = Article.objects.get(pk=story.pk), Article.objects.get(pk=story.pk)
