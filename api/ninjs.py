@@ -9,15 +9,14 @@ import html
 import re
 from datetime import UTC, datetime
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html, strip_tags
 
 from articles.html import absolute_url, absolute_urls
-from articles.models import Article, ArticleQuerySet, Byline
+from articles.models import Article, ArticleQuerySet
 from disclaimers.rendering import (
-    MATERIAL_PREFETCH,
     Material,
     labels_in_force,
     render_material,
@@ -38,15 +37,7 @@ BLOCK_END = re.compile(
 
 def feed_articles() -> ArticleQuerySet:
     """Published articles with everything their items need, prefetched per page."""
-    return (
-        Article.objects.published()
-        .select_related("region")
-        .prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            "tags",
-            *MATERIAL_PREFETCH,
-        )
-    )
+    return Article.objects.published().for_display()
 
 
 def ninjs_items(articles: list[Article], root: str) -> list[dict]:

@@ -6,7 +6,6 @@ register footnotes.
 """
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,9 +14,9 @@ from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from articles.html import absolute_urls
-from articles.models import Article, Byline, Region
+from articles.models import Article, Region
 from authors.models import Author
-from disclaimers.rendering import MATERIAL_PREFETCH, render_materials
+from disclaimers.rendering import render_materials
 from newsroom.i18n import agency_name, current_language
 
 FEED_SIZE = 30
@@ -54,15 +53,7 @@ class ArticleFeed(Feed):
         if subject:
             kind, obj = subject
             articles = articles.filter(**{FILTERS[kind]: obj})
-        articles = list(
-            articles.newest_first()
-            .select_related("region")
-            .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-                "tags",
-                *MATERIAL_PREFETCH,
-            )[:FEED_SIZE]
-        )
+        articles = list(articles.newest_first().for_display()[:FEED_SIZE])
         for article, material in zip(articles, render_materials(articles), strict=True):
             article.material = material
         return articles

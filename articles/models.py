@@ -45,6 +45,19 @@ class ArticleQuerySet(models.QuerySet):
     def newest_first(self) -> "ArticleQuerySet":
         return self.order_by("-published_at", "-id")
 
+    def for_display(self) -> "ArticleQuerySet":
+        """With everything a rendering of the story reads: region, bylines, tags and
+        the register mentions the material renderer stars and footnotes."""
+        from disclaimers.rendering import MATERIAL_PREFETCH  # renders articles itself
+
+        return self.select_related("region").prefetch_related(
+            models.Prefetch(
+                "bylines", queryset=Byline.objects.select_related("author")
+            ),
+            "tags",
+            *MATERIAL_PREFETCH,
+        )
+
     def scheduled(self) -> "ArticleQuerySet":
         return self.filter(
             status=Article.Status.PUBLISHED, published_at__gt=timezone.now()

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.db.models.functions import ExtractDay, ExtractMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -16,12 +16,12 @@ from taggit.models import Tag
 from articles.calendar import add_months, local_midnight, month_calendar
 from articles.feeds import feed_links
 from articles.forms import SearchForm
-from articles.models import Article, Byline, Region
+from articles.models import Article, Region
 from articles.pagination import keyset_page
 from articles.search import MAX_PAGES, Query, search
 from articles.seo import article_meta
 from authors.models import Author, AuthorAlias
-from disclaimers.rendering import MATERIAL_PREFETCH, labels_in_force, render_material
+from disclaimers.rendering import labels_in_force, render_material
 from newsroom.i18n import current_language
 from photos.rendering import photos_by_id
 
@@ -177,16 +177,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return (
-            Article.objects.published()
-            .select_related("region")
-            .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-                "tags",
-                "corrections",
-                *MATERIAL_PREFETCH,
-            )
-        )
+        return Article.objects.published().for_display().prefetch_related("corrections")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
