@@ -85,6 +85,11 @@ def parse_line(number: int, raw: bytes | str) -> Record:
         raise BadLine(number, f"invalid JSON ({error})") from None
     if not isinstance(data, dict):
         raise BadLine(number, "a line must be a JSON object")
+    # JSON carries a NUL only escaped, so most lines need no deeper look.
+    escaped_nul = "\\u0000" in raw if isinstance(raw, str) else b"\\u0000" in raw
+    if escaped_nul and _has_nul(data):
+        # PostgreSQL cannot store it, SQLite would: refused alike on both.
+        raise BadLine(number, "a NUL character (\\u0000) in a value")
     line = _Fields(number, data)
 
     language = line.required("language")
@@ -120,16 +125,40 @@ def parse_line(number: int, raw: bytes | str) -> Record:
     )
     # Checked here so a too-long value is a clear bad line on every database
     # (SQLite would store it silently, PostgreSQL would fail mid-transaction).
-    for key, value, limit in (
-        ("id", record.legacy_id, 64),
-        ("translation_of", record.translation_of, 64),
-        ("headline", record.headline, 300),
-        ("slug", record.slug, 100),
-        ("source", record.source, 200),
-    ):
+    for key, value, limit in _limited_values(record):
         if len(value) > limit:
             raise BadLine(number, f"'{key}' is longer than {limit} characters")
     return record
+
+
+def _limited_values(record: Record):
+    """Each value with a column length, as (field, value, limit)."""
+    yield "id", record.legacy_id, 64
+    yield "translation_of", record.translation_of, 64
+    yield "headline", record.headline, 300
+    yield "slug", record.slug, 100
+    yield "source", record.source, 200
+    yield from (("tags", tag, 100) for tag in record.tags)
+    for name in record.authors:
+        yield from (("authors", form, 200) for form in name.forms())
+    if record.region:
+        yield from (("region", form, 100) for form in record.region.forms())
+    if photo := record.photo:
+        yield "photo.alt", photo.alt, 300
+        yield "photo.credit.text", photo.credit_text, 200
+        if photo.photographer:
+            for form in photo.photographer.forms():
+                yield "photo.credit.photographer", form, 200
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 def _photo(line: "_Fields", language: str, status: str) -> PhotoRecord | None:

@@ -187,10 +187,7 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
-        self.body = sanitize_html(self.body)
-        self.stamp_publication_time()
-        if not self.slug:
-            self.slug = latin_slug(self.headline) or "article"
+        self.normalise()
         if self._state.adding:
             super().save(*args, **kwargs)
             return
@@ -254,6 +251,16 @@ class Article(models.Model):
             and self.approved_at
             and self.translation_of.text_changed_at > self.approved_at
         )
+
+    def normalise(self) -> None:
+        """What every stored story is: a clean body, a slug, a time if published.
+
+        save() applies it; a bulk insert (the archive import) calls it itself.
+        """
+        self.body = sanitize_html(self.body)
+        self.stamp_publication_time()
+        if not self.slug:
+            self.slug = latin_slug(self.headline) or "article"
 
     def stamp_publication_time(self) -> None:
         """Published with no time given means published now."""

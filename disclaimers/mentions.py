@@ -52,15 +52,16 @@ def name_regex(name: str) -> re.Pattern | None:
     return re.compile(rf"(?<!\w){body}(?!\w)")
 
 
-def search_terms(name: str) -> list[str]:
-    """Substrings every form of `name` contains, for a cheap database prefilter."""
+@lru_cache(maxsize=4096)
+def search_terms(name: str) -> tuple[str, ...]:
+    """Substrings every form of `name` contains, for a cheap prefilter."""
     terms = []
     for word in re.findall(r"\w+", fold_yo(name)):
         stem = russian_stem(word) if CYRILLIC.search(word) else word
         # Texts may spell е as ё, so only the pieces between those letters are sure.
         terms.append(max(re.split("[еЕ]", stem), key=len))
     best = max(terms, key=len, default="")
-    return [best] if len(best) >= MIN_STEM else []
+    return (best,) if len(best) >= MIN_STEM else ()
 
 
 @dataclass(frozen=True)

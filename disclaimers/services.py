@@ -1,17 +1,42 @@
 """Keeping register mentions current: on every article save and on register changes."""
 
+import html
+import re
+
 from django.db import transaction
 from django.db.models import Q
-from django.utils.html import strip_tags
 
-from disclaimers.mentions import first_match, search_terms
+from disclaimers.mentions import Match, first_match, fold_yo, search_terms
 from disclaimers.models import DesignatedEntity, Mention
 
 RESCAN_CHUNK = 500
 
 
+# Bodies are sanitised HTML, so a tag is simply <...>. Each becomes a space: the
+# paragraphs "…Мемориал</p><p>Суд…" must not run together into one word.
+TAG = re.compile(r"<[^>]*>")
+
+
 def searchable_text(article) -> str:
-    return "\n".join([article.headline, article.lead, strip_tags(article.body)])
+    body = html.unescape(TAG.sub(" ", article.body))
+    return "\n".join([article.headline, article.lead, body])
+
+
+def mentions_in(article, entities) -> list[tuple[DesignatedEntity, Match]]:
+    """The register entries `article`'s text names, each with its first occurrence."""
+    text = searchable_text(article)
+    folded = fold_yo(text)
+    found = []
+    for entity in entities:
+        names = entity.names()
+        # A substring test in C skips most entries before any regular expression
+        # runs: each name's sure piece must be in the text for the name to match.
+        terms = [search_terms(name) for name in names]
+        if all(terms) and not any(term[0] in folded for term in terms):
+            continue
+        if match := first_match(names, text):
+            found.append((entity, match))
+    return found
 
 
 def update_mentions(article, entities=None) -> None:
@@ -21,13 +46,13 @@ def update_mentions(article, entities=None) -> None:
     dropped, except dismissed ones: an editor's "false match" stays decided.
     """
     entities = list(DesignatedEntity.objects.all() if entities is None else entities)
-    text = searchable_text(article)
+    found = dict(mentions_in(article, entities))
     existing = {
         mention.entity_id: mention
         for mention in Mention.objects.filter(article=article, entity__in=entities)
     }
     for entity in entities:
-        match = first_match(entity.names(), text)
+        match = found.get(entity)
         mention = existing.get(entity.pk)
         if match and mention is None:
             Mention.objects.create(

@@ -151,15 +151,27 @@ def test_changed_line_updates_its_article_and_keeps_a_revision(folder):
             json.dumps(line(id="2", photo={**credited_photo(), "credit": None})) + "\n",
             "published photo without a credit",
         ),
+        # What one database would store and the other refuse is refused on both.
+        (json.dumps(line(id="2", lead="a\x00b")) + "\n", "a NUL character"),
+        (
+            json.dumps(line(id="2", tags=["x" * 101])) + "\n",
+            "'tags' is longer than 100 characters",
+        ),
+        (
+            json.dumps(line(id="2", authors=["y" * 201])) + "\n",
+            "'authors' is longer than 200 characters",
+        ),
     ],
 )
 def test_bad_line_is_reported_with_its_number_and_skipped(folder, bad, reason):
     (folder / "photos" / "broken.jpg").write_bytes(b"\xff\xd8\xff not a jpeg")
     path = write(folder, line(id="1"), bad, line(id="3"))
+    err = io.StringIO()
 
     with pytest.raises(CommandError):
-        run_import(path)
+        call_command("import_articles", path, stdout=io.StringIO(), stderr=err)
 
+    assert f"line 2: {reason}" in err.getvalue()
     # Nothing of line 2; the lines around it are imported.
     assert sorted(LegacyId.objects.values_list("legacy_id", flat=True)) == ["1", "3"]
     assert Article.objects.count() == 2
@@ -391,3 +403,123 @@ def test_export_filters_by_language_and_date(tmp_path):
     lines = [json.loads(raw) for raw in path.read_text(encoding="utf-8").splitlines()]
     assert [item["headline"] for item in lines] == ["Новое"]
     assert "Новое" in path.read_text(encoding="utf-8")  # Cyrillic unescaped
+
+
+# The batch path: new lines without photos are inserted a batch at a time -----------
+
+
+def story(number: int, **fields) -> dict:
+    """Odd numbers are Russian originals, each followed by its English translation."""
+    language = "ru" if number % 2 else "en"
+    return line(
+        id=f"s{(number - 1) // 2}",
+        language=language,
+        translation_of=f"s{(number - 1) // 2}" if language == "en" else None,
+        headline=f"Story {number}",
+        authors=[f"Author {number % 3}"],
+        tags=[f"tag{number % 4}", f"TAG{number % 4}"],
+        corrections=[{"at": "2024-03-15T10:00:00+03:00", "text": "Fixed a name."}],
+        **fields,
+    )
+
+
+def test_a_batch_of_new_lines_is_complete_and_takes_few_statements(
+    folder, django_assert_max_num_queries
+):
+    path = write(folder, *(story(n) for n in range(1, 101)))
+
+    # 100 lines, 50 originals with 50 translations: about 30 statements, not 2,000.
+    with django_assert_max_num_queries(60):
+        run_import(path)
+
+    assert Article.objects.count() == 100
+    assert Article.history.filter(history_type="+").count() == 100
+    assert Author.objects.count() == 3
+    for article in Article.objects.filter(language="en"):
+        assert (
+            article.translation_of.headline == f"Story {int(article.headline[6:]) - 1}"
+        )
+        assert [str(a) for a in article.authors.all()]
+        # "tag1" and "TAG1" are one tag, as TAGGIT_CASE_INSENSITIVE says.
+        assert len(article.tags.names()) == 1
+        assert article.corrections.count() == 1
+        assert article.legacy.legacy_id == article.translation_of.legacy.legacy_id
+    assert Article.objects.filter(slug="story-3").exists()
+
+
+def test_batch_detects_register_mentions(folder):
+    from disclaimers.models import DesignatedEntity
+
+    entity = DesignatedEntity.objects.create(
+        kind=DesignatedEntity.Kind.FOREIGN_AGENT,
+        names_ru="Мемориал",
+        names_en="Memorial",
+        listed_on=timezone.localdate() - timedelta(days=30),
+    )
+    path = write(
+        folder,
+        line(id="1", language="ru", body="<p>Сотрудники «Мемориала» пришли.</p>"),
+        line(id="2", body="<p>Nothing here.</p>"),
+    )
+
+    run_import(path)
+
+    mention = entity.mentions.get()
+    assert mention.article.legacy.legacy_id == "1"
+    assert mention.matched_text == "Мемориала"
+
+
+def test_failed_batch_insert_falls_back_to_one_line_at_a_time(folder, monkeypatch):
+    from django.db import DatabaseError
+
+    from archive.batch import NewArticles
+
+    def broken(self, articles):
+        raise DatabaseError("simulated failure")
+
+    monkeypatch.setattr(NewArticles, "insert_mentions", broken)
+    path = write(folder, *(story(n) for n in range(1, 21)))
+
+    out, err = run_import(path)
+
+    # Every line made it through the slow path; authors created by the undone batch
+    # insert were forgotten, so no line points at a row that no longer exists.
+    assert Article.objects.count() == 20
+    assert Author.objects.count() == 3
+    assert Article.objects.filter(translation_of__isnull=False).count() == 10
+    assert "20 created" in out and not err
+
+
+def test_crash_in_the_middle_of_a_batch_leaves_no_half_written_article(
+    folder, monkeypatch
+):
+    from archive import importer
+    from archive.batch import NewArticles
+
+    monkeypatch.setattr(importer, "BATCH", 10)
+    calls = []
+    original = NewArticles.insert_relations
+
+    def crash_on_second_batch(self, rows):
+        calls.append(len(rows))
+        if len(calls) == 2:
+            raise RuntimeError("power cut")
+        original(self, rows)
+
+    monkeypatch.setattr(NewArticles, "insert_relations", crash_on_second_batch)
+    path = write(folder, *(story(n) for n in range(1, 31)))
+
+    with pytest.raises(RuntimeError):
+        run_import(path)
+
+    # The first batch is committed whole; the second left nothing behind.
+    assert Article.objects.count() == 10
+    assert LegacyId.objects.count() == 10
+    assert not Article.objects.filter(bylines__isnull=True).exists()
+    assert Article.history.count() == 10
+
+    # Running the file again after the crash completes it.
+    monkeypatch.setattr(NewArticles, "insert_relations", original)
+    run_import(path)
+    assert Article.objects.count() == 30
+    assert Article.history.count() == 30  # nothing of the first batch was redone

@@ -30,6 +30,7 @@ class Command(BaseCommand):
         self.total_bytes = file.stat().st_size or 1
         self.tty = self.stdout.isatty()
         self.started = self.last_drawn = time.monotonic()
+        self.logged_lines = 0
         importer = Importer(
             file, dry_run=dry_run, report=self.report, progress=self.show_progress
         )
@@ -71,7 +72,8 @@ class Command(BaseCommand):
                 ending="",
             )
             self.stdout.flush()
-        elif summary.lines % LOG_EVERY == 0:
+        elif summary.lines - self.logged_lines >= LOG_EVERY:
+            self.logged_lines = summary.lines
             self.stdout.write(
                 f"{summary.lines:,} lines, {rate:,.0f}/s, "
                 f"{bytes_read / self.total_bytes:.0%} of the file, "
