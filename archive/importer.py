@@ -16,6 +16,7 @@ from archive.models import LegacyId
 from articles.html import sanitize_html
 from articles.models import Article, Byline, Correction, Region, StaleEdit
 from authors.models import Author, AuthorAlias, unique_slug
+from newsroom import page_cache
 from photos.images import CleanImage, clean_image
 from photos.models import Photo, Photographer
 from photos.rendering import make_renditions
@@ -103,6 +104,9 @@ class Importer:
             if self.dry_run:
                 transaction.set_rollback(True)
                 self.forget_names()
+            else:
+                # Bulk inserts send no signals: readers' cached pages are told here.
+                page_cache.content_changed()
 
     def split(self, records: list[Record]) -> tuple[list[Record], list[Record]]:
         """The batch's new articles without photos, and every other line, in order."""

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Articles")
+
+    def ready(self):
+        from newsroom import page_cache
+
+        # Public pages show this app's stories (and photos, labels, authors, tags).
+        page_cache.connect_signals()

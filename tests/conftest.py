@@ -67,3 +67,19 @@ def media_root(settings, tmp_path):
     """Every test writes its uploads and renditions to a folder of its own."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(settings):
+    """Each test starts with an empty cache and, unless it asks, no page cache.
+
+    Tests run inside a transaction that never commits, so the page cache would
+    never hear of their changes; tests/newsroom/test_page_cache.py turns it on and
+    runs the commit callbacks.
+    """
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.PAGE_CACHE_SECONDS = 0
+    yield
+    cache.clear()

@@ -18,8 +18,11 @@ WIDTHS = {
 
 
 @pytest.fixture
-def newsroom(transactional_db, django_user_model, labels):
+def newsroom(transactional_db, django_user_model, labels, settings):
     """Staff in each role, with passwords, and the lists a story is filed against."""
+    # Changes commit here, so the page cache runs as in production: a reader must
+    # see each publication at once.
+    settings.PAGE_CACHE_SECONDS = 600
     people = {}
     for role in ("Correspondent", "Translator", "Editor"):
         user = django_user_model.objects.create_user(

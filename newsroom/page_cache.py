@@ -1,0 +1,150 @@
+"""The full-page cache for anonymous readers, refreshed the moment content changes.
+
+Every cached page is filed under the site's *generation*: the moment its content
+last changed. Any save or delete of a story, photo, author, tag, label or register
+entry starts a new generation once its transaction commits, so no page cached
+before it is served again: no withdrawn story, no stale label, on any host sharing
+the cache. A generation also ends by itself when a scheduled story's time comes and
+at midnight (the calendar's "today", labels that start or end on a date).
+
+Readers with a session (staff) always get fresh pages, marked private. Pages carry
+an ETag, Last-Modified (the generation) and Cache-Control, so browsers revalidate
+with a 304 and a CDN in front may keep a page for PAGE_CACHE_SHARED_SECONDS.
+"""
+
+import hashlib
+import time
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.http import http_date
+from django.utils.module_loading import import_string
+
+STATE_KEY = "page-cache:state"
+# The apps whose rows appear on public pages.
+CONTENT_APPS = {"articles", "authors", "photos", "disclaimers", "taggit"}
+
+
+def generation() -> float:
+    """The current generation, starting a new one when the last has run out."""
+    state = cache.get(STATE_KEY)
+    now = time.time()
+    if state is None or (state[1] is not None and now >= state[1]):
+        state = (now, next_change(now))
+        cache.set(STATE_KEY, state, timeout=None)
+    return state[0]
+
+
+def next_change(now: float) -> float:
+    """When pages change with no one saving anything: a scheduled story, midnight."""
+    from articles.models import Article
+
+    moment = datetime.fromtimestamp(now, tz=timezone.get_current_timezone())
+    midnight = timezone.make_aware(
+        datetime.combine(moment.date() + timedelta(days=1), datetime.min.time())
+    )
+    scheduled = (
+        Article.objects.scheduled()
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return min(filter(None, [midnight, scheduled])).timestamp()
+
+
+def lifetime() -> int:
+    """Seconds a page may be kept: no longer than the generation lasts."""
+    state = cache.get(STATE_KEY)
+    until_change = state[1] - time.time() if state and state[1] else None
+    return max(1, int(min(filter(None, [settings.PAGE_CACHE_SECONDS, until_change]))))
+
+
+def content_changed(**kwargs) -> None:
+    """Start a new generation once the change is committed (and readers can see it)."""
+    transaction.on_commit(new_generation)
+
+
+def new_generation() -> None:
+    cache.delete(STATE_KEY)
+    if settings.PAGE_CACHE_PURGE:
+        import_string(settings.PAGE_CACHE_PURGE)()
+
+
+def content_receiver(sender, **kwargs) -> None:
+    if sender._meta.app_label in CONTENT_APPS:
+        content_changed()
+
+
+def connect_signals() -> None:
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(content_receiver, dispatch_uid="page_cache.content_changed")
+
+
+class PageCacheMiddleware:
+    """Serves anonymous GETs of public pages from the cache, and fills it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.applies_to(request):
+            response = self.get_response(request)
+            if settings.SESSION_COOKIE_NAME in request.COOKIES:
+                # A staff member's page must not be kept by a shared cache.
+                patch_cache_control(response, private=True)
+            return response
+        current = generation()
+        key = self.key(request, current)
+        response = cache.get(key)
+        if response is not None:
+            response["X-Cache"] = "HIT"
+            return response
+        response = self.get_response(request)
+        if self.may_keep(request, response):
+            self.stamp(response, current)
+            cache.set(key, response, lifetime())
+            response["X-Cache"] = "MISS"
+        return response
+
+    def applies_to(self, request) -> bool:
+        return (
+            settings.PAGE_CACHE_SECONDS > 0
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path.startswith(reverse("admin:index"))
+        )
+
+    def key(self, request, current: float) -> str:
+        # The language counts for addresses without a prefix (the partner feed,
+        # sitemaps): LocaleMiddleware, before this one, chose it from the headers.
+        address = f"{request.LANGUAGE_CODE}:{request.build_absolute_uri()}"
+        digest = hashlib.sha256(address.encode()).hexdigest()
+        return f"page:{current}:{digest}"
+
+    def may_keep(self, request, response) -> bool:
+        """A complete, public, anonymous page: no cookie set, no 'do not cache'."""
+        control = response.get("Cache-Control", "")
+        return (
+            request.method == "GET"
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "private" not in control
+            and "no-store" not in control
+        )
+
+    def stamp(self, response, current: float) -> None:
+        set_response_etag(response)
+        response["Last-Modified"] = http_date(current)
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=0,
+            s_maxage=settings.PAGE_CACHE_SHARED_SECONDS,
+        )

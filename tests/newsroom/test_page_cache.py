@@ -1,0 +1,219 @@
+"""The full-page cache: served to anonymous readers, refreshed by every change."""
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import Article
+from disclaimers.models import DesignatedEntity, Disclaimer
+from newsroom import page_cache
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page_cache_on(settings, django_capture_on_commit_callbacks):
+    """The cache as production runs it; `committed()` runs a change's commit hooks."""
+    settings.PAGE_CACHE_SECONDS = 600
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def editor(make_staff):
+    return make_staff("Editor")
+
+
+def test_second_read_is_served_from_the_cache_without_queries(
+    client, page_cache_on, django_assert_num_queries
+):
+    make_article(headline="Floods in the valley")
+
+    first = client.get("/en/")
+    with django_assert_num_queries(0):
+        second = client.get("/en/")
+
+    assert first["X-Cache"] == "MISS"
+    assert second["X-Cache"] == "HIT"
+    assert second.content == first.content
+    assert "Floods in the valley" in second.content.decode()
+
+
+def test_cached_pages_carry_validators_and_revalidate_with_304(client, page_cache_on):
+    make_article()
+    for address in ["/en/", "/en/feeds/rss/", "/api/ninjs/?language=en"]:
+        page = client.get(address)
+        assert page["ETag"] and page["Last-Modified"], address
+        assert "public" in page["Cache-Control"]
+        assert "s-maxage=10" in page["Cache-Control"]
+
+        unchanged = client.get(address, headers={"if-none-match": page["ETag"]})
+        assert unchanged.status_code == 304, address
+        not_modified = client.get(
+            address, headers={"if-modified-since": page["Last-Modified"]}
+        )
+        assert not_modified.status_code == 304, address
+
+
+def test_publishing_refreshes_the_pages_that_show_the_story(
+    client, page_cache_on, editor
+):
+    story = make_article(
+        headline="Election results", status=Article.Status.SUBMITTED, published_at=None
+    )
+    assert "Election results" not in client.get("/en/").content.decode()
+    assert client.get("/en/").status_code == 200  # now cached
+
+    with page_cache_on():
+        workflow.publish(story, editor)
+
+    home = client.get("/en/")
+    assert home["X-Cache"] == "MISS"
+    assert "Election results" in home.content.decode()
+
+
+def test_withdrawn_story_is_not_served_from_the_cache(client, page_cache_on, editor):
+    story = make_article(headline="A story to withdraw")
+    address = story.get_absolute_url()
+    assert client.get(address).status_code == 200
+    assert client.get(address)["X-Cache"] == "HIT"
+
+    with page_cache_on():
+        workflow.withdraw(story, editor, "Legal request")
+
+    assert client.get(address).status_code == 404
+    assert "A story to withdraw" not in client.get("/en/").content.decode()
+
+
+def test_editing_a_story_refreshes_its_page(client, page_cache_on):
+    story = make_article(headline="First headline")
+    client.get(story.get_absolute_url())
+
+    with page_cache_on():
+        story.headline = "Corrected headline"
+        story.save()
+
+    assert "Corrected headline" in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_new_label_wording_and_register_entry_refresh_cached_pages(
+    client, page_cache_on, labels
+):
+    story = make_article(body="<p>Staff of Memorial spoke.</p>")
+    address = story.get_absolute_url()
+    assert "ООО «ТЕСТ»" in client.get(address).content.decode()
+
+    with page_cache_on():
+        Disclaimer.objects.filter(effective_to__isnull=True).update(
+            effective_to=timezone.localdate() - timedelta(days=1)
+        )
+        # An update() sends no signal; the new version's save does.
+        Disclaimer.objects.create(
+            text="НОВАЯ РЕДАКЦИЯ МАРКИРОВКИ",
+            effective_from=timezone.localdate(),
+        )
+    assert "НОВАЯ РЕДАКЦИЯ МАРКИРОВКИ" in client.get(address).content.decode()
+
+    with page_cache_on():
+        DesignatedEntity.objects.create(
+            kind=DesignatedEntity.Kind.FOREIGN_AGENT,
+            names_ru="Мемориал",
+            names_en="Memorial",
+            footnote_en="*Listed as a foreign agent",
+            listed_on=date(2023, 5, 19),
+        )
+    assert "*Listed as a foreign agent" in client.get(address).content.decode()
+
+
+def test_scheduled_story_appears_when_its_time_comes(
+    client, page_cache_on, monkeypatch
+):
+    now = timezone.now()
+    make_article(headline="Embargoed report", published_at=now + timedelta(hours=1))
+    assert "Embargoed report" not in client.get("/en/").content.decode()
+    assert client.get("/en/")["X-Cache"] == "HIT"
+
+    # The cache keeps the page no longer than until the story's time.
+    assert page_cache.lifetime() <= 3600
+
+    later = now + timedelta(hours=1, seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    monkeypatch.setattr(page_cache.time, "time", later.timestamp)
+
+    home = client.get("/en/")
+    assert home["X-Cache"] == "MISS"
+    assert "Embargoed report" in home.content.decode()
+
+
+def test_generation_ends_at_midnight_at_the_latest(page_cache_on):
+    page_cache.generation()
+    _, ends = page_cache.cache.get(page_cache.STATE_KEY)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    midnight = timezone.make_aware(datetime.combine(tomorrow, time()))
+    assert ends <= midnight.timestamp()
+
+
+def test_import_refreshes_cached_pages(client, page_cache_on, tmp_path):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    client.get("/en/news/")
+    path = tmp_path / "archive.jsonl"
+    path.write_text(
+        json.dumps(
+            {
+                "id": "1",
+                "language": "en",
+                "headline": "Imported from the old site",
+                "published_at": "2024-03-14T18:05:00+03:00",
+            }
+        )
+        + "\n"
+    )
+    with page_cache_on():
+        call_command("import_articles", str(path), stdout=io.StringIO())
+
+    assert "Imported from the old site" in client.get("/en/news/").content.decode()
+
+
+def test_staff_get_fresh_private_pages(client, page_cache_on, editor):
+    make_article()
+    client.get("/en/")
+    client.force_login(editor)
+
+    page = client.get("/en/")
+
+    assert "X-Cache" not in page
+    assert "private" in page["Cache-Control"]
+
+
+def test_admin_and_errors_are_never_cached(client, page_cache_on):
+    assert "X-Cache" not in client.get("/admin/login/")
+    client.get("/en/news/999999/")
+    assert client.get("/en/news/999999/").get("X-Cache") is None
+
+
+def test_turned_off_with_zero_seconds(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    make_article()
+    assert "X-Cache" not in client.get("/en/")
+    assert "X-Cache" not in client.get("/en/")
+
+
+def test_purge_hook_is_called_on_every_change(page_cache_on, settings):
+    calls = []
+    settings.PAGE_CACHE_PURGE = "tests.newsroom.test_page_cache.record_purge"
+    record_purge.calls = calls
+
+    with page_cache_on():
+        make_article()
+
+    assert calls
+
+
+def record_purge():
+    record_purge.calls.append(True)
