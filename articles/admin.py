@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -16,6 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
 from articles import workflow
+from articles.changelist import (
+    CappedCountPaginator,
+    PublishedYearFilter,
+    full_text_search,
+)
 from articles.diff import text_diff
 from articles.html import sanitize_html
 from articles.models import Article, ArticleEvent, Byline, Correction, Region, StaleEdit
@@ -98,15 +104,18 @@ class ArticleAdmin(admin.ModelAdmin):
         "region",
         "created_by",
     ]
+    # No date_hierarchy and no "related only" author list: both read every row.
     list_filter = [
         "status",
         "language",
+        ("published_at", admin.DateFieldListFilter),
+        PublishedYearFilter,
         "region",
-        ("authors", admin.RelatedOnlyFieldListFilter),
+        "authors",
     ]
     list_select_related = ["region", "created_by"]
     search_fields = ["headline", "lead"]
-    date_hierarchy = "published_at"
+    paginator = CappedCountPaginator
     autocomplete_fields = ["region", "translation_of", "lead_photo"]
     readonly_fields = [
         "status",
@@ -143,6 +152,12 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
         (_("History"), {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        if connection.vendor == "postgresql" and search_term.strip():
+            # The stored full-text vector and its index, not ILIKE over every row.
+            return full_text_search(queryset, search_term.strip()[:200]), False
+        return super().get_search_results(request, queryset, search_term)
 
     def get_queryset(self, request):
         articles = super().get_queryset(request)

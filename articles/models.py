@@ -175,6 +175,8 @@ class Article(models.Model):
                 fields=["language", "status", "-published_at", "-id"],
                 name="article_listing_idx",
             ),
+            # The admin's list of every story, newest first.
+            models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
         ]
         constraints = [
             models.CheckConstraint(
