@@ -217,3 +217,39 @@ def test_purge_hook_is_called_on_every_change(page_cache_on, settings):
 
 def record_purge():
     record_purge.calls.append(True)
+
+
+def redis_reachable() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not redis_reachable(), reason="no Redis on 127.0.0.1:6379")
+def test_with_redis_every_host_sees_the_new_generation(client, page_cache_on, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+        }
+    }
+    from django.core.cache import caches
+
+    assert type(caches["default"]).__name__ == "RedisCache"
+    caches["default"].clear()
+    story = make_article(headline="Shared cache story")
+    assert client.get("/en/")["X-Cache"] == "MISS"
+    assert client.get("/en/")["X-Cache"] == "HIT"
+
+    with page_cache_on():
+        story.headline = "Shared cache, corrected"
+        story.save()
+
+    page = client.get("/en/")
+    assert page["X-Cache"] == "MISS"
+    assert "Shared cache, corrected" in page.content.decode()
+    caches["default"].clear()

@@ -46,3 +46,69 @@ def test_deploy_check_passes_with_production_values():
         SECURE_HSTS_PRELOAD="1",
     )
     assert result.returncode == 0, result.stderr + result.stdout
+    # Clean because nothing is wrong, not because a check was silenced.
+    assert "no issues (0 silenced)" in result.stdout
+
+
+PRODUCTION = {
+    "DEBUG": "off",
+    "SECRET_KEY": "x7" * 30 + "-production-like-secret-key",
+    "ALLOWED_HOSTS": "news.example.org",
+}
+
+
+def production_setting(expression: str, **env) -> str:
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        f"print({expression})"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}},
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            **PRODUCTION,
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_production_keeps_database_connections_and_checks_them():
+    database = "settings.DATABASES['default']"
+    url = "postgres://postgres@127.0.0.1:5432/newsroom"
+    assert production_setting(f"{database}['CONN_MAX_AGE']", DATABASE_URL=url) == "60"
+    assert (
+        production_setting(f"{database}['CONN_HEALTH_CHECKS']", DATABASE_URL=url)
+        == "True"
+    )
+
+
+def test_production_uses_redis_when_given_and_memory_otherwise():
+    backend = "settings.CACHES['default']['BACKEND']"
+    assert production_setting(backend, REDIS_URL="redis://127.0.0.1:6379/1").endswith(
+        "RedisCache"
+    )
+    assert production_setting(backend, REDIS_URL="").endswith("LocMemCache")
+
+
+def test_production_templates_are_compiled_once():
+    # Django caches compiled templates unless loaders are set by hand.
+    assert (
+        production_setting("'loaders' in settings.TEMPLATES[0]['OPTIONS']") == "False"
+    )
+    assert production_setting("settings.DEBUG") == "False"
+
+
+def test_gunicorn_runs_one_sync_worker_per_core(monkeypatch):
+    import runpy
+
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert config["workers"] == os.cpu_count()
+    assert config["worker_class"] == "sync"
