@@ -26,6 +26,8 @@ from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import http_date
 from django.utils.module_loading import import_string
 
+from newsroom.replica import public_read
+
 STATE_KEY = "page-cache:state"
 # The apps whose rows appear on public pages.
 CONTENT_APPS = {"articles", "authors", "photos", "disclaimers", "taggit"}
@@ -99,6 +101,10 @@ class PageCacheMiddleware:
                 # A staff member's page must not be kept by a shared cache.
                 patch_cache_control(response, private=True)
             return response
+        with public_read():
+            return self.serve(request)
+
+    def serve(self, request):
         current = generation()
         key = self.key(request, current)
         response = cache.get(key)
