@@ -184,7 +184,8 @@ class Importer:
                 outcome = self.write(record, clean, written)
                 if self.dry_run:
                     transaction.set_rollback(True)
-        except (DatabaseError, ValidationError, StaleEdit) as error:
+        # OSError: a photo the disk would not take (photos.models.PhotoNotStored).
+        except (DatabaseError, ValidationError, StaleEdit, OSError) as error:
             self.forget(written)
             self.forget_names()
             raise BadLine(record.number, f"not saved ({error})") from None

@@ -1,12 +1,13 @@
 """Photo upload with preview, and photographers with the photos they made."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.shortcuts import redirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from photos.forms import PhotoUploadField
-from photos.models import Photo, Photographer
+from photos.models import Photo, Photographer, PhotoNotStored
 from photos.rendering import make_renditions
 
 
@@ -31,7 +32,7 @@ def preview(photo: Photo, width: int = 240) -> str:
     if not photo.image:
         return "—"
     return format_html(
-        '<img src="{}" width="{}" alt="" style="height:auto;max-width:100%">',
+        '<img src="{}" width="{}" alt="" class="photo-preview">',
         photo.image.url,
         width,
     )
@@ -77,12 +78,36 @@ class PhotoAdmin(admin.ModelAdmin):
     def large_preview(self, photo):
         return preview(photo, 480)
 
+    def has_delete_permission(self, request, obj=None):
+        # Stories show their photos by id (in the body too, unprotected): kept, never
+        # deleted, by the newsroom, even when a permission was granted by hand.
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
-        if "image" in form.changed_data:
+        if "image" not in form.changed_data:
+            super().save_model(request, obj, form, change)
+            return
+        if change:
+            obj.renditions.all().delete()  # the replaced image's
+        # Whole or nothing: on a full disk the transaction takes back the rows, and
+        # the files written so far (the original, some renditions) go too.
+        obj.store_image(form.cleaned_data["image"].clean)
+        try:
+            super().save_model(request, obj, form, change)
             make_renditions(obj)
+        except PhotoNotStored:
+            obj.delete_files()
+            raise
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except PhotoNotStored as error:
+            # Nothing of the upload was kept (a full disk, an unwritable folder).
+            self.message_user(request, error.message, messages.ERROR)
+            return redirect(request.get_full_path())
 
 
 class PhotoInline(admin.TabularInline):

@@ -3,7 +3,7 @@
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from photos.images import ACCEPTED, clean_image
+from photos.images import ACCEPTED, CleanImage, clean_image
 
 CONTENT_TYPES = {
     "jpg": "image/jpeg",
@@ -11,6 +11,16 @@ CONTENT_TYPES = {
     "webp": "image/webp",
     "avif": "image/avif",
 }
+
+
+class CleanUpload(SimpleUploadedFile):
+    """An upload that passed clean_image(), carrying the re-encoded image."""
+
+    def __init__(self, clean: CleanImage):
+        super().__init__(
+            f"upload.{clean.extension}", clean.content, CONTENT_TYPES[clean.extension]
+        )
+        self.clean = clean
 
 
 class PhotoUploadField(forms.FileField):
@@ -30,10 +40,7 @@ class PhotoUploadField(forms.FileField):
         upload = super().to_python(data)
         if upload is None:
             return None
-        clean = clean_image(upload)
-        return SimpleUploadedFile(
-            f"upload.{clean.extension}", clean.content, CONTENT_TYPES[clean.extension]
-        )
+        return CleanUpload(clean_image(upload))
 
 
 assert set(CONTENT_TYPES) == set(ACCEPTED.values())

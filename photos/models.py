@@ -1,16 +1,22 @@
 """Photos with their credits, the photographers who made them, and their renditions."""
 
+import errno
+import logging
 import uuid
+from contextlib import suppress
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.i18n import NamedInLanguages, agency_name, current_language
 from photos.images import CleanImage, resized
+
+logger = logging.getLogger(__name__)
 
 
 class Photographer(NamedInLanguages, models.Model):  # noqa: DJ008 (its __str__ is the name)
@@ -36,6 +42,46 @@ class Photographer(NamedInLanguages, models.Model):  # noqa: DJ008 (its __str__ 
                 name="photographer_has_a_name",
             )
         ]
+
+
+class PhotoNotStored(OSError):
+    """The storage refused a photo's file: a full disk, a folder it may not write to.
+
+    Raised by write_whole(), which has removed whatever part of the file was written.
+    """
+
+    @property
+    def message(self) -> str:
+        """What the newsroom is told, in the current language."""
+        if self.errno in (errno.ENOSPC, errno.EDQUOT):
+            reason = gettext("the server's disk is full")
+        elif self.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            reason = gettext("the server may not write to its media folder")
+        else:
+            reason = gettext("the server could not write the file")
+        return gettext(
+            "The photo was not saved: %(reason)s. Nothing was stored; please tell "
+            "the site's administrator and try again later."
+        ) % {"reason": reason}
+
+
+def write_whole(file: FieldFile, name: str, content: bytes) -> None:
+    """Store `content` as `file`'s new file, whole or not at all.
+
+    A full disk stops a local write midway and Django keeps the truncated file: it
+    is removed here, the error logged and raised as PhotoNotStored.
+    """
+    name = file.field.generate_filename(file.instance, name)
+    try:
+        name = file.storage.save(
+            name, ContentFile(content), max_length=file.field.max_length
+        )
+    except OSError as error:
+        logger.error("Could not store %s: %s", name, error)
+        with suppress(OSError):
+            file.storage.delete(name)  # names are random: no one else's file
+        raise PhotoNotStored(error.errno, error.strerror) from error
+    setattr(file.instance, file.field.attname, name)
 
 
 def original_path(photo, filename: str) -> str:
@@ -107,11 +153,18 @@ class Photo(models.Model):
         return reverse("admin:photos_photo_change", args=[self.pk])
 
     def store_image(self, clean: CleanImage) -> None:
-        """Keep an image already passed through photos.images.clean_image."""
-        self.image.save(
-            f"upload.{clean.extension}", ContentFile(clean.content), save=False
-        )
+        """Keep an image already passed through photos.images.clean_image.
+
+        Raises PhotoNotStored, leaving no file behind, when the storage refuses it.
+        """
+        write_whole(self.image, f"upload.{clean.extension}", clean.content)
         self.width, self.height = clean.width, clean.height
+
+    def delete_files(self) -> None:
+        """Remove the image and rendition files of an upload that was rolled back."""
+        for rendition in self.renditions.all():
+            rendition.file.delete(save=False)
+        self.image.delete(save=False)
 
     def caption(self, language: str) -> str:
         return getattr(self, f"caption_{language}")
@@ -166,10 +219,10 @@ class Photo(models.Model):
         rendition = Rendition(
             photo=self, width=width, height=made.height, format=image_format
         )
-        rendition.file.save(
+        write_whole(
+            rendition.file,
             f"{self.pk}-{width}-{uuid.uuid4().hex[:8]}.{made.extension}",
-            ContentFile(made.content),
-            save=False,
+            made.content,
         )
         try:
             with transaction.atomic():

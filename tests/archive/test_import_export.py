@@ -523,3 +523,27 @@ def test_crash_in_the_middle_of_a_batch_leaves_no_half_written_article(
     run_import(path)
     assert Article.objects.count() == 30
     assert Article.history.count() == 30  # nothing of the first batch was redone
+
+
+def test_full_disk_fails_the_photo_line_with_a_reason(folder, monkeypatch):
+    import errno
+
+    def full(self, clean):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Photo, "store_image", full)
+    path = write(folder, line(id="1"), line(id="2", photo=credited_photo()))
+    err = io.StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("import_articles", path, stdout=io.StringIO(), stderr=err)
+
+    assert "line 2: not saved" in err.getvalue()
+    assert "No space left on device" in err.getvalue()
+    assert list(LegacyId.objects.values_list("legacy_id", flat=True)) == ["1"]
+    assert not Photo.objects.exists()
+
+
+def test_export_into_a_missing_folder_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="no such folder"):
+        call_command("export_articles", str(tmp_path / "missing" / "out.jsonl"))

@@ -34,6 +34,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file: Path, since, language, **options):
+        if not file.parent.is_dir():
+            raise CommandError(f"{file.parent}: no such folder")
         tty = self.stdout.isatty()
 
         def progress(count: int) -> None:
