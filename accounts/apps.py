@@ -1,5 +1,6 @@
 from django.apps import AppConfig, apps
 from django.contrib.auth.management import create_permissions
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,14 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from accounts import lockout
+
         post_migrate.connect(
             sync_roles_after_migrate, dispatch_uid="accounts.sync_roles"
+        )
+        user_login_failed.connect(
+            lockout.count_failure, dispatch_uid="accounts.count_failure"
+        )
+        user_logged_in.connect(
+            lockout.forget_failures, dispatch_uid="accounts.forget_failures"
         )

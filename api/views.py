@@ -70,6 +70,8 @@ def parse_limit(value: str | None) -> int:
     if (
         not value.isascii()
         or not value.isdigit()
+        # Thousands of digits would make int() itself raise.
+        or len(value) > len(str(MAX_PAGE_SIZE))
         or not 0 < int(value) <= MAX_PAGE_SIZE
     ):
         raise BadParameter(f"limit must be a whole number from 1 to {MAX_PAGE_SIZE}")

@@ -81,7 +81,7 @@ def parse_line(number: int, raw: bytes | str) -> Record:
     """Check one line of the file and return it as a Record, or raise BadLine."""
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: nested too deep
         raise BadLine(number, f"invalid JSON ({error})") from None
     if not isinstance(data, dict):
         raise BadLine(number, "a line must be a JSON object")
@@ -152,12 +152,16 @@ def _limited_values(record: Record):
 
 
 def _has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
+    # A loop, not recursion: a hostile line may nest thousands of lists deep.
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str) and "\x00" in item:
+            return True
+        if isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            pending += item
     return False
 
 

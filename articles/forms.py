@@ -1,10 +1,20 @@
 """The readers' search form: it reads any query string and keeps what is usable."""
 
+from datetime import date
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Region
 from articles.search import MAX_PAGES, MAX_QUERY_LENGTH, Query
+
+# Wider than any archive; dates near year 1 or 9999 break date arithmetic (a day
+# after, a time zone shift), so a date outside is dropped like any unusable field.
+SEARCHABLE_DATES = [
+    MinValueValidator(date(1000, 1, 1)),
+    MaxValueValidator(date(9000, 1, 1)),
+]
 
 
 class SearchForm(forms.Form):
@@ -15,10 +25,16 @@ class SearchForm(forms.Form):
         required=False,
     )
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        validators=SEARCHABLE_DATES,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        validators=SEARCHABLE_DATES,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     region = forms.ModelChoiceField(
         label=_("Region"),

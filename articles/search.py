@@ -60,7 +60,8 @@ class Results:
 
 
 def search(language: str, query: Query) -> Results:
-    text = query.text.strip()[:MAX_QUERY_LENGTH]
+    # PostgreSQL refuses a NUL in a query, and no article holds one.
+    text = query.text.replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
     if not text:
         return Results([], 0, False, False)
     candidates = filtered(language, query)

@@ -3,9 +3,11 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -73,9 +75,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Answers revalidations with 304, cached pages included; then the page cache,
+    # which serves readers before the rest of the stack runs.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "newsroom.page_cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -123,6 +130,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not memory, so tests with threads see one database as production does.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+# A read replica for anonymous readers' pages (newsroom/replica.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["newsroom.replica.PublicReadsRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -192,6 +209,77 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy, enforced: scripts, styles and everything else from this
+# site only, no inline script or style, no framing. Public pages carry no nonce, so
+# one cached page serves every reader; admin pages (private, never cached) add a
+# per-response nonce for the inline import map and styles the admin and the body
+# editor emit (newsroom.apps.NewsroomAdminSite).
+PHOTO_HOSTS = []
+if os.environ.get("MEDIA_S3_BUCKET"):
+    s3 = STORAGES["default"]["OPTIONS"]
+    if s3["custom_domain"]:
+        PHOTO_HOSTS = [f"https://{s3['custom_domain']}"]
+    elif s3["endpoint_url"]:
+        endpoint = urlsplit(s3["endpoint_url"])
+        PHOTO_HOSTS = [
+            f"{endpoint.scheme}://{host}"
+            for host in (endpoint.netloc, f"*.{endpoint.netloc}")
+        ]
+    else:
+        PHOTO_HOSTS = ["https://*.amazonaws.com"]
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, *PHOTO_HOSTS],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# The body editor's engine (tiptap, in django-prose-editor 0.28) injects its base
+# stylesheet as a <style> element without a nonce: this is that stylesheet's hash.
+# If an upgrade changes it, the admin's browser test reports the violation.
+BODY_EDITOR_STYLE = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+NEWSROOM_ADMIN_CSP = {
+    **SECURE_CSP,
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE, BODY_EDITOR_STYLE],
+}
+
+# Admin sign-in: this many failures for one username, or from one address, within
+# LOGIN_LOCKOUT_SECONDS lock sign-in for that long (accounts/lockout.py).
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("LOGIN_IP_FAILURE_LIMIT", "30"))
+LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
+# Proxies in front of the site that append the client's address to X-Forwarded-For
+# (production runs behind one); the address before them is the client's.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0" if DEBUG else "1"))
+
+# The shared cache: Redis when REDIS_URL is set (every app host sees one cache, so a
+# publish refreshes pages everywhere), this process's memory otherwise.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+        if os.environ.get("REDIS_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    )
+}
+# Anonymous readers' pages are kept this long at most (0 turns the page cache off);
+# a publish, edit, withdrawal or label change refreshes them at once
+# (newsroom/page_cache.py).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# How long a CDN in front may keep a page (s-maxage); browsers always revalidate.
+PAGE_CACHE_SHARED_SECONDS = int(os.environ.get("PAGE_CACHE_SHARED_SECONDS", "10"))
+# A function (dotted path) called after every content change, e.g. a CDN purge.
+PAGE_CACHE_PURGE = os.environ.get("PAGE_CACHE_PURGE", "")
 
 TAGGIT_CASE_INSENSITIVE = True
 
