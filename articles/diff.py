@@ -1,6 +1,7 @@
 """Side-by-side differences between two versions of a story's text."""
 
 import difflib
+import html
 
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -8,17 +9,20 @@ from django.utils.safestring import SafeString, mark_safe
 from articles.models import TEXT_FIELDS
 
 
-def paragraphs(html: str) -> list[str]:
-    text = html.replace("</p>", "</p>\n").replace("<br>", "\n")
-    return [line.strip() for line in strip_tags(text).splitlines() if line.strip()]
+def paragraphs(text: str, markup: bool) -> list[str]:
+    """The lines to compare: a body's paragraphs as text; a headline or lead as is."""
+    if markup:
+        text = text.replace("</p>", "</p>\n").replace("<br>", "\n")
+        text = html.unescape(strip_tags(text))
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def text_diff(old, new) -> list[tuple[str, SafeString]]:
     """For each text field that differs: its name and an HTML table of the changes."""
     changes = []
     for name in TEXT_FIELDS:
-        before = paragraphs(getattr(old, name) or "")
-        after = paragraphs(getattr(new, name) or "")
+        before = paragraphs(getattr(old, name) or "", markup=name == "body")
+        after = paragraphs(getattr(new, name) or "", markup=name == "body")
         if before != after:
             table = difflib.HtmlDiff(wrapcolumn=70).make_table(
                 before, after, context=True, numlines=1

@@ -8,6 +8,7 @@ Broad matches are never counted exactly, and relevance ranks only a bounded set 
 newest matches.
 """
 
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -143,7 +144,8 @@ def postgres_search(
             )
             snippets = dict(cursor.fetchall())
     for article in articles:
-        article.snippet = marked(snippets.get(article.pk, ""))
+        # The body's entities (&amp;) are text again before marked() escapes it.
+        article.snippet = marked(html.unescape(snippets.get(article.pk, "")))
     return Results(articles, count, more, len(ids) > PAGE_SIZE)
 
 
@@ -272,7 +274,8 @@ def marked(text: str) -> SafeString:
 
 
 def snippet_around(article: Article, words: list[str], width: int = 200) -> SafeString:
-    text = " ".join(f"{article.lead} {strip_tags(article.body)}".split())
+    body = html.unescape(strip_tags(article.body))
+    text = " ".join(f"{article.lead} {body}".split())
     found = [text.lower().find(word.lower()) for word in words]
     start = max(0, min((at for at in found if at >= 0), default=0) - width // 4)
     piece = text[start : start + width]

@@ -189,3 +189,17 @@ def test_a_search_past_the_time_limit_asks_to_narrow_it(client, stories, monkeyp
     )
     assert response.status_code == 200
     assert "matches too much to finish in time" in response.text
+
+
+def test_snippet_shows_ampersands_and_brackets_once_escaped(client):
+    make_article(
+        language="en",
+        headline="Court hearing",
+        lead="",
+        body="<p>Smith &amp; Sons said 3 &lt; 4 at the court.</p>",
+    )
+
+    page = client.get("/en/search/", {"q": "court"}).content.decode()
+
+    assert "Smith &amp; Sons" in page and "3 &lt; 4" in page
+    assert "&amp;amp;" not in page and "&amp;lt;" not in page

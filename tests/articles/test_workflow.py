@@ -418,3 +418,17 @@ def test_a_malformed_schedule_time_is_refused_with_a_message(client, make_staff)
         "Give the date",
         client.get(response["Location"], headers={"accept-language": "en"}).text,
     )
+
+
+def test_diff_keeps_angle_brackets_in_headline_and_entities_in_body():
+    from articles.diff import text_diff
+
+    old = Article(headline="Rates <5%", lead="a", body="<p>Smith &amp; Sons</p>")
+    new = Article(headline="Rates <6%", lead="a", body="<p>Smith &amp; Daughters</p>")
+
+    changes = dict(text_diff(old, new))
+
+    # difflib escapes once and writes spaces as &nbsp;.
+    assert "Rates&nbsp;&lt;" in changes["headline"]
+    assert "Smith&nbsp;&amp;" in changes["body"]
+    assert "&amp;amp;" not in changes["body"]
