@@ -7,14 +7,13 @@ by itself is added explicitly: the normalised text (Article.normalise), the firs
 revision (record_creation), and the register mentions.
 """
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from archive.jsonl import LANGUAGES, Record
 from archive.models import LegacyId
-from articles.models import Article, Byline, Correction
+from articles.models import Article, Byline, Correction, TaggedArticle
 from disclaimers.models import DesignatedEntity, Mention
 from disclaimers.services import mentions_in
 
@@ -78,7 +77,6 @@ class NewArticles:
         return self.importer.original_of(record.language, record.translation_of)
 
     def insert_relations(self, rows: list[tuple[Record, Article]]) -> None:
-        content_type = ContentType.objects.get_for_model(Article).pk
         bylines, tagged, corrections, legacy = [], [], [], []
         for record, article in rows:
             authors = [
@@ -89,7 +87,7 @@ class NewArticles:
                 for position, author in enumerate(dict.fromkeys(authors))
             ]
             tags = dict.fromkeys(self.tag(name) for name in record.tags)
-            tagged += [(tag, content_type, article.pk) for tag in tags]
+            tagged += [(tag, article.pk) for tag in tags]
             corrections += [
                 Correction(
                     article=article, kind=item.kind, text=item.text, noted_at=item.at
@@ -100,7 +98,7 @@ class NewArticles:
                 (article.pk, record.language, record.legacy_id, record.translation_of)
             )
         insert_rows(Byline, ["article", "author", "position"], bylines)
-        insert_rows(TaggedItem, ["tag", "content_type", "object_id"], tagged)
+        insert_rows(TaggedArticle, ["tag", "content_object"], tagged)
         insert_rows(
             LegacyId, ["article", "language", "legacy_id", "original_legacy_id"], legacy
         )

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
 
 from articles.html import sanitize_html
 from newsroom.i18n import NamedInLanguages
@@ -102,7 +103,7 @@ class Article(models.Model):
         related_name="+",
         help_text=_("Photos inside the body: a paragraph with just [photo:ID]."),
     )
-    tags = TaggableManager(_("tags"), blank=True)
+    tags = TaggableManager(_("tags"), blank=True, through="TaggedArticle")
     authors = models.ManyToManyField(
         "authors.Author",
         verbose_name=_("authors"),
@@ -287,6 +288,28 @@ class StaleEdit(Exception):
             f"article {article.pk}: edit based on version {article.version}, "
             f"stored version is {stored_version}"
         )
+
+
+class TaggedArticle(TaggedItemBase):
+    """A tag on a story, in a table of its own with a real foreign key.
+
+    taggit's shared table keys objects by an integer that PostgreSQL cannot match to
+    the article's bigint key through an index: a tag page or the related stories
+    read the whole table. Here the join is an ordinary indexed one.
+    """
+
+    content_object = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        verbose_name = _("tag on a story")
+        verbose_name_plural = _("tags on stories")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="article_tagged_once"
+            )
+        ]
 
 
 class Byline(models.Model):

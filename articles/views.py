@@ -27,6 +27,7 @@ from photos.rendering import photos_by_id
 
 LATEST_NEWS_COUNT = 10
 RELATED_COUNT = 4
+RELATED_WINDOW = 2000
 FIRST_ARCHIVE_YEAR = 1990
 
 
@@ -202,7 +203,12 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         )
 
     def related(self) -> list[Article]:
-        """A few recent stories sharing a tag or the region, in one query."""
+        """Stories sharing a tag or the region, from those published up to this one.
+
+        One query. Only the RELATED_WINDOW stories before this one are looked at
+        (a range of the listing index): matching a tag or region across a million
+        stories first and sorting after would read most of the archive.
+        """
         article = self.object
         shared = Q()
         if tag_ids := [tag.pk for tag in article.tags.all()]:
@@ -211,9 +217,14 @@ class ArticleDetailView(PublicPageMixin, DetailView):
             shared |= Q(region=article.region_id)
         if not shared:
             return []
-        return list(
+        window = (
             Article.objects.published()
-            .filter(shared, language=article.language)
+            .filter(language=article.language, published_at__lte=article.published_at)
+            .newest_first()
+            .values("pk")[:RELATED_WINDOW]
+        )
+        return list(
+            Article.objects.filter(shared, pk__in=window)
             .exclude(pk=article.pk)
             .distinct()
             .newest_first()
