@@ -8,7 +8,7 @@ HOST    ?= 127.0.0.1:8000
 PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format migrate demo messages clean
+.PHONY: help run test lint format migrate demo messages clean bench soak
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,8 +41,33 @@ demo: $(STAMP) migrate  ## load the demo content (safe to repeat)
 	$(MANAGE) load_demo
 
 messages: $(STAMP)  ## refresh and compile the ru/en message catalogues (needs gettext)
-	$(MANAGE) makemessages --locale ru --locale en --ignore '.venv/*' --ignore 'var/*'
-	$(MANAGE) compilemessages --ignore '.venv/*'
+	$(MANAGE) makemessages --locale ru --locale en --no-obsolete \
+		--ignore '.venv/*' --ignore 'var/*' --ignore 'node_modules/*' --ignore 'tests/*' --ignore 'bench/*'
+	$(MANAGE) compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
+
+# Benchmarks run on PostgreSQL databases of their own (never the one you work in).
+BENCH_PG           ?= postgres://postgres@127.0.0.1:5432
+BENCH_ARTICLES     ?= 1000000
+BENCH_IMPORT_LINES ?= 100000
+BENCH_DB           := $(BENCH_PG)/newsroom_bench
+BENCH_IMPORT_DB    := $(BENCH_PG)/newsroom_bench_import
+
+bench: $(STAMP)  ## archive-scale figures: pages, search, import, req/s (BENCH_ARTICLES)
+	@psql "$(BENCH_PG)/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = 'newsroom_bench'" \
+		| grep -q 1 || psql "$(BENCH_PG)/postgres" -qc "CREATE DATABASE newsroom_bench"
+	DATABASE_URL=$(BENCH_DB) $(MANAGE) migrate --no-input
+	DATABASE_URL=$(BENCH_DB) DEBUG=1 $(PYTHON) bench/generate.py --articles $(BENCH_ARTICLES)
+	DATABASE_URL=$(BENCH_DB) $(PYTHON) bench/pages.py
+	DATABASE_URL=$(BENCH_DB) $(PYTHON) bench/search_latency.py
+	@# The import writes: a scratch database, made afresh each run.
+	psql "$(BENCH_PG)/postgres" -qc "DROP DATABASE IF EXISTS newsroom_bench_import WITH (FORCE)" \
+		-c "CREATE DATABASE newsroom_bench_import"
+	DATABASE_URL=$(BENCH_IMPORT_DB) $(MANAGE) migrate --no-input
+	DATABASE_URL=$(BENCH_IMPORT_DB) $(PYTHON) bench/import_throughput.py $(BENCH_IMPORT_LINES)
+	DATABASE_URL=$(BENCH_DB) $(PYTHON) bench/throughput.py
+
+soak: $(STAMP)  ## 60 s of load with one PostgreSQL restart (after make bench; loopback)
+	DATABASE_URL=$(BENCH_DB) $(PYTHON) bench/soak.py
 
 clean:  ## remove the virtualenv and local data (var/)
 	rm -rf $(VENV) var

@@ -1,0 +1,13 @@
+"""The site's URLs plus /hello/: the cost of Django itself, with the same middleware."""
+
+from django.http import HttpResponse
+from django.urls import path
+
+from newsroom.urls import urlpatterns as site_urlpatterns
+
+
+def hello(request):
+    return HttpResponse("Hello", content_type="text/plain")
+
+
+urlpatterns = [path("hello/", hello, name="bench-hello"), *site_urlpatterns]
