@@ -1,16 +1,18 @@
 """Importing the legacy archive's JSONL: one line at a time, idempotent, all or nothing."""
 
 import itertools
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from queue import Full, Queue
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 
-from archive.batch import NewArticles
+from archive.batch import NewArticles, draft
 from archive.jsonl import LANGUAGES, BadLine, Name, Record, parse_line
 from archive.models import LegacyId
 from articles.html import sanitize_html
@@ -29,6 +31,76 @@ BATCH = 1000
 # Names already matched, so a big file does not ask for the same author every line.
 # Bounded, so memory stays flat however many distinct names the archive has.
 CACHE_SIZE = 10_000
+
+
+@dataclass
+class ParsedBatch:
+    records: list[Record]
+    bad_lines: list[BadLine]
+    last_line: int
+    bytes_read: int
+    drafts: dict[int, Article]  # the article each photo-less line would make
+
+
+def parsed_batches(path: Path) -> Iterator[ParsedBatch]:
+    """The file's lines, BATCH at a time, checked and drafted (no database work)."""
+    bytes_read = 0
+    with path.open("rb") as lines:
+        for batch in itertools.batched(enumerate(lines, 1), BATCH):
+            records, bad_lines = [], []
+            for number, raw in batch:
+                bytes_read += len(raw)
+                if raw.strip():
+                    try:
+                        records.append(parse_line(number, raw))
+                    except BadLine as error:
+                        bad_lines.append(error)
+            drafts = {r.number: draft(r) for r in records if not r.photo}
+            yield ParsedBatch(records, bad_lines, batch[-1][0], bytes_read, drafts)
+
+
+def read_ahead[T](items: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """`items`, produced in a thread of their own up to `depth` ahead.
+
+    The next batch is read and parsed while the database stores the current one
+    (the driver lets go of the interpreter while it waits); memory stays bounded.
+    """
+    queue: Queue = Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def offer(item) -> bool:
+        """Put `item` in the queue unless the consumer has stopped meanwhile."""
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False
+
+    def produce():
+        try:
+            for item in items:
+                if not offer(item):
+                    return
+        except BaseException as error:  # handed to the consumer, raised there
+            offer(error)
+            return
+        offer(done)
+
+    thread = threading.Thread(target=produce, name="import-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while (item := queue.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        # The consumer stopped early (an error, or a closed generator): release the
+        # producer, which may be waiting for room in the queue.
+        stop.set()
+        thread.join()
 
 
 @dataclass
@@ -64,25 +136,17 @@ class Importer:
     # The two passes --------------------------------------------------------------
 
     def run(self) -> Summary:
-        bytes_read = 0
-        with self.path.open("rb") as lines:
-            for batch in itertools.batched(enumerate(lines, 1), BATCH):
-                records = []
-                for number, raw in batch:
-                    bytes_read += len(raw)
-                    if raw.strip():
-                        try:
-                            records.append(parse_line(number, raw))
-                        except BadLine as error:
-                            self.fail(error)
-                self.import_batch(records)
-                self.summary.lines = batch[-1][0]
-                self.progress(self.summary, bytes_read)
+        for batch in read_ahead(parsed_batches(self.path)):
+            for error in batch.bad_lines:
+                self.fail(error)
+            self.import_batch(batch.records, batch.drafts)
+            self.summary.lines = batch.last_line
+            self.progress(self.summary, batch.bytes_read)
         if not self.dry_run:
             self.link_translations()
         return self.summary
 
-    def import_batch(self, records: list[Record]) -> None:
+    def import_batch(self, records: list[Record], drafts: dict[int, Article]) -> None:
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 # The commit does not wait for the disk: a crash may lose the last
@@ -93,7 +157,7 @@ class Importer:
             if fresh:
                 try:
                     with transaction.atomic():
-                        NewArticles(self, fresh).insert()
+                        NewArticles(self, fresh, drafts).insert()
                     self.summary.created += len(fresh)
                 except (DatabaseError, ValidationError):
                     # Line by line instead, so the bad one is found and named.

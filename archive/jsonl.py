@@ -11,6 +11,7 @@ from articles.models import Article, Correction
 from photos.models import Photo
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
+STATUSES = frozenset(Article.Status.values)
 
 
 class BadLine(Exception):
@@ -96,7 +97,7 @@ def parse_line(number: int, raw: bytes | str) -> Record:
     if language not in LANGUAGES:
         raise BadLine(number, f"unknown language {language!r}")
     status = line.text("status") or Article.Status.PUBLISHED
-    if status not in Article.Status.values:
+    if status not in STATUSES:
         raise BadLine(number, f"unknown status {status!r}")
     published_at = line.date("published_at")
     # Without a time the model would stamp "now", and a second import would differ.

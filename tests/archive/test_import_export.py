@@ -547,3 +547,38 @@ def test_full_disk_fails_the_photo_line_with_a_reason(folder, monkeypatch):
 def test_export_into_a_missing_folder_is_refused(tmp_path):
     with pytest.raises(CommandError, match="no such folder"):
         call_command("export_articles", str(tmp_path / "missing" / "out.jsonl"))
+
+
+def test_read_ahead_keeps_order_and_hands_over_the_producers_error():
+    from archive.importer import read_ahead
+
+    def items():
+        yield from range(10)
+        raise ValueError("unreadable file")
+
+    received = []
+    with pytest.raises(ValueError, match="unreadable file"):
+        for item in read_ahead(items(), depth=2):
+            received.append(item)
+    assert received == list(range(10))
+
+
+def test_read_ahead_stopped_early_releases_its_thread():
+    import threading
+
+    from archive.importer import read_ahead
+
+    ahead = read_ahead(iter(range(1000)), depth=1)
+    assert next(ahead) == 0
+    ahead.close()  # as when a batch's failure ends the import
+
+    assert not any(t.name == "import-read-ahead" for t in threading.enumerate())
+
+
+def test_batch_insert_stamps_creation_times(folder):
+    before = timezone.now()
+    run_import(write(folder, *(story(n) for n in range(1, 5))))
+
+    for article in Article.objects.all():
+        assert before <= article.created_at == article.updated_at <= timezone.now()
+        assert article.version == 1
