@@ -7,27 +7,28 @@ from django.db.models import Count, Q
 from django.db.models.functions import ExtractDay, ExtractMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 from taggit.models import Tag
 
-from articles.calendar import add_months, local_midnight, month_calendar
+from articles.calendar import add_months, local_midnight, month_calendar, month_url
 from articles.feeds import feed_links
 from articles.forms import SearchForm
-from articles.models import Article, Region
+from articles.models import Article, Region, TaggedArticle
 from articles.pagination import keyset_page
 from articles.search import MAX_PAGES, Query, search
 from articles.seo import article_meta
 from authors.models import Author, AuthorAlias
 from disclaimers.rendering import labels_in_force, render_material
+from newsroom import page_cache
 from newsroom.i18n import current_language
 from photos.rendering import photos_by_id
 
 LATEST_NEWS_COUNT = 10
 RELATED_COUNT = 4
-RELATED_WINDOW = 2000
 FIRST_ARCHIVE_YEAR = 1990
 
 
@@ -70,16 +71,28 @@ class PublicPageMixin:
             )
         return links
 
+    def sidebar(self) -> str:
+        """Latest news and the month's calendar: the same on many pages, so shared."""
+        language, month = current_language(), self.calendar_month()
+        return page_cache.fragment(
+            f"sidebar:{language}:{month:%Y-%m}",
+            lambda: render_to_string(
+                "articles/_sidebar.html",
+                {
+                    "latest_news": published_in_language()
+                    .newest_first()
+                    .only("pk", "slug", "language", "headline", "published_at")[
+                        :LATEST_NEWS_COUNT
+                    ],
+                    "calendar": month_calendar(language, month),
+                },
+            ),
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["latest_news"] = (
-            published_in_language()
-            .newest_first()
-            .only("pk", "slug", "language", "headline", "published_at")[
-                :LATEST_NEWS_COUNT
-            ]
-        )
-        context["calendar"] = month_calendar(current_language(), self.calendar_month())
+        context["sidebar"] = self.sidebar()
+        context["archive_url"] = month_url(self.calendar_month())
         context["language_links"] = self.language_links()
         context["feeds"] = self.feeds()
         if "labels" not in context:
@@ -101,7 +114,7 @@ class ArticleListView(PublicPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         page = keyset_page(
-            self.articles().select_related("region"),
+            self.articles().select_related("region").defer("body"),
             before=self.request.GET.get("before"),
             after=self.request.GET.get("after"),
             size=settings.NEWSROOM_PAGE_SIZE,
@@ -122,7 +135,8 @@ class NewsListView(ArticleListView):
 class TagView(ArticleListView):
     def articles(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return super().articles().filter(tags=self.tag)
+        tagged = TaggedArticle.objects.filter(tag=self.tag)
+        return super().articles().among(tagged.values_list("content_object", flat=True))
 
     def page_title(self) -> str:
         return str(self.tag)
@@ -161,7 +175,11 @@ class AuthorView(ArticleListView):
         return super().get(request, *args, **kwargs)
 
     def articles(self):
-        return super().articles().filter(authors=self.author)
+        return (
+            super()
+            .articles()
+            .among(self.author.bylines.values_list("article", flat=True))
+        )
 
     def page_title(self) -> str:
         return str(self.author)
@@ -203,33 +221,35 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         )
 
     def related(self) -> list[Article]:
-        """Stories sharing a tag or the region, from those published up to this one.
+        """The newest stories before this one sharing its region or one of its tags.
 
-        One query. Only the RELATED_WINDOW stories before this one are looked at
-        (a range of the listing index): matching a tag or region across a million
-        stories first and sorting after would read most of the archive.
+        One short query for each (indexes serve both, for rare and common tags and
+        regions alike), merged here.
         """
         article = self.object
-        shared = Q()
-        if tag_ids := [tag.pk for tag in article.tags.all()]:
-            shared |= Q(tags__in=tag_ids)
-        if article.region_id:
-            shared |= Q(region=article.region_id)
-        if not shared:
-            return []
-        window = (
+        earlier = (
             Article.objects.published()
             .filter(language=article.language, published_at__lte=article.published_at)
-            .newest_first()
-            .values("pk")[:RELATED_WINDOW]
-        )
-        return list(
-            Article.objects.filter(shared, pk__in=window)
             .exclude(pk=article.pk)
-            .distinct()
             .newest_first()
-            .only("pk", "slug", "language", "headline", "published_at")[:RELATED_COUNT]
+            .only("pk", "slug", "language", "headline", "published_at")
         )
+        found = {}
+        if tag_ids := [tag.pk for tag in article.tags.all()]:
+            tagged = TaggedArticle.objects.filter(tag__in=tag_ids)
+            for story in earlier.among(tagged.values_list("content_object", flat=True))[
+                :RELATED_COUNT
+            ]:
+                found[story.pk] = story
+        if article.region_id:
+            for story in earlier.filter(region=article.region_id)[:RELATED_COUNT]:
+                found[story.pk] = story
+        newest = sorted(
+            found.values(),
+            key=lambda story: (story.published_at, story.pk),
+            reverse=True,
+        )
+        return newest[:RELATED_COUNT]
 
     def get_context_data(self, **kwargs):
         self.translated = self.translations()
@@ -309,7 +329,7 @@ class DayArchiveView(ArchiveMixin, TemplateView):
         articles = self.published_between(day, day + timedelta(days=1))
         return super().get_context_data(
             day=day,
-            articles=articles.newest_first().select_related("region"),
+            articles=articles.newest_first().select_related("region").defer("body"),
         )
 
 

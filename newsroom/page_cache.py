@@ -14,6 +14,7 @@ with a 304 and a CDN in front may keep a page for PAGE_CACHE_SHARED_SECONDS.
 
 import hashlib
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -65,6 +66,22 @@ def lifetime() -> int:
     state = cache.get(STATE_KEY)
     until_change = state[1] - time.time() if state and state[1] else None
     return max(1, int(min(filter(None, [settings.PAGE_CACHE_SECONDS, until_change]))))
+
+
+def fragment(name: str, render: Callable[[], str]) -> str:
+    """A piece of page many pages share (the sidebar), kept for the generation.
+
+    After a change every page is rendered afresh; the shared pieces only once. Kept
+    only when the page cache is on: with it off, every render is complete.
+    """
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return render()
+    key = f"fragment:{generation()}:{name}"
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, lifetime())
+    return html
 
 
 def content_changed(**kwargs) -> None:

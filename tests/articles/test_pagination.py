@@ -91,3 +91,63 @@ def test_page_size_is_bounded_whatever_the_archive(client, archive):
     make_article(published_at=timezone.now())
     items, _links = page(client)
     assert len(items) == 5
+
+
+@pytest.mark.parametrize(
+    "sparse_limit", [100, 2], ids=["few: by id", "many: index walk"]
+)
+def test_author_and_tag_lists_are_the_same_whichever_plan_serves_them(
+    client, monkeypatch, sparse_limit
+):
+    from articles import models
+    from tests.factories import make_author
+
+    monkeypatch.setattr(models, "SPARSE_LISTING", sparse_limit)
+    author = make_author()
+    theirs = [
+        make_article(authors=[author], tags=["courts"], headline=f"Theirs {n}")
+        for n in range(5)
+    ]
+    make_article(tags=["sport"], headline="Someone else's")
+    make_article(language="ru", authors=[author], tags=["courts"], headline="Их")
+    newest_first = [story.headline for story in theirs]  # made newest first
+
+    for address in (author.get_absolute_url(), "/en/tags/courts/"):
+        listed = re.findall(
+            r'story__headline"><a href="[^"]+">([^<]+)<', client.get(address).text
+        )
+        assert listed == newest_first
+
+
+def test_related_stories_are_the_four_newest_before_the_story_each_once(client):
+    from datetime import timedelta
+
+    from tests.factories import make_region
+
+    region = make_region()
+    moment = timezone.now() - timedelta(days=1)
+    article = make_article(tags=["courts"], region=region, published_at=moment)
+    make_article(
+        headline="Later", tags=["courts"], published_at=moment + timedelta(hours=1)
+    )
+    make_article(
+        headline="Just before",
+        tags=["courts"],
+        published_at=moment - timedelta(seconds=1),
+    )
+    for n in range(6):
+        # By tag and region, by tag only, by region only, in turn; newest first.
+        make_article(
+            headline=f"Older {n}",
+            tags=["courts"] if n % 3 != 2 else [],
+            region=region if n % 3 != 1 else None,
+            published_at=moment - timedelta(hours=n + 1),
+        )
+
+    text = client.get(article.get_absolute_url()).text
+    start = text.index('id="related-title"')
+    related = re.findall(
+        r'href="[^"]+">((?:Older|Just|Later)[^<]*)<',
+        text[start : text.index("</section>", start)],
+    )
+    assert related == ["Just before", "Older 0", "Older 1", "Older 2"]

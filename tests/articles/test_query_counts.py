@@ -18,14 +18,16 @@ BUDGETS = {
     "news": 4,
     "news-deep": 4,
     # article, bylines, tags, corrections, register mentions, photos and their
-    # renditions, translations, related
-    "article": 12,
+    # renditions, translations, related by region, related by tag (its stories'
+    # ids first, then the stories)
+    "article": 14,
     "day": 4,
     "month": 4,
     "year": 4,
-    "tag": 5,
+    # the tag or author, its stories' ids (ArticleQuerySet.among), the page
+    "tag": 6,
     "region": 5,
-    "author": 5,
+    "author": 6,
 }
 
 

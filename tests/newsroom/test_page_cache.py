@@ -9,7 +9,7 @@ from articles import workflow
 from articles.models import Article
 from disclaimers.models import DesignatedEntity, Disclaimer
 from newsroom import page_cache
-from tests.factories import make_article
+from tests.factories import make_article, make_region
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +72,24 @@ def test_publishing_refreshes_the_pages_that_show_the_story(
     home = client.get("/en/")
     assert home["X-Cache"] == "MISS"
     assert "Election results" in home.content.decode()
+
+
+def test_pages_share_the_sidebar_until_the_next_change(
+    client, page_cache_on, django_assert_num_queries
+):
+    story = make_article(headline="Old headline")
+    client.get("/en/news/")  # renders the sidebar: latest news, calendar
+
+    # Another page, itself not cached: only its own list and the labels.
+    with django_assert_num_queries(2):
+        assert "Old headline" in client.get("/en/").content.decode()
+
+    with page_cache_on():
+        story.headline = "New headline"
+        story.save()
+
+    sidebar = client.get(f"/en/regions/{make_region().slug}/").content.decode()
+    assert "New headline" in sidebar and "Old headline" not in sidebar
 
 
 def test_withdrawn_story_is_not_served_from_the_cache(client, page_cache_on, editor):
