@@ -1,46 +1,93 @@
-"""Sitemaps: one section per language (Django splits them at 50,000 URLs), and the
-Google News sitemap of the last 48 hours."""
+"""Sitemaps: an index of month sections (one per language and month), and the
+Google News sitemap of the last 48 hours.
 
-from datetime import timedelta
+Sections by month, not by count: each is a range of the listing index, as cheap
+twenty years back as today, and an old month's section never changes, so crawlers
+need not fetch it again. A month of an agency's stories is far below the 50,000
+URLs a sitemap may hold.
+"""
 
-from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from articles.calendar import add_months, local_midnight
 from articles.models import Article
 from newsroom.i18n import agency_name
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs per sitemap
+SECTION_LIMIT = 50_000  # the sitemap protocol's limit per file
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
-class ArticleSitemap(Sitemap):
-    limit = 50_000
-    changefreq = "never"
-
-    def __init__(self, language: str):
-        self.language = language
-
-    def items(self):
-        return (
-            Article.objects.published()
-            .filter(language=self.language)
-            .newest_first()
-            .only("pk", "slug", "language", "updated_at", "published_at")
+@require_GET
+def sitemap_index(request):
+    """Every month from the first published story's to this one, in each language."""
+    first = (
+        Article.objects.published()
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    months = []
+    if first is not None:
+        month = timezone.localdate().replace(day=1)
+        oldest = timezone.localdate(first).replace(day=1)
+        while month >= oldest:
+            months.append(month)
+            month = add_months(month, -1)
+    sections = [
+        request.build_absolute_uri(
+            reverse(
+                "sitemap-month",
+                kwargs={"language": language, "year": month.year, "month": month.month},
+            )
         )
+        for month in months
+        for language in LANGUAGES
+    ]
+    return render(
+        request,
+        "articles/sitemap_index.xml",
+        {"sections": sections},
+        content_type="application/xml",
+    )
 
-    def lastmod(self, article):
-        return article.updated_at
 
-    def get_latest_lastmod(self):
-        # One aggregate, not a walk through every article as Django's default does.
-        return self.items().order_by().aggregate(latest=Max("updated_at"))["latest"]
-
-
-def sitemaps(languages) -> dict[str, Sitemap]:
-    return {f"articles-{code}": ArticleSitemap(code) for code, _name in languages}
+@require_GET
+def sitemap_month(request, language: str, year: int, month: int):
+    """A language's stories published in one month, newest first."""
+    if language not in LANGUAGES or not 1 <= month <= 12 or not 1 <= year <= 9999:
+        raise Http404("No such sitemap")
+    start = date(year, month, 1)
+    if start > timezone.localdate():
+        raise Http404("No such sitemap")
+    articles = (
+        Article.objects.published()
+        .filter(
+            language=language,
+            published_at__gte=local_midnight(start),
+            published_at__lt=local_midnight(add_months(start, 1)),
+        )
+        .newest_first()
+        .only("pk", "slug", "language", "updated_at")[:SECTION_LIMIT]
+    )
+    entries = [
+        (request.build_absolute_uri(article.get_absolute_url()), article.updated_at)
+        for article in articles
+    ]
+    return render(
+        request,
+        "articles/sitemap.xml",
+        {"entries": entries},
+        content_type="application/xml",
+    )
 
 
 @require_GET

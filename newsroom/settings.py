@@ -67,7 +67,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.sitemaps",
     "taggit",
     "simple_history",
     "django_prose_editor",

@@ -1,24 +1,18 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from articles.sitemaps import news_sitemap, robots_txt, sitemaps
-
-SITEMAPS = sitemaps(settings.LANGUAGES)
+from articles.sitemaps import news_sitemap, robots_txt, sitemap_index, sitemap_month
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots"),
+    path("sitemap.xml", sitemap_index, name="sitemap-index"),
     path(
-        "sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"
-    ),
-    path(
-        "sitemap-<section>.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": SITEMAPS},
-        name="django.contrib.sitemaps.views.sitemap",
+        "sitemap-articles-<str:language>-<int:year>-<int:month>.xml",
+        sitemap_month,
+        name="sitemap-month",
     ),
     path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
     path("api/", include("api.urls")),

@@ -74,7 +74,7 @@ def test_unpublished_stories_stay_out_of_feeds_and_sitemaps(client, labels, stat
     for url in [
         "/en/feeds/rss/",
         "/en/feeds/atom/",
-        "/sitemap-articles-en.xml",
+        f"/sitemap-articles-en-{timezone.localdate():%Y-%m}.xml",
         "/news-sitemap.xml",
     ]:
         assert "Not yet" not in client.get(url).text, url
@@ -90,20 +90,30 @@ def test_every_page_links_its_feeds(client, story):
     assert 'type="application/atom+xml" title="Atom" href="/en/feeds/atom/"' in text
 
 
-def test_sitemap_index_lists_a_sitemap_per_language_with_required_elements(
+def test_sitemap_index_lists_each_month_in_each_language_since_the_first_story(
     client, story
 ):
-    make_article(language="ru", headline="Русская новость")
+    today = timezone.localdate()
+    two_months_ago = (today.replace(day=1) - timedelta(days=40)).replace(day=1)
+    make_article(
+        language="ru",
+        headline="Русская новость",
+        published_at=moscow(two_months_ago.year, two_months_ago.month, 15, 12, 0),
+    )
     index = ET.fromstring(client.get("/sitemap.xml").content)
     assert index.tag == f"{SITEMAP}sitemapindex"
     locations = [
         node.findtext(f"{SITEMAP}loc") for node in index.findall(f"{SITEMAP}sitemap")
     ]
+    months = [today, (today.replace(day=1) - timedelta(days=1)), two_months_ago]
     assert locations == [
-        "http://testserver/sitemap-articles-ru.xml",
-        "http://testserver/sitemap-articles-en.xml",
+        f"http://testserver/sitemap-articles-{language}-{month:%Y-%m}.xml"
+        for month in months
+        for language in ("ru", "en")
     ]
-    urlset = ET.fromstring(client.get("/sitemap-articles-en.xml").content)
+    urlset = ET.fromstring(
+        client.get(f"/sitemap-articles-en-{today:%Y-%m}.xml").content
+    )
     assert urlset.tag == f"{SITEMAP}urlset"
     [url] = urlset.findall(f"{SITEMAP}url")
     assert (
@@ -112,10 +122,32 @@ def test_sitemap_index_lists_a_sitemap_per_language_with_required_elements(
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", url.findtext(f"{SITEMAP}lastmod"))
 
 
-def test_sitemaps_split_before_fifty_thousand_urls():
-    from articles.sitemaps import ArticleSitemap
+def test_month_sitemap_holds_that_months_stories_in_its_language_only(
+    client, django_assert_num_queries
+):
+    march = make_article(language="en", published_at=moscow(2024, 3, 31, 23, 59))
+    make_article(language="en", published_at=moscow(2024, 4, 1, 0, 0))
+    make_article(language="ru", published_at=moscow(2024, 3, 10, 12, 0))
 
-    assert ArticleSitemap("ru").limit <= 50_000
+    with django_assert_num_queries(1):
+        urlset = ET.fromstring(client.get("/sitemap-articles-en-2024-03.xml").content)
+    assert [node.text for node in urlset.iter(f"{SITEMAP}loc")] == [
+        f"http://testserver{march.get_absolute_url()}"
+    ]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/sitemap-articles-de-2024-03.xml",
+        "/sitemap-articles-en-2024-13.xml",
+        "/sitemap-articles-en-0-01.xml",
+        "/sitemap-articles-en-99999999999999999999-01.xml",
+        f"/sitemap-articles-en-{timezone.localdate().year + 1}-01.xml",
+    ],
+)
+def test_impossible_sitemap_months_are_not_found(client, address):
+    assert client.get(address).status_code == 404
 
 
 def test_news_sitemap_lists_the_last_48_hours_with_publication_and_language(
