@@ -30,6 +30,7 @@ from django.utils.module_loading import import_string
 from newsroom.replica import public_read
 
 STATE_KEY = "page-cache:state"
+STALE_IF_ERROR_SECONDS = 24 * 3600
 # The apps whose rows appear on public pages.
 CONTENT_APPS = {"articles", "authors", "photos", "disclaimers", "taggit"}
 
@@ -170,4 +171,7 @@ class PageCacheMiddleware:
             public=True,
             max_age=0,
             s_maxage=settings.PAGE_CACHE_SHARED_SECONDS,
+            # While the site answers errors (a database restart), a CDN may go on
+            # serving the copy it has.
+            stale_if_error=STALE_IF_ERROR_SECONDS,
         )

@@ -19,6 +19,8 @@ urlpatterns = [
     # Legacy archive addresses (/articles/<id>/, /<lang>/articles/<id>/): 301s.
     path("", include("archive.urls")),
 ]
+handler500 = "newsroom.errors.server_error"
+
 # "/" redirects to /ru/ or /en/ by the reader's language (LocaleMiddleware).
 urlpatterns += i18n_patterns(path("", include("articles.urls")))
 

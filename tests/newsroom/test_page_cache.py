@@ -48,6 +48,7 @@ def test_cached_pages_carry_validators_and_revalidate_with_304(client, page_cach
         assert page["ETag"] and page["Last-Modified"], address
         assert "public" in page["Cache-Control"]
         assert "s-maxage=10" in page["Cache-Control"]
+        assert "stale-if-error=86400" in page["Cache-Control"]
 
         unchanged = client.get(address, headers={"if-none-match": page["ETag"]})
         assert unchanged.status_code == 304, address
