@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.urls import path
 
+from newsroom.urls import handler500  # noqa: F401 (the site's, found here by Django)
 from newsroom.urls import urlpatterns as site_urlpatterns
 
 
