@@ -4,7 +4,7 @@ PYTHON  := $(VENV)/bin/python
 MANAGE  := DEBUG=1 $(PYTHON) manage.py
 STAMP   := $(VENV)/.installed-stamp
 HOST    ?= 127.0.0.1:8000
-# Two workers by default: the suite spends its time in page renders and image work.
+# One worker per core: the suite spends its time in page renders and image work.
 PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := help

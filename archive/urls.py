@@ -5,9 +5,8 @@ from django.urls import path, register_converter
 
 from archive import views
 
-# The old site's article address; a deployment whose archive used another one sets
-# ARCHIVE_LEGACY_PATH (Django path syntax with <str:legacy_id>).
-LEGACY_PATH = getattr(settings, "ARCHIVE_LEGACY_PATH", "articles/<str:legacy_id>/")
+# The old site's article address (Django path syntax with <str:legacy_id>).
+LEGACY_PATH = settings.ARCHIVE_LEGACY_PATH
 
 
 class LanguageCode:

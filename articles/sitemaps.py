@@ -46,7 +46,11 @@ def sitemap_index(request):
         request.build_absolute_uri(
             reverse(
                 "sitemap-month",
-                kwargs={"language": language, "year": month.year, "month": month.month},
+                kwargs={
+                    "language": language,
+                    "year": f"{month.year:04}",
+                    "month": f"{month.month:02}",
+                },
             )
         )
         for month in months
@@ -61,9 +65,10 @@ def sitemap_index(request):
 
 
 @require_GET
-def sitemap_month(request, language: str, year: int, month: int):
+def sitemap_month(request, language: str, year: str, month: str):
     """A language's stories published in one month, newest first."""
-    if language not in LANGUAGES or not 1 <= month <= 12 or not 1 <= year <= 9999:
+    year, month = int(year), int(month)
+    if language not in LANGUAGES or not 1 <= month <= 12 or year < 1:
         raise Http404("No such sitemap")
     start = date(year, month, 1)
     if start > timezone.localdate():

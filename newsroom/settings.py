@@ -130,6 +130,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so tests with threads see one database as production does.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
+# The old site's article address, redirected to the new page (archive/urls.py).
+ARCHIVE_LEGACY_PATH = os.environ.get("ARCHIVE_LEGACY_PATH", "articles/<str:legacy_id>/")
+
 # A read replica for anonymous readers' pages (newsroom/replica.py).
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from articles.sitemaps import news_sitemap, robots_txt, sitemap_index, sitemap_month
 
@@ -9,8 +9,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", sitemap_index, name="sitemap-index"),
-    path(
-        "sitemap-articles-<str:language>-<int:year>-<int:month>.xml",
+    # One address per month: the month always in two digits.
+    re_path(
+        r"^sitemap-articles-(?P<language>[a-z]{2})-(?P<year>[0-9]{4})-(?P<month>[0-9]{2})\.xml$",
         sitemap_month,
         name="sitemap-month",
     ),

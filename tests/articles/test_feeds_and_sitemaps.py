@@ -141,7 +141,8 @@ def test_month_sitemap_holds_that_months_stories_in_its_language_only(
     [
         "/sitemap-articles-de-2024-03.xml",
         "/sitemap-articles-en-2024-13.xml",
-        "/sitemap-articles-en-0-01.xml",
+        "/sitemap-articles-en-0000-01.xml",
+        "/sitemap-articles-en-2024-3.xml",  # one address per month: 2024-03
         "/sitemap-articles-en-99999999999999999999-01.xml",
         f"/sitemap-articles-en-{timezone.localdate().year + 1}-01.xml",
     ],
