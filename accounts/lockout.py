@@ -1,8 +1,8 @@
 """Sign-in throttling: repeated failures for one username, or from one address, lock
 sign-in for LOGIN_LOCKOUT_SECONDS.
 
-Failures are counted in the shared cache (Redis in production), so every app host
-sees the same counts. Each failure is logged with the username and address, never
+Failures are counted in the "shared" cache (Redis in production, else files every
+process on the host reads), so every worker and app host sees the same counts. Each failure is logged with the username and address, never
 the password.
 """
 
@@ -12,9 +12,13 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
 
 logger = logging.getLogger(__name__)
+
+
+def shared():
+    return caches["shared"]
 
 
 def client_ip(request) -> str:
@@ -55,7 +59,9 @@ def locked_for(request, username: str) -> int:
     A refused attempt is logged.
     """
     ip = client_ip(request)
-    locks = cache.get_many([f"{key}:locked" for key, _limit in _counters(username, ip)])
+    locks = shared().get_many(
+        [f"{key}:locked" for key, _limit in _counters(username, ip)]
+    )
     remaining = int(max(locks.values(), default=0) - time.time())
     if remaining <= 0:
         return 0
@@ -75,15 +81,15 @@ def count_failure(sender, credentials, request=None, **kwargs):
     seconds = settings.LOGIN_LOCKOUT_SECONDS
     for key, limit in _counters(username, ip):
         # Failures older than the lockout time are forgotten.
-        cache.add(key, 0, seconds)
+        shared().add(key, 0, seconds)
         try:
-            failures = cache.incr(key)
+            failures = shared().incr(key)
         except ValueError:  # expired between add() and incr()
             failures = 1
-            cache.set(key, failures, seconds)
+            shared().set(key, failures, seconds)
         if failures >= limit:
-            cache.set(f"{key}:locked", time.time() + seconds, seconds)
-            cache.delete(key)
+            shared().set(f"{key}:locked", time.time() + seconds, seconds)
+            shared().delete(key)
             logger.warning(
                 "Sign-in locked for %d s after %d failures (username %r, from %s)",
                 seconds,
@@ -96,4 +102,4 @@ def count_failure(sender, credentials, request=None, **kwargs):
 def forget_failures(sender, request, user, **kwargs):
     """user_logged_in: a successful sign-in clears the username's failures."""
     for key, _limit in _counters(user.get_username(), ""):
-        cache.delete(key)
+        shared().delete(key)

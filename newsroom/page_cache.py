@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import reverse
@@ -35,13 +35,18 @@ STALE_IF_ERROR_SECONDS = 24 * 3600
 CONTENT_APPS = {"articles", "authors", "photos", "disclaimers", "taggit"}
 
 
+def shared():
+    """The cache every process of the site reads: the generation must be one."""
+    return caches["shared"]
+
+
 def generation() -> float:
     """The current generation, starting a new one when the last has run out."""
-    state = cache.get(STATE_KEY)
+    state = shared().get(STATE_KEY)
     now = time.time()
     if state is None or (state[1] is not None and now >= state[1]):
         state = (now, next_change(now))
-        cache.set(STATE_KEY, state, timeout=None)
+        shared().set(STATE_KEY, state, timeout=None)
     return state[0]
 
 
@@ -64,7 +69,7 @@ def next_change(now: float) -> float:
 
 def lifetime() -> int:
     """Seconds a page may be kept: no longer than the generation lasts."""
-    state = cache.get(STATE_KEY)
+    state = shared().get(STATE_KEY)
     until_change = state[1] - time.time() if state and state[1] else None
     return max(1, int(min(filter(None, [settings.PAGE_CACHE_SECONDS, until_change]))))
 
@@ -91,7 +96,7 @@ def content_changed(**kwargs) -> None:
 
 
 def new_generation() -> None:
-    cache.delete(STATE_KEY)
+    shared().delete(STATE_KEY)
     if settings.PAGE_CACHE_PURGE:
         import_string(settings.PAGE_CACHE_PURGE)()
 

@@ -268,21 +268,28 @@ LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 # (production runs behind one); the address before them is the client's.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0" if DEBUG else "1"))
 
-# The shared cache: Redis when REDIS_URL is set (every app host sees one cache, so a
-# publish refreshes pages everywhere), this process's memory otherwise.
-CACHES = {
-    "default": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
-        if os.environ.get("REDIS_URL")
-        else {
+# Two caches. "default" keeps pages and fragments: Redis when REDIS_URL is set (one
+# cache for every app host), else each process's memory. "shared" keeps what every
+# process must agree on, the site's generation (a publish refreshes pages at once)
+# and sign-in failures: Redis too, else small files that the server's workers, the
+# import and manage.py on this host all read.
+if os.environ.get("REDIS_URL"):
+    REDIS_CACHE = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+    }
+    CACHES = {"default": REDIS_CACHE, "shared": REDIS_CACHE}
+else:
+    CACHES = {
+        "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 10_000},
-        }
-    )
-}
+        },
+        "shared": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "shared-cache"),
+        },
+    }
 # Anonymous readers' pages are kept this long at most (0 turns the page cache off);
 # a publish, edit, withdrawal or label change refreshes them at once
 # (newsroom/page_cache.py).

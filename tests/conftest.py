@@ -77,9 +77,21 @@ def fresh_cache(settings):
     never hear of their changes; tests/newsroom/test_page_cache.py turns it on and
     runs the commit callbacks.
     """
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    # The "shared" cache in memory too: test processes run side by side and must
+    # not see each other's generation (tests/newsroom/test_page_cache.py tries the
+    # files production uses without Redis).
+    settings.CACHES = {
+        name: {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": name,
+        }
+        for name in ("default", "shared")
+    }
     settings.PAGE_CACHE_SECONDS = 0
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()

@@ -168,7 +168,7 @@ def test_scheduled_story_appears_when_its_time_comes(
 
 def test_generation_ends_at_midnight_at_the_latest(page_cache_on):
     page_cache.generation()
-    _, ends = page_cache.cache.get(page_cache.STATE_KEY)
+    _, ends = page_cache.shared().get(page_cache.STATE_KEY)
     tomorrow = timezone.localdate() + timedelta(days=1)
     midnight = timezone.make_aware(datetime.combine(tomorrow, time()))
     assert ends <= midnight.timestamp()
@@ -234,6 +234,31 @@ def test_purge_hook_is_called_on_every_change(page_cache_on, settings):
     assert calls
 
 
+def test_without_redis_every_process_on_the_host_sees_the_new_generation(
+    client, page_cache_on, settings, tmp_path
+):
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    # As production runs without REDIS_URL: pages in each process's memory, the
+    # generation in files.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path),
+        },
+    }
+    make_article(headline="Before the change")
+    assert client.get("/en/")["X-Cache"] == "MISS"
+    assert client.get("/en/")["X-Cache"] == "HIT"
+
+    # Another process (the import, another worker) ends the generation: it has a
+    # cache object of its own on the same folder.
+    FileBasedCache(str(tmp_path), {}).delete(page_cache.STATE_KEY)
+
+    assert client.get("/en/")["X-Cache"] == "MISS"
+
+
 def record_purge():
     record_purge.calls.append(True)
 
@@ -250,12 +275,11 @@ def redis_reachable() -> bool:
 
 @pytest.mark.skipif(not redis_reachable(), reason="no Redis on 127.0.0.1:6379")
 def test_with_redis_every_host_sees_the_new_generation(client, page_cache_on, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
-        }
+    redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/15",
     }
+    settings.CACHES = {"default": redis, "shared": redis}
     from django.core.cache import caches
 
     assert type(caches["default"]).__name__ == "RedisCache"

@@ -89,12 +89,19 @@ def test_production_keeps_database_connections_and_checks_them():
     )
 
 
-def test_production_uses_redis_when_given_and_memory_otherwise():
-    backend = "settings.CACHES['default']['BACKEND']"
-    assert production_setting(backend, REDIS_URL="redis://127.0.0.1:6379/1").endswith(
-        "RedisCache"
-    )
-    assert production_setting(backend, REDIS_URL="").endswith("LocMemCache")
+def test_production_uses_redis_when_given_and_memory_and_files_otherwise():
+    for name in ("default", "shared"):
+        backend = f"settings.CACHES['{name}']['BACKEND']"
+        assert production_setting(
+            backend, REDIS_URL="redis://127.0.0.1:6379/1"
+        ).endswith("RedisCache")
+    assert production_setting(
+        "settings.CACHES['default']['BACKEND']", REDIS_URL=""
+    ).endswith("LocMemCache")
+    # Every worker of the host, and the import, must see one generation.
+    assert production_setting(
+        "settings.CACHES['shared']['BACKEND']", REDIS_URL=""
+    ).endswith("FileBasedCache")
 
 
 def test_production_templates_are_compiled_once():
