@@ -39,7 +39,6 @@ CACHED_TARGET = 0.8
 
 def article_paths(count: int) -> list[str]:
     """Canonical URLs of `count` published stories spread over the archive."""
-    setup_django()
     from articles.models import Article
 
     published = Article.objects.published()
@@ -53,8 +52,8 @@ def fill_page_cache(server: Server, path: str, misses_expected: int) -> str | No
     """Ask for `path` until every worker has it cached; the last X-Cache answer.
 
     Requests go several at a time, so every worker takes some: sent one by one they
-    may all reach the same worker and leave the others cold. A per-process cache
-    misses once per worker, a shared one (Redis) once in all.
+    may all reach the same worker and leave the others cold. Pages are kept in each
+    worker's memory: one miss per worker.
     """
     misses = 0
     answers = []
@@ -114,10 +113,12 @@ def main():
         "--redis",
         metavar="URL",
         default=os.environ.get("REDIS_URL", ""),
-        help="keep the page cache in Redis (default: REDIS_URL, else local memory)",
+        help="keep the generation in Redis (default: REDIS_URL, else files)",
     )
     args = parser.parse_args()
 
+    # This process edits a story too: it must share the servers' generation.
+    setup_django(REDIS_URL=args.redis)
     static_root = tempfile.mkdtemp(prefix="newsroom-static-")
     collect_static(static_root)
     manifest = json.loads((Path(static_root) / "staticfiles.json").read_text())
@@ -127,8 +128,8 @@ def main():
     print(
         f"gunicorn, {args.workers} sync workers; wrk {args.seconds} s, "
         f"{args.connections} connections, {args.threads} threads; "
-        f"{os.cpu_count()} cores shared by server and load; page cache in "
-        f"{args.redis or 'local memory'}"
+        f"{os.cpu_count()} cores shared by server and load; generation in "
+        f"{args.redis or 'files'}"
     )
     with (
         Server(args.workers, PAGE_CACHE_SECONDS="600", **environment) as cached_server,
@@ -137,9 +138,7 @@ def main():
         cached_server.wait_ready()
         uncached_server.wait_ready()
         cached_article = articles[0]
-        cache_header = fill_page_cache(
-            cached_server, cached_article, 1 if args.redis else args.workers
-        )
+        cache_header = fill_page_cache(cached_server, cached_article, args.workers)
         if cache_header != "HIT":
             print(
                 f"WARNING: the cached article does not say X-Cache: HIT "

@@ -3,9 +3,14 @@
 Every cached page is filed under the site's *generation*: the moment its content
 last changed. Any save or delete of a story, photo, author, tag, label or register
 entry starts a new generation once its transaction commits, so no page cached
-before it is served again: no withdrawn story, no stale label, on any host sharing
-the cache. A generation also ends by itself when a scheduled story's time comes and
-at midnight (the calendar's "today", labels that start or end on a date).
+before it is served again: no withdrawn story, no stale label. A generation also
+ends by itself when a scheduled story's time comes and at midnight (the calendar's
+"today", labels that start or end on a date).
+
+The generation is kept in the "shared" cache (Redis, or files on the host), which
+every process reads, at most GENERATION_CHECK_SECONDS apart. Pages are kept in each
+process's own memory (the "default" cache): a page never changes within its
+generation, so no process needs another's copy, and a hit costs no round trip.
 
 Readers with a session (staff) always get fresh pages, marked private. Pages carry
 an ETag, Last-Modified (the generation) and Cache-Control, so browsers revalidate
@@ -31,6 +36,9 @@ from newsroom.replica import public_read
 
 STATE_KEY = "page-cache:state"
 STALE_IF_ERROR_SECONDS = 24 * 3600
+# How often a process reads the shared generation: another process's change is on
+# its pages this long after, at most (the target is a second).
+GENERATION_CHECK_SECONDS = 0.25
 # The apps whose rows appear on public pages.
 CONTENT_APPS = {"articles", "authors", "photos", "disclaimers", "taggit"}
 
@@ -40,13 +48,31 @@ def shared():
     return caches["shared"]
 
 
+class _LastSeen:
+    """The state as this process last read it, and when (time.monotonic)."""
+
+    state: tuple | None = None
+    at: float = 0.0
+
+
 def generation() -> float:
-    """The current generation, starting a new one when the last has run out."""
-    state = shared().get(STATE_KEY)
+    """The current generation, starting a new one when the last has run out.
+
+    Read from the shared cache at most every GENERATION_CHECK_SECONDS, so a change
+    made by another process is seen that much later at most.
+    """
     now = time.time()
-    if state is None or (state[1] is not None and now >= state[1]):
-        state = (now, next_change(now))
-        shared().set(STATE_KEY, state, timeout=None)
+    state = _LastSeen.state
+    if (
+        state is None
+        or time.monotonic() - _LastSeen.at >= GENERATION_CHECK_SECONDS
+        or (state[1] is not None and now >= state[1])
+    ):
+        state = shared().get(STATE_KEY)
+        if state is None or (state[1] is not None and now >= state[1]):
+            state = (now, next_change(now))
+            shared().set(STATE_KEY, state, timeout=None)
+        _LastSeen.state, _LastSeen.at = state, time.monotonic()
     return state[0]
 
 
@@ -69,7 +95,7 @@ def next_change(now: float) -> float:
 
 def lifetime() -> int:
     """Seconds a page may be kept: no longer than the generation lasts."""
-    state = shared().get(STATE_KEY)
+    state = _LastSeen.state
     until_change = state[1] - time.time() if state and state[1] else None
     return max(1, int(min(filter(None, [settings.PAGE_CACHE_SECONDS, until_change]))))
 
@@ -97,6 +123,7 @@ def content_changed(**kwargs) -> None:
 
 def new_generation() -> None:
     shared().delete(STATE_KEY)
+    _LastSeen.state = None
     if settings.PAGE_CACHE_PURGE:
         import_string(settings.PAGE_CACHE_PURGE)()
 

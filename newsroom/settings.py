@@ -268,28 +268,29 @@ LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 # (production runs behind one); the address before them is the client's.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0" if DEBUG else "1"))
 
-# Two caches. "default" keeps pages and fragments: Redis when REDIS_URL is set (one
-# cache for every app host), else each process's memory. "shared" keeps what every
-# process must agree on, the site's generation (a publish refreshes pages at once)
-# and sign-in failures: Redis too, else small files that the server's workers, the
-# import and manage.py on this host all read.
-if os.environ.get("REDIS_URL"):
-    REDIS_CACHE = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["REDIS_URL"],
-    }
-    CACHES = {"default": REDIS_CACHE, "shared": REDIS_CACHE}
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 10_000},
-        },
-        "shared": {
+# Two caches. "default" keeps pages and fragments in each process's memory (a page
+# never changes within its generation, so no process needs another's copy). "shared"
+# keeps what every process must agree on, the site's generation (a publish refreshes
+# every process's pages at once) and sign-in failures: Redis when REDIS_URL is set,
+# one for every app host; else small files that the server's workers, the import and
+# manage.py on this host all read.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 5_000},
+    },
+    "shared": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+        if os.environ.get("REDIS_URL")
+        else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "shared-cache"),
-        },
-    }
+        }
+    ),
+}
 # Anonymous readers' pages are kept this long at most (0 turns the page cache off);
 # a publish, edit, withdrawal or label change refreshes them at once
 # (newsroom/page_cache.py).

@@ -79,6 +79,8 @@ def fresh_cache(settings):
     """
     from django.core.cache import caches
 
+    from newsroom import page_cache
+
     # The "shared" cache in memory too: test processes run side by side and must
     # not see each other's generation (tests/newsroom/test_page_cache.py tries the
     # files production uses without Redis).
@@ -92,6 +94,7 @@ def fresh_cache(settings):
     settings.PAGE_CACHE_SECONDS = 0
     for cache in caches.all():
         cache.clear()
+    page_cache._LastSeen.state = None  # what the previous test's generation was
     yield
     for cache in caches.all():
         cache.clear()

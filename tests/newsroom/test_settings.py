@@ -89,19 +89,15 @@ def test_production_keeps_database_connections_and_checks_them():
     )
 
 
-def test_production_uses_redis_when_given_and_memory_and_files_otherwise():
-    for name in ("default", "shared"):
-        backend = f"settings.CACHES['{name}']['BACKEND']"
-        assert production_setting(
-            backend, REDIS_URL="redis://127.0.0.1:6379/1"
-        ).endswith("RedisCache")
-    assert production_setting(
-        "settings.CACHES['default']['BACKEND']", REDIS_URL=""
-    ).endswith("LocMemCache")
-    # Every worker of the host, and the import, must see one generation.
-    assert production_setting(
-        "settings.CACHES['shared']['BACKEND']", REDIS_URL=""
-    ).endswith("FileBasedCache")
+def test_production_keeps_pages_in_memory_and_the_generation_in_redis_or_files():
+    pages, shared = (
+        f"settings.CACHES['{name}']['BACKEND']" for name in ("default", "shared")
+    )
+    with_redis = {"REDIS_URL": "redis://127.0.0.1:6379/1"}
+    assert production_setting(pages, **with_redis).endswith("LocMemCache")
+    assert production_setting(shared, **with_redis).endswith("RedisCache")
+    # Without Redis every worker of the host, and the import, must see one generation.
+    assert production_setting(shared, REDIS_URL="").endswith("FileBasedCache")
 
 
 def test_production_templates_are_compiled_once():
