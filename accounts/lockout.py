@@ -2,8 +2,8 @@
 sign-in for LOGIN_LOCKOUT_SECONDS.
 
 Failures are counted in the "shared" cache (Redis in production, else files every
-process on the host reads), so every worker and app host sees the same counts. Each failure is logged with the username and address, never
-the password.
+process on the host reads), so every worker and app host sees the same counts. Each
+failure is logged with the username and address, never the password.
 """
 
 import hashlib
@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 
 
 def shared():
+    """Where failures are counted: one count for every worker and host."""
     return caches["shared"]
 
 

@@ -63,17 +63,18 @@ def generation() -> float:
     """
     now = time.time()
     state = _LastSeen.state
-    if (
-        state is None
-        or time.monotonic() - _LastSeen.at >= GENERATION_CHECK_SECONDS
-        or (state[1] is not None and now >= state[1])
-    ):
+    if ended(state, now) or time.monotonic() - _LastSeen.at >= GENERATION_CHECK_SECONDS:
         state = shared().get(STATE_KEY)
-        if state is None or (state[1] is not None and now >= state[1]):
+        if ended(state, now):
             state = (now, next_change(now))
             shared().set(STATE_KEY, state, timeout=None)
         _LastSeen.state, _LastSeen.at = state, time.monotonic()
     return state[0]
+
+
+def ended(state: tuple | None, now: float) -> bool:
+    """No generation yet, or the one in `state` has reached its natural end."""
+    return state is None or (state[1] is not None and now >= state[1])
 
 
 def next_change(now: float) -> float:
