@@ -12,8 +12,10 @@ from accounts import lockout
 class LoginForm(AdminAuthenticationForm):
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        if self.request is not None and (
-            seconds := lockout.locked_for(self.request, username)
+        if (
+            self.request is not None
+            and self.cleaned_data.get("password")
+            and (seconds := lockout.begin_attempt(self.request, username))
         ):
             minutes = math.ceil(seconds / 60)
             raise ValidationError(

@@ -6,6 +6,7 @@ process on the host reads), so every worker and app host sees the same counts. E
 failure is logged with the username and address, never the password.
 """
 
+import contextlib
 import hashlib
 import logging
 import time
@@ -72,35 +73,68 @@ def locked_for(request, username: str) -> int:
     return remaining
 
 
+def begin_attempt(request, username: str) -> int:
+    """Count an attempt before its password is checked; seconds locked, or 0.
+
+    Counted first, with an atomic increment: a burst of guesses sent together
+    cannot all pass a check made before any of them had failed. An attempt past
+    the limit is refused without its password being looked at; a successful one
+    is taken back (forget_failures).
+    """
+    if seconds := locked_for(request, username):
+        return seconds
+    ip = client_ip(request)
+    for key, limit in _counters(username, ip):
+        if _increment(key) > limit:
+            _lock(key, username, ip, limit)
+            return settings.LOGIN_LOCKOUT_SECONDS
+    return 0
+
+
+def _increment(key: str) -> int:
+    # Attempts older than the lockout time are forgotten.
+    seconds = settings.LOGIN_LOCKOUT_SECONDS
+    shared().add(key, 0, seconds)
+    try:
+        return shared().incr(key)
+    except ValueError:  # expired between add() and incr()
+        shared().set(key, 1, seconds)
+        return 1
+
+
+def _lock(key: str, username: str, ip: str, failures: int) -> None:
+    seconds = settings.LOGIN_LOCKOUT_SECONDS
+    # The count itself is left to expire (it started before the lock): deleting it
+    # would let an attempt of the same burst start counting again from one.
+    shared().set(f"{key}:locked", time.time() + seconds, seconds)
+    logger.warning(
+        "Sign-in locked for %d s after %d failures (username %r, from %s)",
+        seconds,
+        failures,
+        username,
+        ip,
+    )
+
+
 def count_failure(sender, credentials, request=None, **kwargs):
-    """user_login_failed: count the failure; lock sign-in when a limit is reached."""
+    """user_login_failed: the attempt was counted; lock when it was the last allowed."""
     if request is None:
         return
     username = str(credentials.get(get_user_model().USERNAME_FIELD) or "")
     ip = client_ip(request)
     logger.warning("Failed sign-in for %r from %s", username, ip)
-    seconds = settings.LOGIN_LOCKOUT_SECONDS
     for key, limit in _counters(username, ip):
-        # Failures older than the lockout time are forgotten.
-        shared().add(key, 0, seconds)
-        try:
-            failures = shared().incr(key)
-        except ValueError:  # expired between add() and incr()
-            failures = 1
-            shared().set(key, failures, seconds)
-        if failures >= limit:
-            shared().set(f"{key}:locked", time.time() + seconds, seconds)
-            shared().delete(key)
-            logger.warning(
-                "Sign-in locked for %d s after %d failures (username %r, from %s)",
-                seconds,
-                failures,
-                username,
-                ip,
-            )
+        if (failures := shared().get(key, 0)) >= limit:
+            _lock(key, username, ip, failures)
 
 
 def forget_failures(sender, request, user, **kwargs):
-    """user_logged_in: a successful sign-in clears the username's failures."""
-    for key, _limit in _counters(user.get_username(), ""):
+    """user_logged_in: a successful sign-in clears the username's failures and takes
+    back its attempt from the address's count."""
+    username = user.get_username()
+    for key, _limit in _counters(username, ""):
         shared().delete(key)
+    if request is not None:
+        for key, _limit in _counters("", client_ip(request)):
+            with contextlib.suppress(ValueError):  # expired meanwhile
+                shared().decr(key)

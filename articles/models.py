@@ -209,6 +209,15 @@ class Article(models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_article_has_a_time",
             ),
+            # Two "Translate" clicks at once must not make two translations.
+            models.UniqueConstraint(
+                fields=["translation_of", "language"],
+                name="one_translation_per_language",
+                violation_error_code="translation_exists",
+                violation_error_message=_(
+                    "This story already has a translation in that language."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -241,10 +250,13 @@ class Article(models.Model):
     def clean(self):
         self.stamp_publication_time()
         if not self._state.adding:
-            stored = Article.objects.filter(pk=self.pk).values_list(
-                "version", flat=True
-            )
-            if stored and stored[0] != self.version:
+            stored = Article.objects.filter(pk=self.pk)
+            if transaction.get_connection().in_atomic_block:
+                # Locked until the save commits: a save that starts meanwhile waits
+                # here and is refused in its form, with its text, not after it.
+                stored = stored.select_for_update()
+            version = stored.values_list("version", flat=True).first()
+            if version is not None and version != self.version:
                 raise ValidationError(StaleEdit.message, code="stale")
         if self.status == self.Status.PUBLISHED and (
             problems := self.publication_problems()

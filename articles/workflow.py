@@ -8,7 +8,7 @@ changes an article's status.
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -159,17 +159,22 @@ def translate(original: Article, user) -> Article:
     existing = original.translations.filter(language=language).first()
     if existing:
         return existing
-    draft = Article.objects.create(
-        language=language,
-        headline=original.headline,
-        lead=original.lead,
-        body=original.body,
-        region=original.region,
-        lead_photo=original.lead_photo,
-        source=original.source,
-        translation_of=original,
-        created_by=user,
-    )
+    try:
+        with transaction.atomic():
+            draft = Article.objects.create(
+                language=language,
+                headline=original.headline,
+                lead=original.lead,
+                body=original.body,
+                region=original.region,
+                lead_photo=original.lead_photo,
+                source=original.source,
+                translation_of=original,
+                created_by=user,
+            )
+    except IntegrityError:
+        # A second click at the same moment: the first one's draft is the one.
+        return original.translations.get(language=language)
     draft.tags.set(list(original.tags.all()))
     Byline.objects.bulk_create(
         Byline(article=draft, author_id=byline.author_id, position=byline.position)

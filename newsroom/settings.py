@@ -286,7 +286,7 @@ CACHES = {
         }
         if os.environ.get("REDIS_URL")
         else {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "newsroom.cache.FileCache",
             "LOCATION": str(VAR_DIR / "shared-cache"),
         }
     ),

@@ -239,14 +239,14 @@ def test_without_redis_every_process_on_the_host_sees_the_new_generation(
 ):
     import time as time_module
 
-    from django.core.cache.backends.filebased import FileBasedCache
+    from newsroom.cache import FileCache
 
     # As production runs without REDIS_URL: pages in each process's memory, the
     # generation in files.
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "shared": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "newsroom.cache.FileCache",
             "LOCATION": str(tmp_path),
         },
     }
@@ -256,7 +256,7 @@ def test_without_redis_every_process_on_the_host_sees_the_new_generation(
 
     # Another process (the import, another worker) ends the generation: it has a
     # cache object of its own on the same folder.
-    FileBasedCache(str(tmp_path), {}).delete(page_cache.STATE_KEY)
+    FileCache(str(tmp_path), {}).delete(page_cache.STATE_KEY)
     # This process reads the generation again a moment later at most.
     time_module.sleep(page_cache.GENERATION_CHECK_SECONDS)
 

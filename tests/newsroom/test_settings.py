@@ -97,7 +97,7 @@ def test_production_keeps_pages_in_memory_and_the_generation_in_redis_or_files()
     assert production_setting(pages, **with_redis).endswith("LocMemCache")
     assert production_setting(shared, **with_redis).endswith("RedisCache")
     # Without Redis every worker of the host, and the import, must see one generation.
-    assert production_setting(shared, REDIS_URL="").endswith("FileBasedCache")
+    assert production_setting(shared, REDIS_URL="").endswith("cache.FileCache")
 
 
 def test_production_templates_are_compiled_once():

@@ -124,3 +124,66 @@ def test_failures_and_lockouts_are_logged_without_the_password(client, staff, ca
     assert any("locked" in m and "'anna'" in m and "203.0.113.7" in m for m in messages)
     assert any("refused" in m and "'anna'" in m for m in messages)
     assert not any("s3cret-guess" in m or PASSWORD in m for m in messages)
+
+
+class SlowPasswordCheck:
+    """An authentication backend that takes its time and remembers each guess."""
+
+    guesses: list[str] = []
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        self.guesses.append(password)
+        time.sleep(0.2)  # as a real password hash does, give or take
+        return None
+
+    def get_user(self, user_id):
+        return None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_sign_ins_checks_no_more_passwords_than_the_limit(settings):
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    settings.AUTHENTICATION_BACKENDS = [f"{__name__}.SlowPasswordCheck"]
+    SlowPasswordCheck.guesses = []
+    barrier = threading.Barrier(12)
+
+    def guess(number):
+        try:
+            barrier.wait()
+            sign_in(Client(), "anna", f"guess {number}", ip=f"198.51.100.{number}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(SlowPasswordCheck.guesses) == settings.LOGIN_FAILURE_LIMIT
+
+
+def test_counts_kept_in_files_lose_no_increment_when_workers_count_at_once(tmp_path):
+    """Without Redis the counts are files every worker writes (newsroom/cache.py)."""
+    import threading
+
+    from newsroom.cache import FileCache
+
+    workers = [FileCache(str(tmp_path), {}) for _ in range(8)]
+    workers[0].add("failures", 0, 600)
+    barrier = threading.Barrier(len(workers))
+
+    def count(cache):
+        barrier.wait()
+        for _ in range(25):
+            cache.incr("failures")
+
+    threads = [threading.Thread(target=count, args=(cache,)) for cache in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert workers[0].get("failures") == 200
