@@ -1,10 +1,11 @@
 """Mandatory legal labels (versioned) and the register of designated entities."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -21,18 +22,52 @@ def site_languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-class DisclaimerQuerySet(models.QuerySet):
+class KeptForTheRecord(models.QuerySet):
+    """Rows that ever stood are the record of what pages showed on a date: they are
+    end-dated, never deleted. One planned for a later date may go."""
+
+    def delete(self):
+        if stood := [row for row in self if row.has_stood()]:
+            raise ProtectedError(NOT_DELETED, stood)
+        return super().delete()
+
+
+NOT_DELETED = _(
+    "A label version or register entry that ever stood is kept for the record: "
+    "give it an end date instead of deleting it."
+)
+
+
+class KeptModel(models.Model):
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        if self.has_stood():
+            raise ProtectedError(NOT_DELETED, [self])
+        return super().delete(*args, **kwargs)
+
+    def has_stood(self) -> bool:
+        raise NotImplementedError
+
+
+class DisclaimerQuerySet(KeptForTheRecord):
     def in_force(self, day: date | None = None) -> "DisclaimerQuerySet":
         """The label versions that stand on materials on `day` (today by default)."""
         day = day or timezone.localdate()
-        return self.filter(in_force_on(day, "effective_from", "effective_to"))
+        # The main label first, additional ones after it in the order they came.
+        return self.filter(in_force_on(day, "effective_from", "effective_to")).order_by(
+            "additional", "effective_from", "pk"
+        )
 
 
-class Disclaimer(models.Model):
+class Disclaimer(KeptModel):
     """One version of a mandatory label, e.g. the foreign-agent label's 2022 wording.
 
     The law labels the distribution, not the writing: every material, however old,
     shows the versions in force today. Older versions stay for the audit trail.
+    A new version replaces the one in force for the same languages and placement
+    from its first day, unless it is marked as an additional label.
     """
 
     class Placement(models.TextChoices):
@@ -63,6 +98,23 @@ class Disclaimer(models.Model):
     emphasis = models.CharField(
         _("emphasis"), max_length=20, choices=Emphasis, default=Emphasis.DOUBLE_SIZE
     )
+    additional = models.BooleanField(
+        _("additional label"),
+        default=False,
+        help_text=_(
+            "Stands beside the labels in force instead of replacing the version in "
+            "force for the same languages."
+        ),
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("replaced by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = DisclaimerQuerySet.as_manager()
     history = HistoricalRecords()
@@ -82,11 +134,80 @@ class Disclaimer(models.Model):
     def __str__(self):
         return f"{self.text[:60]}… ({self.effective_from})"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding or self.additional:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():
+            replaced, later = [], None
+            for other in self.overlapping():
+                if set(other.locales) != set(self.locales):
+                    continue
+                if other.effective_from < self.effective_from:
+                    replaced.append(other)
+                elif later is None or other.effective_from < later:
+                    later = other.effective_from
+            if later:
+                # A version already planned for a later day takes over then.
+                self.effective_to = later - timedelta(days=1)
+            super().save(*args, **kwargs)
+            for other in replaced:
+                # Saved one by one, so each change is in the version's history.
+                other.effective_to = self.effective_from - timedelta(days=1)
+                other.superseded_by = self
+                other.save()
+
     def covers(self, language: str) -> bool:
         return language in self.locales
 
+    def has_stood(self) -> bool:
+        return self.effective_from <= timezone.localdate()
 
-class DesignatedEntity(models.Model):
+    def clean(self):
+        if self.additional or not self.effective_from:
+            return
+        for other in self.overlapping():
+            if set(other.locales) != set(self.locales):
+                raise ValidationError(
+                    {
+                        "locales": ValidationError(
+                            _(
+                                "The version in force from %(date)s covers other "
+                                "languages. Choose the same languages to replace "
+                                "it, or mark this one as an additional label."
+                            ),
+                            code="partial_overlap",
+                            params={"date": other.effective_from},
+                        )
+                    }
+                )
+            if other.effective_from == self.effective_from:
+                raise ValidationError(
+                    {
+                        "effective_from": ValidationError(
+                            _(
+                                "Another version starts on the same day: correct "
+                                "that one, or start this one on another day."
+                            ),
+                            code="same_start",
+                        )
+                    }
+                )
+
+    def overlapping(self) -> "DisclaimerQuerySet":
+        """Main (not additional) versions of the same placement whose dates meet
+        this one's."""
+        versions = Disclaimer.objects.filter(
+            placement=self.placement, additional=False
+        ).filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gte=self.effective_from)
+        )
+        if self.effective_to:
+            versions = versions.filter(effective_from__lte=self.effective_to)
+        return versions.exclude(pk=self.pk)
+
+
+class DesignatedEntity(KeptModel):
     """An organisation or person in an official register, as the register names it."""
 
     class Kind(models.TextChoices):
@@ -110,6 +231,7 @@ class DesignatedEntity(models.Model):
         _("removed from the register on"), null=True, blank=True
     )
 
+    objects = KeptForTheRecord.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -127,6 +249,9 @@ class DesignatedEntity(models.Model):
 
     def footnote(self, language: str) -> str:
         return getattr(self, f"footnote_{language}") or self.footnote_ru
+
+    def has_stood(self) -> bool:
+        return self.listed_on <= timezone.localdate()
 
     def is_listed(self, day: date | None = None) -> bool:
         day = day or timezone.localdate()
