@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from articles import signals
 from articles.html import sanitize_html
 from newsroom.i18n import NamedInLanguages
 from newsroom.text import latin_slug
@@ -233,13 +234,22 @@ class Article(models.Model):
             stored = (
                 Article.objects.select_for_update()
                 .filter(pk=self.pk)
-                .values("version", *TEXT_FIELDS)
+                .values("version", "text_changed_at", *TEXT_FIELDS)
                 .get()
             )
             if stored["version"] != self.version:
                 raise StaleEdit(self, stored["version"])
-            if any(stored[name] != getattr(self, name) for name in TEXT_FIELDS):
+            text_changed = any(
+                stored[name] != getattr(self, name) for name in TEXT_FIELDS
+            )
+            if text_changed:
                 self.text_changed_at = timezone.now()
+                previous = stored["text_changed_at"]
+                transaction.on_commit(
+                    lambda: signals.text_changed.send(
+                        Article, article=self, previous_change=previous
+                    )
+                )
             self.version += 1
             super().save(*args, **kwargs)
 

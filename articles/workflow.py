@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Article, ArticleEvent, Byline
+from articles.signals import step_taken
 from newsroom.i18n import other_language
 
 Status = Article.Status
@@ -73,6 +74,12 @@ def _require(allowed: bool) -> None:
 def _record(article: Article, action: str, user, comment: str = "") -> None:
     ArticleEvent.objects.create(
         article=article, action=action, actor=user, comment=comment
+    )
+    # Told after the commit: a step that is rolled back notifies nobody.
+    transaction.on_commit(
+        lambda: step_taken.send(
+            Article, article=article, action=action, actor=user, comment=comment
+        )
     )
 
 

@@ -259,6 +259,31 @@ NEWSROOM_ADMIN_CSP = {
     "style-src": [CSP.SELF, CSP.NONCE, BODY_EDITOR_STYLE],
 }
 
+# Where the site is reached from outside, for links in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Notifications (articles/notifications.py): in development printed to the console
+# unless EMAIL_HOST is given; in production sent through EMAIL_HOST (a mail server
+# on this host by default).
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+MAILERS = {
+    "default": (
+        {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        if DEBUG and not os.environ.get("EMAIL_HOST")
+        else {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "port": int(os.environ.get("EMAIL_PORT", "25")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS"),
+                "timeout": 10,
+            },
+        }
+    )
+}
+
 # Admin sign-in: this many failures for one username, or from one address, within
 # LOGIN_LOCKOUT_SECONDS lock sign-in for that long (accounts/lockout.py).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
