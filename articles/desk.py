@@ -7,9 +7,11 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.db.models.functions import TruncDate
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from articles.models import ArticleEvent
+from articles.models import Article, ArticleEvent
 
 Action = ArticleEvent.Action
 
@@ -121,3 +123,75 @@ def median_hours_to_publish(articles, since) -> float | None:
         if earlier:
             waits.append((at - max(earlier)).total_seconds() / 3600)
     return round(statistics.median(waits), 1) if waits else None
+
+
+# Counted up to this many: the admin's index page must not count a whole archive.
+COUNT_CAP = 1000
+
+
+@dataclass
+class Waiting:
+    label: str
+    count: int
+    url: str
+
+    @property
+    def shown(self) -> str:
+        return f"{COUNT_CAP}+" if self.count > COUNT_CAP else str(self.count)
+
+
+def waiting_for(user) -> list[Waiting]:
+    """What waits for `user` on the admin's first page, by what their role does."""
+    from disclaimers.models import Mention  # the register is a lower layer's
+
+    stories = reverse("admin:articles_article_changelist")
+    own = Article.objects.filter(created_by=user)
+    rows = []
+    if user.has_perm("articles.change_article"):
+        rows.append(
+            (
+                _("Returned to me"),
+                own.filter(status=Article.Status.RETURNED),
+                f"{stories}?status__exact=returned&filed_by=me",
+            )
+        )
+        rows.append(
+            (
+                _("My drafts"),
+                own.filter(status=Article.Status.DRAFT),
+                f"{stories}?status__exact=draft&filed_by=me",
+            )
+        )
+    if user.has_perm("articles.publish_article"):
+        queue = reverse("admin:articles_article_queue")
+        rows.append(
+            (
+                _("Awaiting my approval"),
+                Article.objects.filter(status=Article.Status.SUBMITTED),
+                queue,
+            )
+        )
+        rows.append(
+            (_("Stale translations"), Article.objects.stale_translations(), queue)
+        )
+    elif user.has_perm("articles.translate_article"):
+        rows.append(
+            (
+                _("My stale translations"),
+                own.stale_translations(),
+                f"{stories}?filed_by=me",
+            )
+        )
+    if user.has_perm("disclaimers.change_mention"):
+        rows.append(
+            (
+                _("Register mentions to review"),
+                Mention.objects.filter(status=Mention.Status.DETECTED),
+                reverse("admin:disclaimers_mention_changelist")
+                + "?status__exact=detected",
+            )
+        )
+    return [
+        Waiting(str(label), len(found.order_by().values("pk")[: COUNT_CAP + 1]), url)
+        for label, found, url in rows
+    ]

@@ -1,5 +1,6 @@
 """The editors' queue's picture of the last 30 days, drawn on the server."""
 
+import re
 from collections import Counter
 from datetime import timedelta
 
@@ -71,3 +72,50 @@ def test_waiting_since_is_the_last_submission(make_staff):
         with_waiting_since(Article.objects.filter(pk=story.pk)).get().waiting_since
         == later
     )
+
+
+def waiting_rows(client) -> dict[str, str]:
+    page = client.get("/admin/", headers={"accept-language": "en"}).text
+    return dict(
+        re.findall(r'<li><a href="[^"]*">([^<]+)</a>: <strong>([^<]+)</strong>', page)
+    )
+
+
+def test_the_first_admin_page_shows_each_person_what_waits_for_them(client, make_staff):
+    correspondent, editor = make_staff("Correspondent"), make_staff("Editor")
+    make_article(status=Article.Status.RETURNED, created_by=correspondent)
+    make_article(status=Article.Status.DRAFT, created_by=correspondent)
+    make_article(status=Article.Status.SUBMITTED, created_by=correspondent)
+    make_article(status=Article.Status.RETURNED, created_by=editor)
+    client.force_login(correspondent)
+    assert waiting_rows(client) == {"Returned to me": "1", "My drafts": "1"}
+    client.force_login(editor)
+    rows = waiting_rows(client)
+    assert rows["Awaiting my approval"] == "1"
+    assert rows["Returned to me"] == "1"
+    assert rows["Stale translations"] == "0"
+    assert rows["Register mentions to review"] == "0"
+
+
+def test_legal_sees_the_mentions_to_review(client, make_staff, memorial):
+    make_article(headline="«Мемориал» обжалует", language="ru")
+    client.force_login(make_staff("Legal"))
+    assert waiting_rows(client) == {"Register mentions to review": "1"}
+
+
+def test_each_person_can_turn_their_e_mail_off(client, make_staff):
+    editor = make_staff("Editor")
+    client.force_login(editor)
+    page = client.get("/admin/notifications/", headers={"accept-language": "en"})
+    assert page.status_code == 200 and 'name="notify_by_email"' in page.text
+    response = client.post(
+        "/admin/notifications/", {"email": "editor@example.org"}, follow=True
+    )
+    assert response.status_code == 200
+    editor.refresh_from_db()
+    assert editor.notify_by_email is False and editor.email == "editor@example.org"
+
+
+def test_notification_settings_are_for_staff_only(client):
+    response = client.get("/admin/notifications/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
