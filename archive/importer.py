@@ -19,7 +19,7 @@ from articles.html import sanitize_html
 from articles.models import Article, Byline, Correction, Region, StaleEdit
 from authors.models import Author, AuthorAlias, unique_slug
 from newsroom import page_cache
-from photos.images import CleanImage, clean_image
+from photos.images import CleanImage, clean_image, with_renditions
 from photos.models import Photo, Photographer
 from photos.rendering import make_renditions
 
@@ -442,7 +442,8 @@ class Importer:
             )
         try:
             with path.open("rb") as handle:
-                return clean_image(File(handle, name=path.name))
+                # Renditions made now too: one that fails fails this line alone.
+                return with_renditions(clean_image(File(handle, name=path.name)))
         except OSError as error:
             raise BadLine(
                 record.number, f"unreadable photo {relative!r} ({error.strerror})"
@@ -490,6 +491,7 @@ class Importer:
             return photo, False
         for name, value in wanted.items():
             setattr(photo, name, value)
+        photo.full_clean()  # a published story's photo keeps its credit and alt text
         photo.save()
         return photo, True
 

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from photos.forms import PhotoUploadField
 from photos.models import Photo, Photographer, PhotoNotStored
-from photos.rendering import make_renditions
 
 
 class PhotoForm(forms.ModelForm):
@@ -83,23 +82,21 @@ class PhotoAdmin(admin.ModelAdmin):
         # deleted, by the newsroom, even when a permission was granted by hand.
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
+    def has_change_permission(self, request, obj=None):
+        # A photo readers see in a story is the editors' (shown read-only to others).
+        return super().has_change_permission(request, obj) and (
+            obj is None or obj.may_be_changed_by(request.user)
+        )
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
-        if "image" not in form.changed_data:
+        if "image" in form.changed_data:
+            # Whole or nothing, renditions included; a replaced image's files leave
+            # the public folder once the change is committed.
+            obj.put_image(form.cleaned_data["image"].clean, by=request.user)
+        else:
             super().save_model(request, obj, form, change)
-            return
-        if change:
-            obj.renditions.all().delete()  # the replaced image's
-        # Whole or nothing: on a full disk the transaction takes back the rows, and
-        # the files written so far (the original, some renditions) go too.
-        obj.store_image(form.cleaned_data["image"].clean)
-        try:
-            super().save_model(request, obj, form, change)
-            make_renditions(obj)
-        except PhotoNotStored:
-            obj.delete_files()
-            raise
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

@@ -7,7 +7,7 @@ disk. Correspondents' safety depends on it.
 
 import io
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,7 +16,16 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 # Pillow's name for each accepted format, and how it is stored.
-ACCEPTED = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "AVIF": "avif"}
+ACCEPTED = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "AVIF": "avif", "MPO": "jpg"}
+# Multi-picture JPEGs (what many phones write) keep their first picture, as a JPEG.
+STORED_AS = {"MPO": "JPEG"}
+
+# Renditions: these widths, never taller than MAX_HEIGHT. A scrolling screenshot
+# (1080 x 20000) gets 320 and 540 wide, readable on a phone; WebP cannot go past
+# 16383 pixels anyway.
+WIDTHS = (320, 640, 960, 1280)
+MAX_HEIGHT = 10_000
+RENDITION_FORMATS = ("JPEG", "WEBP")
 
 
 @dataclass
@@ -25,6 +34,8 @@ class CleanImage:
     extension: str
     width: int
     height: int
+    # (width, format) -> the rendition, made before anything is stored (with_renditions)
+    renditions: dict = field(default_factory=dict, repr=False)
 
 
 def clean_image(upload) -> CleanImage:
@@ -66,7 +77,7 @@ def clean_image(upload) -> CleanImage:
             with Image.open(io.BytesIO(data)) as image:
                 image.load()  # a truncated or corrupt file fails here
                 upright = ImageOps.exif_transpose(image)
-                return encode(upright, image_format)
+                return encode(upright, STORED_AS.get(image_format, image_format))
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -102,13 +113,57 @@ def encode(image: Image.Image, image_format: str) -> CleanImage:
     return CleanImage(buffer.getvalue(), ACCEPTED[image_format], *pixels.size)
 
 
+def rendition_widths(width: int, height: int) -> list[int]:
+    """The widths a `width` x `height` photo is served in, narrowest first."""
+    largest = max(1, min(width, width * MAX_HEIGHT // height))
+    widths = [each for each in WIDTHS if each < largest]
+    if largest < min(width, WIDTHS[-1]) or not widths:
+        widths.append(largest)  # too tall for the wider ones, or narrower than all
+    return widths
+
+
+def rendition_height(width: int, height: int, new_width: int) -> int:
+    return max(1, round(height * new_width / width))
+
+
+def fitted(image: Image.Image, width: int, height: int, image_format: str):
+    """`image` (RGB) resized to width x height and encoded in JPEG or WEBP."""
+    small = image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    buffer = io.BytesIO()
+    small.save(buffer, image_format, quality=82)
+    extension = "jpg" if image_format == "JPEG" else "webp"
+    return CleanImage(buffer.getvalue(), extension, width, height)
+
+
 def resized(content: bytes, width: int, image_format: str) -> CleanImage:
     """A copy of a stored (already clean) image `width` pixels wide, in JPEG or WEBP."""
     with Image.open(io.BytesIO(content)) as image:
-        image = image.convert("RGB")
-        height = max(1, round(image.height * width / image.width))
-        image = image.resize((width, height), Image.Resampling.LANCZOS)
-        buffer = io.BytesIO()
-        image.save(buffer, image_format, quality=82)
-        extension = "jpg" if image_format == "JPEG" else "webp"
-        return CleanImage(buffer.getvalue(), extension, width, height)
+        height = rendition_height(image.width, image.height, width)
+        return fitted(image.convert("RGB"), width, height, image_format)
+
+
+def with_renditions(clean: CleanImage) -> CleanImage:
+    """`clean` with every rendition made, in memory, before anything is stored.
+
+    An image Pillow cannot resize or encode (out of memory, a size an encoder
+    refuses) is refused here as a ValidationError, so nothing reaches the disk.
+    """
+    try:
+        with Image.open(io.BytesIO(clean.content)) as image:
+            image = image.convert("RGB")
+            for width in rendition_widths(clean.width, clean.height):
+                height = rendition_height(clean.width, clean.height, width)
+                for image_format in RENDITION_FORMATS:
+                    clean.renditions[width, image_format] = fitted(
+                        image, width, height, image_format
+                    )
+    except (OSError, ValueError, MemoryError, Image.DecompressionBombError):
+        clean.renditions.clear()
+        raise ValidationError(
+            _(
+                "The image could not be resized for the site's pages, so it was not "
+                "stored. Try a smaller image."
+            ),
+            code="renditions",
+        ) from None
+    return clean

@@ -2,11 +2,15 @@
 
 import errno
 import logging
+import re
 import uuid
 from contextlib import suppress
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.db import IntegrityError, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
@@ -14,7 +18,7 @@ from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.i18n import NamedInLanguages, agency_name, current_language
-from photos.images import CleanImage, resized
+from photos.images import RENDITION_FORMATS, CleanImage, rendition_widths, resized
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +86,27 @@ def write_whole(file: FieldFile, name: str, content: bytes) -> None:
             file.storage.delete(name)  # names are random: no one else's file
         raise PhotoNotStored(error.errno, error.strerror) from error
     setattr(file.instance, file.field.attname, name)
+
+
+# A photo placed in a story's body: a paragraph holding only [photo:ID].
+BODY_PHOTO = re.compile(r"<p>\s*\[photo:(\d+)\]\s*</p>")
+
+
+def photo_ids_in(body: str) -> list[int]:
+    return [int(pk) for pk in BODY_PHOTO.findall(body)]
+
+
+def private_storage() -> FileSystemStorage:
+    """Where replaced originals are kept for the record, never served.
+
+    PHOTO_PRIVATE_ROOT, or the folder "private-photos" beside MEDIA_ROOT (the proxy
+    serves MEDIA_ROOT alone).
+    """
+    root = getattr(settings, "PHOTO_PRIVATE_ROOT", None)
+    return FileSystemStorage(
+        location=root or Path(settings.MEDIA_ROOT).parent / "private-photos",
+        base_url=None,
+    )
 
 
 def original_path(photo, filename: str) -> str:
@@ -152,19 +177,152 @@ class Photo(models.Model):
     def get_absolute_url(self):
         return reverse("admin:photos_photo_change", args=[self.pk])
 
+    def clean(self):
+        """A photo that readers see in a story keeps its credit and alt text there."""
+        if self.pk is None:
+            return
+        errors = {}
+        for language in sorted(self.live_languages(fresh=True)):
+            if not self.credit(language):
+                errors.setdefault(
+                    self.credit_field(),
+                    ValidationError(
+                        _(
+                            "A published story uses this photo: its credit cannot be "
+                            "empty."
+                        ),
+                        code="credit_in_use",
+                    ),
+                )
+            if not self.alt(language):
+                field = self._meta.get_field(f"alt_{language}")
+                errors[field.name] = ValidationError(
+                    _(
+                        "A published story uses this photo: its %(field)s (or the "
+                        "caption standing in for it) cannot be empty."
+                    ),
+                    code="alt_in_use",
+                    params={"field": field.verbose_name},
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def credit_field(self) -> str:
+        """The field the credit line lacks, to name in an error."""
+        if not self.credit_form:
+            return "credit_form"
+        if self.credit_form in (
+            self.Credit.PHOTO_BY_FOR_AGENCY,
+            self.Credit.VIDEO_SCREENSHOT_BY,
+        ):
+            return "photographer"
+        return "credit_text"
+
+    def live_languages(self, *, fresh: bool = False) -> set[str]:
+        """The languages of the published (or scheduled) stories using this photo,
+        as lead photo or placed in the body.
+
+        The body is searched with LIKE, then confirmed with BODY_PHOTO: one read of
+        the published stories' bodies. It runs when a photo is opened or saved in
+        the admin or by the importer, never for a reader's page. Should it grow
+        slow, keep a table of placements written when a story is saved.
+        """
+        if self.pk is None:
+            return set()
+        if not fresh and hasattr(self, "_live_languages"):
+            return self._live_languages
+        # Imported here: articles/ sits above photos/ (Article.lead_photo).
+        from articles.models import Article
+
+        live = Article.objects.filter(status=Article.Status.PUBLISHED).order_by()
+        languages = set(
+            live.filter(lead_photo=self).values_list("language", flat=True).distinct()
+        )
+        placed = live.filter(body__contains=f"[photo:{self.pk}]").exclude(
+            language__in=languages
+        )
+        for language, body in placed.values_list("language", "body").iterator():
+            if self.pk in photo_ids_in(body):
+                languages.add(language)
+        self._live_languages = languages
+        return languages
+
+    def may_be_changed_by(self, user) -> bool:
+        """Editors' alone once readers see it (or will, when scheduled)."""
+        return (
+            user.is_superuser
+            or user.has_perm("articles.publish_article")
+            or not self.live_languages()
+        )
+
     def store_image(self, clean: CleanImage) -> None:
         """Keep an image already passed through photos.images.clean_image.
 
         Raises PhotoNotStored, leaving no file behind, when the storage refuses it.
+        Renditions made beforehand (photos.images.with_renditions) are kept for
+        rendition() to store once the photo has an id.
         """
         write_whole(self.image, f"upload.{clean.extension}", clean.content)
         self.width, self.height = clean.width, clean.height
+        self._prepared = clean.renditions
 
-    def delete_files(self) -> None:
-        """Remove the image and rendition files of an upload that was rolled back."""
-        for rendition in self.renditions.all():
-            rendition.file.delete(save=False)
-        self.image.delete(save=False)
+    def put_image(self, clean: CleanImage, *, by=None) -> None:
+        """Store `clean` as this photo's image and save it, with every rendition:
+        whole or not at all (PhotoNotStored; nothing written is left behind).
+
+        A replaced image leaves public view once the change is committed: its
+        renditions are deleted and its original moved to private_storage(), its
+        new path kept in a ReplacedImage.
+        """
+        old_files = None
+        if self.pk:
+            stored = Photo.objects.filter(pk=self.pk).values_list("image", flat=True)
+            old_files = (
+                stored.get(),
+                list(self.renditions.values_list("file", flat=True)),
+            )
+        self.store_image(clean)
+        written = [self.image.name]
+        try:
+            with transaction.atomic():
+                if old_files:
+                    self.renditions.all().delete()
+                self.save()
+                for image_format in RENDITION_FORMATS:
+                    for width in rendition_widths(self.width, self.height):
+                        rendition = self.rendition(width, image_format)
+                        written.append(rendition.file.name)
+                if old_files:
+                    self.retire_image(*old_files, by=by)
+        except BaseException:
+            for name in written:
+                with suppress(OSError):
+                    self.image.storage.delete(name)
+            raise
+
+    def retire_image(self, original: str, renditions: list[str], *, by=None) -> None:
+        """Take a replaced image's files out of the public folder after the commit."""
+        record = ReplacedImage.objects.create(
+            photo=self,
+            path=f"{self.pk}/{uuid.uuid4().hex}{PurePosixPath(original).suffix}",
+            replaced_by=by,
+        )
+        storage = self.image.storage
+
+        def move():
+            for name in renditions:
+                with suppress(OSError):
+                    storage.delete(name)
+            try:
+                with storage.open(original, "rb") as old:
+                    private_storage().save(record.path, old)
+            except OSError as error:
+                # Out of view matters more than the private copy: deleted all the same.
+                logger.error("Could not keep replaced image %s: %s", original, error)
+            with suppress(OSError):
+                storage.delete(original)
+
+        transaction.on_commit(move)
 
     def caption(self, language: str) -> str:
         return getattr(self, f"caption_{language}")
@@ -211,11 +369,13 @@ class Photo(models.Model):
         ).first()
         if existing:
             return existing
-        self.image.open("rb")
-        try:
-            made = resized(self.image.read(), width, image_format)
-        finally:
-            self.image.close()
+        made = getattr(self, "_prepared", {}).get((width, image_format))
+        if made is None:
+            self.image.open("rb")
+            try:
+                made = resized(self.image.read(), width, image_format)
+            finally:
+                self.image.close()
         rendition = Rendition(
             photo=self, width=width, height=made.height, format=image_format
         )
@@ -258,3 +418,36 @@ class Rendition(models.Model):
 
     def __str__(self):
         return f"{self.photo_id} {self.width}w {self.format}"
+
+
+class ReplacedImage(models.Model):
+    """An image a photo no longer shows, kept out of public view for the record."""
+
+    photo = models.ForeignKey(
+        Photo,
+        verbose_name=_("photo"),
+        on_delete=models.CASCADE,
+        related_name="replaced_images",
+    )
+    path = models.CharField(
+        _("path in the private folder"),
+        max_length=200,
+        help_text=_("Relative to PHOTO_PRIVATE_ROOT, never served."),
+    )
+    replaced_at = models.DateTimeField(_("replaced"), auto_now_add=True)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("replaced by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("replaced image")
+        verbose_name_plural = _("replaced images")
+        ordering = ["-replaced_at", "-pk"]
+
+    def __str__(self):
+        return self.path

@@ -1,19 +1,12 @@
 """Photos on pages: <picture> with WebP and JPEG widths, sizes known in advance."""
 
-import re
-
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from photos.models import Photo, Rendition
+from photos.images import WIDTHS, rendition_widths
+from photos.models import BODY_PHOTO, Photo, Rendition, photo_ids_in
 
-WIDTHS = (320, 640, 960, 1280)
-# A photo placed in a story's body: a paragraph holding only [photo:ID].
-BODY_PHOTO = re.compile(r"<p>\s*\[photo:(\d+)\]\s*</p>")
-
-
-def photo_ids_in(body: str) -> list[int]:
-    return [int(pk) for pk in BODY_PHOTO.findall(body)]
+__all__ = ["BODY_PHOTO", "WIDTHS", "photo_ids_in"]  # where articles/ finds them
 
 
 def photos_by_id(ids) -> dict[int, Photo]:
@@ -36,7 +29,7 @@ def sources(photo: Photo, image_format: str) -> list[Rendition]:
         for rendition in photo.renditions.all()
         if rendition.format == image_format
     }
-    widths = [width for width in WIDTHS if width < photo.width] or [photo.width]
+    widths = rendition_widths(photo.width, photo.height)
     return [have.get(width) or photo.rendition(width, image_format) for width in widths]
 
 

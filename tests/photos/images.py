@@ -55,3 +55,12 @@ SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>a
 PDF = (
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 )
+
+
+def mpo_bytes(size=(1200, 800)) -> bytes:
+    """A multi-picture JPEG, as many phones write: the photo and a second frame."""
+    buffer = io.BytesIO()
+    first = Image.new("RGB", size, (200, 40, 40))
+    second = Image.new("RGB", size, (40, 40, 200))
+    first.save(buffer, "MPO", save_all=True, append_images=[second])
+    return buffer.getvalue()

@@ -8,11 +8,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from photos.models import Photo
+from tests.factories import main_text, make_article
 from tests.photos.images import (
     PDF,
     SERIAL,
     SVG,
     bomb_bytes,
+    mpo_bytes,
     photo_bytes,
     png_with_location_text,
 )
@@ -130,3 +132,58 @@ def test_oversized_file_is_refused(staff, settings):
     response = upload(staff, photo_bytes(), "big.jpg")
     assert "too large" in str(response.context["adminform"].form.errors)
     assert not Photo.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("size", "largest"),
+    [
+        ((1080, 20000), (540, 10000)),  # a scrolling screenshot: height capped
+        ((12000, 900), (1280, 96)),  # a panorama: width capped
+    ],
+)
+def test_tall_and_panoramic_images_upload_with_renditions_that_fit(
+    staff, client, media_root, size, largest
+):
+    response = upload(staff, photo_bytes("JPEG", size=size, exif=False), "long.jpg")
+    assert response.status_code == 302
+    photo = Photo.objects.get()
+    assert (photo.width, photo.height) == size
+    renditions = list(photo.renditions.order_by("format", "width"))
+    assert renditions and max(r.height for r in renditions) <= 10000
+    assert max((r.width, r.height) for r in renditions) == largest
+    for rendition in renditions:
+        with Image.open(rendition.file.path) as image:
+            assert image.size == (rendition.width, rendition.height)
+    # The photo shows on a story's page.
+    story = make_article(lead_photo=photo)
+    client.logout()
+    text = main_text(client.get(story.get_absolute_url()))
+    assert f'{largest[0]}w"' in text and "<figure" in text
+
+
+def test_a_multi_picture_jpeg_is_accepted_as_its_first_picture_in_jpeg(staff):
+    response = upload(staff, mpo_bytes(), "phone.jpg")
+    assert response.status_code == 302
+    photo = Photo.objects.get()
+    assert photo.image.name.endswith(".jpg")
+    with Image.open(photo.image.path) as image:
+        assert image.format == "JPEG"
+        assert getattr(image, "n_frames", 1) == 1
+        assert image.getpixel((10, 10))[0] > 150  # the first picture (red)
+
+
+def test_an_image_whose_renditions_fail_is_refused_with_a_message_and_leaves_nothing(
+    staff, media_root, monkeypatch
+):
+    from photos import images
+
+    def broken(*args, **kwargs):
+        raise ValueError("encoding error 5")
+
+    monkeypatch.setattr(images, "fitted", broken)
+    response = upload(staff, photo_bytes(), "ok.jpg")
+    assert response.status_code == 200
+    errors = str(response.context["adminform"].form.errors)
+    assert "could not be resized" in errors, errors
+    assert not Photo.objects.exists()
+    assert stored_files(media_root) == []

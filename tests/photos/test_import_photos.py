@@ -1,0 +1,106 @@
+"""Photos in an archive import: a bad or huge one fails its own line, and the
+published stories' photos keep their credits."""
+
+import io
+from contextlib import suppress
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from archive.models import LegacyId
+from articles.models import Article
+from photos.models import Photo
+from tests.archive.test_import_export import credited_photo, line, write
+from tests.photos.images import bomb_bytes, photo_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def run(path) -> str:
+    err = io.StringIO()
+    with suppress(CommandError):  # raised when any line failed; the report says which
+        call_command("import_articles", path, stdout=io.StringIO(), stderr=err)
+    return err.getvalue()
+
+
+@pytest.fixture
+def folder(tmp_path):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "9001.jpg").write_bytes(photo_bytes())
+    (photos / "tall.jpg").write_bytes(photo_bytes(size=(1080, 20000), exif=False))
+    (photos / "bomb.png").write_bytes(bomb_bytes())
+    return tmp_path
+
+
+def test_a_tall_screenshot_imports_with_its_renditions(folder):
+    errors = run(write(folder, line(photo=credited_photo("photos/tall.jpg"))))
+    assert errors == ""
+    photo = Article.objects.get().lead_photo
+    assert (photo.width, photo.height) == (1080, 20000)
+    assert photo.renditions.count() == 4  # 320 and 540 wide, JPEG and WebP
+
+
+def test_a_huge_image_fails_its_own_line_and_the_run_goes_on(folder, media_root):
+    errors = run(
+        write(
+            folder,
+            line(id="1", photo=credited_photo()),
+            line(id="2", photo=credited_photo("photos/bomb.png")),
+            line(id="3"),
+        )
+    )
+    assert "line 2: unreadable photo 'photos/bomb.png' (The image has too many" in (
+        errors
+    )
+    assert sorted(LegacyId.objects.values_list("legacy_id", flat=True)) == ["1", "3"]
+    photo = Photo.objects.get()
+    stored = {p.name for p in media_root.rglob("*") if p.is_file()}
+    assert stored == {
+        photo.image.name.rsplit("/", 1)[-1],
+        *(r.file.name.rsplit("/", 1)[-1] for r in photo.renditions.all()),
+    }
+
+
+def test_a_photo_whose_renditions_fail_fails_its_own_line(
+    folder, media_root, monkeypatch
+):
+    from photos import images
+
+    real = images.fitted
+
+    def fails_for_tall(image, width, height, image_format):
+        if image.height > 10000:
+            raise MemoryError
+        return real(image, width, height, image_format)
+
+    monkeypatch.setattr(images, "fitted", fails_for_tall)
+    errors = run(
+        write(
+            folder,
+            line(id="1", photo=credited_photo("photos/tall.jpg")),
+            line(id="2", photo=credited_photo()),
+        )
+    )
+    assert "line 1: unreadable photo 'photos/tall.jpg' (The image could not be " in (
+        errors
+    )
+    assert list(LegacyId.objects.values_list("legacy_id", flat=True)) == ["2"]
+    assert Photo.objects.get().width == 1600
+    assert len([p for p in media_root.rglob("*") if p.is_file()]) == 9
+
+
+def test_an_import_line_cannot_empty_the_credit_of_a_published_storys_photo(folder):
+    original = line(id="1", photo=credited_photo())
+    # Its translation, a draft sharing the same image, with no credit.
+    draft = line(
+        id="1",
+        language="ru",
+        headline="Прорыв дамбы",
+        status="draft",
+        translation_of="1",
+        photo={"file": "photos/9001.jpg", "caption": "Дамба"},
+    )
+    errors = run(write(folder, original, draft))
+    assert "line 2: not saved" in errors and "credit" in errors, errors
+    assert Article.objects.get().lead_photo.credit("en").startswith("Photo by Nino")
