@@ -162,11 +162,11 @@ class ArticleAdmin(NewsroomAdmin):
         (_("History"), {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
 
-    def get_search_results(self, request, queryset, search_term):
+    def search(self, request, queryset, search_term):
         if connection.vendor == "postgresql" and search_term.strip():
             # The stored full-text vector and its index, not ILIKE over every row.
             return full_text_search(queryset, search_term.strip()[:200]), False
-        return super().get_search_results(request, queryset, search_term)
+        return super().search(request, queryset, search_term)
 
     def get_queryset(self, request):
         return stories_visible_to(request.user, super().get_queryset(request))
