@@ -34,11 +34,16 @@ _FILE_STORIES = [
     "photos.view_photographer",
 ]
 
-# The labels and the register: changed by Legal alone, every change recorded.
+# The labels and the register: changed by Legal alone, every change recorded. A
+# label version is ended (effective_to), never deleted: it stays for audit.
 _KEEP_LABELS = [
-    f"disclaimers.{action}_{model}"
-    for model in ("disclaimer", "designatedentity")
-    for action in ("add", "change", "delete", "view")
+    "disclaimers.add_disclaimer",
+    "disclaimers.change_disclaimer",
+    "disclaimers.view_disclaimer",
+    "disclaimers.add_designatedentity",
+    "disclaimers.change_designatedentity",
+    "disclaimers.delete_designatedentity",
+    "disclaimers.view_designatedentity",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -103,3 +108,14 @@ def sync_roles(apps, using: str = "default") -> None:
                 .values_list("pk", flat=True)
             )
         group.permissions.set(wanted)
+
+
+def stories_visible_to(user, queryset, through: str = ""):
+    """The stories (or rows pointing at them `through` a relation) `user` may read.
+
+    Roles that read every story see them all; a correspondent sees only their own.
+    The admin's lists, forms, choices and autocompletes all ask here.
+    """
+    if user.has_perm("articles.view_all_articles"):
+        return queryset
+    return queryset.filter(**{f"{through}created_by": user})

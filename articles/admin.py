@@ -15,7 +15,15 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
+from taggit.admin import TagAdmin
+from taggit.models import Tag
 
+from accounts.admin_rules import (
+    NewsroomAdmin,
+    NewsroomStackedInline,
+    NewsroomTabularInline,
+)
+from accounts.roles import stories_visible_to
 from articles import workflow
 from articles.changelist import (
     CappedCountPaginator,
@@ -29,14 +37,14 @@ from disclaimers.admin import MentionInline, record_review
 from disclaimers.models import Mention
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(NewsroomTabularInline):
     model = Byline
     extra = 1
     autocomplete_fields = ["author"]
     fields = ["author", "position"]
 
 
-class CorrectionInline(admin.StackedInline):
+class CorrectionInline(NewsroomStackedInline):
     model = Correction
     extra = 0
     fields = ["kind", "noted_at", "text"]
@@ -93,7 +101,7 @@ class ArticleForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(NewsroomAdmin):
     form = ArticleForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
@@ -128,6 +136,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     inlines = [BylineInline, CorrectionInline, MentionInline]
     show_full_result_count = False
+    kept = True  # withdrawn, never deleted, by the newsroom
     fieldsets = [
         (
             None,
@@ -153,27 +162,19 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("History"), {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
 
-    def get_search_results(self, request, queryset, search_term):
+    def search(self, request, queryset, search_term):
         if connection.vendor == "postgresql" and search_term.strip():
             # The stored full-text vector and its index, not ILIKE over every row.
             return full_text_search(queryset, search_term.strip()[:200]), False
-        return super().get_search_results(request, queryset, search_term)
+        return super().search(request, queryset, search_term)
 
     def get_queryset(self, request):
-        articles = super().get_queryset(request)
-        if request.user.has_perm("articles.view_all_articles"):
-            return articles
-        # A correspondent works on their own stories only.
-        return articles.filter(created_by=request.user)
+        return stories_visible_to(request.user, super().get_queryset(request))
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return super().has_change_permission(request)
         return workflow.may_edit(request.user, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        # Stories are withdrawn, never deleted, by the newsroom.
-        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -376,7 +377,23 @@ def int_or_none(value) -> int | None:
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(NewsroomAdmin):
     list_display = ["name_en", "name_ru", "slug"]
     search_fields = ["name_en", "name_ru", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
+
+
+# taggit registered its own admin when imported above; ours keeps the same rules.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class NewsroomTagAdmin(NewsroomAdmin, TagAdmin):
+    # taggit's "merge tags" action and page move only rows of its generic table,
+    # which stories do not use (TaggedArticle), and the page checked no permission:
+    # neither is offered. Its inline lists that same unused table.
+    actions = []
+    inlines = []
+
+    def get_urls(self):
+        return admin.ModelAdmin.get_urls(self)

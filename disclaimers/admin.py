@@ -5,8 +5,13 @@ from datetime import date
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_rules import (
+    NewsroomAdmin,
+    NewsroomHistoryAdmin,
+    NewsroomTabularInline,
+)
+from accounts.roles import stories_visible_to
 from disclaimers.models import DesignatedEntity, Disclaimer, Mention
 
 
@@ -38,10 +43,12 @@ class InForceOnFilter(admin.SimpleListFilter):
 
 
 @admin.register(Disclaimer)
-class DisclaimerAdmin(SimpleHistoryAdmin):
+class DisclaimerAdmin(NewsroomHistoryAdmin):
     list_display = ["text", "effective_from", "effective_to", "locales", "placement"]
     list_filter = [InForceOnFilter]
     search_fields = ["text"]
+    # A wording that stood once is kept for audit: it is ended, never deleted.
+    kept = True
     fields = [
         "text",
         "locales",
@@ -53,7 +60,7 @@ class DisclaimerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DesignatedEntity)
-class DesignatedEntityAdmin(SimpleHistoryAdmin):
+class DesignatedEntityAdmin(NewsroomHistoryAdmin):
     list_display = ["__str__", "kind", "listed_on", "delisted_on"]
     list_filter = ["kind"]
     search_fields = ["names_ru", "names_en"]
@@ -68,7 +75,7 @@ class DesignatedEntityAdmin(SimpleHistoryAdmin):
     ]
 
 
-class MentionInline(admin.TabularInline):
+class MentionInline(NewsroomTabularInline):
     """Detected register mentions, for editors to confirm or dismiss before publishing."""
 
     model = Mention
@@ -82,7 +89,7 @@ class MentionInline(admin.TabularInline):
 
 
 @admin.register(Mention)
-class MentionAdmin(admin.ModelAdmin):
+class MentionAdmin(NewsroomAdmin):
     """Every detected mention across the archive, for Legal to review."""
 
     list_display = ["entity", "matched_text", "article", "status", "reviewed_by"]
@@ -96,6 +103,11 @@ class MentionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_queryset(self, request):
+        # A mention shows its story's headline: only stories the user may read.
+        mentions = super().get_queryset(request)
+        return stories_visible_to(request.user, mentions, through="article__")
 
     def save_model(self, request, obj, form, change):
         record_review(obj, request.user)

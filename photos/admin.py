@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_rules import NewsroomAdmin, NewsroomTabularInline
 from photos.forms import PhotoUploadField
 from photos.models import Photo, Photographer, PhotoNotStored
 
@@ -38,7 +39,7 @@ def preview(photo: Photo, width: int = 240) -> str:
 
 
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
+class PhotoAdmin(NewsroomAdmin):
     form = PhotoForm
     list_display = [
         "thumbnail",
@@ -68,6 +69,8 @@ class PhotoAdmin(admin.ModelAdmin):
         (_("History"), {"fields": ["uploaded_by", "uploaded_at"]}),
     ]
     show_full_result_count = False
+    # Stories show their photos by id (in the body too, unprotected).
+    kept = True
 
     @admin.display(description=_("photo"))
     def thumbnail(self, photo):
@@ -76,11 +79,6 @@ class PhotoAdmin(admin.ModelAdmin):
     @admin.display(description=_("preview"))
     def large_preview(self, photo):
         return preview(photo, 480)
-
-    def has_delete_permission(self, request, obj=None):
-        # Stories show their photos by id (in the body too, unprotected): kept, never
-        # deleted, by the newsroom, even when a permission was granted by hand.
-        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
         # A photo readers see in a story is the editors' (shown read-only to others).
@@ -107,7 +105,7 @@ class PhotoAdmin(admin.ModelAdmin):
             return redirect(request.get_full_path())
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(NewsroomTabularInline):
     model = Photo
     fields = ["thumbnail", "caption_ru", "caption_en", "credit_form"]
     readonly_fields = fields
@@ -124,7 +122,7 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(Photographer)
-class PhotographerAdmin(admin.ModelAdmin):
+class PhotographerAdmin(NewsroomAdmin):
     list_display = ["name_en", "name_ru", "author"]
     search_fields = ["name_en", "name_ru"]
     autocomplete_fields = ["author"]
