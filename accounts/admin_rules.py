@@ -45,6 +45,10 @@ class NewsroomAdmin(VisibleChoicesMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         if self.kept and not request.user.is_superuser:
             return False
+        # A label version or register entry that ever stood is the record of what
+        # pages showed (disclaimers.models.KeptModel): nobody deletes it.
+        if obj is not None and getattr(obj, "has_stood", lambda: False)():
+            return False
         return super().has_delete_permission(request, obj)
 
     def get_changelist_instance(self, request):

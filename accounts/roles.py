@@ -34,16 +34,13 @@ _FILE_STORIES = [
     "photos.view_photographer",
 ]
 
-# The labels and the register: changed by Legal alone, every change recorded. A
-# label version is ended (effective_to), never deleted: it stays for audit.
+# The labels and the register: changed by Legal alone, every change recorded. What
+# ever stood is ended (effective_to, delisted_on), never deleted (the models refuse);
+# a version or entry planned for a later day may be deleted while it is a plan.
 _KEEP_LABELS = [
-    "disclaimers.add_disclaimer",
-    "disclaimers.change_disclaimer",
-    "disclaimers.view_disclaimer",
-    "disclaimers.add_designatedentity",
-    "disclaimers.change_designatedentity",
-    "disclaimers.delete_designatedentity",
-    "disclaimers.view_designatedentity",
+    f"disclaimers.{action}_{model}"
+    for model in ("disclaimer", "designatedentity")
+    for action in ("add", "change", "delete", "view")
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -42,13 +42,21 @@ class InForceOnFilter(admin.SimpleListFilter):
         return queryset.in_force(day)
 
 
+class KeptForTheRecordAdmin(NewsroomHistoryAdmin):
+    """What stood is ended, not deleted (the models refuse); a version or entry
+    planned for a later day may be deleted, one at a time."""
+
+    def get_actions(self, request, *args, **kwargs):
+        actions = super().get_actions(request, *args, **kwargs)
+        actions.pop("delete_selected", None)
+        return actions
+
+
 @admin.register(Disclaimer)
-class DisclaimerAdmin(NewsroomHistoryAdmin):
+class DisclaimerAdmin(KeptForTheRecordAdmin):
     list_display = ["text", "effective_from", "effective_to", "locales", "placement"]
     list_filter = [InForceOnFilter]
     search_fields = ["text"]
-    # A wording that stood once is kept for audit: it is ended, never deleted.
-    kept = True
     fields = [
         "text",
         "locales",
@@ -60,7 +68,7 @@ class DisclaimerAdmin(NewsroomHistoryAdmin):
 
 
 @admin.register(DesignatedEntity)
-class DesignatedEntityAdmin(NewsroomHistoryAdmin):
+class DesignatedEntityAdmin(KeptForTheRecordAdmin):
     list_display = ["__str__", "kind", "listed_on", "delisted_on"]
     list_filter = ["kind"]
     search_fields = ["names_ru", "names_en"]

@@ -109,7 +109,7 @@ class Disclaimer(KeptModel):
     superseded_by = models.ForeignKey(
         "self",
         verbose_name=_("replaced by"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         editable=False,
@@ -156,6 +156,17 @@ class Disclaimer(KeptModel):
                 other.effective_to = self.effective_from - timedelta(days=1)
                 other.superseded_by = self
                 other.save()
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            # A planned version deleted before its day: what it would have replaced
+            # stands on as it did before (its end date from its history).
+            for replaced in Disclaimer.objects.filter(superseded_by=self):
+                before = replaced.history.filter(superseded_by__isnull=True).first()
+                replaced.effective_to = before.effective_to if before else None
+                replaced.superseded_by = None
+                replaced.save()
+            return super().delete(*args, **kwargs)
 
     def covers(self, language: str) -> bool:
         return language in self.locales

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='disclaimer',
             name='superseded_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='disclaimers.disclaimer', verbose_name='replaced by'),
+            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='disclaimers.disclaimer', verbose_name='replaced by'),
         ),
         migrations.AddField(
             model_name='historicaldisclaimer',

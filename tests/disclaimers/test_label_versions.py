@@ -111,3 +111,28 @@ def test_a_register_entry_added_by_mistake_for_a_future_date_may_be_deleted():
     )
     entry.delete()
     assert not DesignatedEntity.objects.filter(pk=entry.pk).exists()
+
+
+def test_legal_deletes_a_version_planned_by_mistake_and_the_one_in_force_stands_on(
+    client, make_staff, labels
+):
+    _old, in_force = labels
+    planned = Disclaimer.objects.create(
+        text=LABEL_2027, effective_from=timezone.localdate() + timedelta(days=30)
+    )
+    in_force.refresh_from_db()
+    assert in_force.superseded_by == planned
+    client.force_login(make_staff("Legal"))
+    url = f"/admin/disclaimers/disclaimer/{planned.pk}/delete/"
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    in_force.refresh_from_db()
+    assert (in_force.effective_to, in_force.superseded_by) == (None, None)
+
+
+def test_nobody_deletes_a_version_that_stood_in_the_admin(
+    client, django_user_model, labels
+):
+    client.force_login(django_user_model.objects.create_superuser("root", None))
+    url = f"/admin/disclaimers/disclaimer/{labels[1].pk}/delete/"
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Disclaimer.objects.filter(pk=labels[1].pk).exists()

@@ -81,21 +81,16 @@ EXPECTED = {
         view={E, L, S},
         add={L, S},
         change={L, S},
-        delete={S},  # a label version is ended, never deleted
+        delete=set(),  # a version that stood is ended, never deleted
         **{"history form GET": {E, L, S}, "history form POST": {L, S}},
     ),
     "disclaimers.designatedentity": crud(
         view={E, L, S},
         add={L, S},
         change={L, S},
-        # Its mentions would go with it, and Legal may not delete mentions: an
-        # entry found in stories is delisted, not deleted (the page says why).
-        delete={S},
-        **{
-            "delete GET": {L, S},
-            "history form GET": {E, L, S},
-            "history form POST": {L, S},
-        },
+        # An entry that was ever listed is delisted, never deleted.
+        delete=set(),
+        **{"history form GET": {E, L, S}, "history form POST": {L, S}},
     ),
     "disclaimers.mention": crud(
         view=READERS_OF_STORIES,
