@@ -8,7 +8,15 @@ texts, not stories, so the articles app may call it without this app knowing it.
 import re
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, Q, StringAgg, Subquery, Value
+from django.db.models import (
+    OuterRef,
+    Prefetch,
+    Q,
+    StringAgg,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -98,8 +106,14 @@ def register_names() -> Subquery:
         .values("article")
         .annotate(
             names=StringAgg(
-                Concat("entity__names_ru", Value("\n"), "entity__names_en"),
+                Concat(
+                    "entity__names_ru",
+                    Value("\n"),
+                    "entity__names_en",
+                    output_field=TextField(),
+                ),
                 delimiter=Value(ENTRY_SEPARATOR),
+                output_field=TextField(),
             )
         )
         .values("names")

@@ -179,3 +179,41 @@ def test_starring_list_headlines_costs_no_query_per_story(
     assert len(story_headlines(text)) == 12
     assert all("Memorial*" in headline for headline in story_headlines(text))
     assert all("Memorial*" in headline for headline in sidebar_headlines(text))
+
+
+def test_no_public_template_shows_a_headline_without_its_asterisks():
+    """Headlines go through {{ article|headline }} or the material, never raw."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    templates = Path(settings.BASE_DIR, "templates")
+    offenders = [
+        str(path.relative_to(templates))
+        for path in templates.rglob("*")
+        if path.is_file()
+        and "admin" not in path.relative_to(templates).parts
+        and re.search(r"(?<!material)\.headline\b", path.read_text())
+    ]
+    assert offenders == []
+
+
+def test_each_register_entry_in_a_list_headline_gets_its_own_asterisk(client, memorial):
+    from disclaimers.models import DesignatedEntity
+
+    DesignatedEntity.objects.create(
+        kind=DesignatedEntity.Kind.UNDESIRABLE,
+        names_ru="Открытый берег",
+        names_en="Open Shore\nOpen Shore Foundation",
+        footnote_ru="*Нежелательная организация",
+        footnote_en="*An undesirable organisation",
+        listed_on=date(2023, 1, 1),
+    )
+    article = make_article(
+        language="en", headline="Memorial and Open Shore sue; Memorial wins"
+    )
+    expected = "Memorial* and Open Shore* sue; Memorial wins"
+    assert story_headlines(main_text(client.get("/en/news/"))) == [expected]
+    assert f'<h1 class="article__headline">{expected}</h1>' in main_text(
+        client.get(article.get_absolute_url())
+    )
