@@ -12,15 +12,12 @@ from datetime import UTC, datetime
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import format_html, strip_tags
+from django.utils.html import strip_tags
 
-from articles.html import absolute_url, absolute_urls
+from articles.html import absolute_url
 from articles.models import Article, ArticleQuerySet
-from disclaimers.rendering import (
-    Material,
-    labels_in_force,
-    render_material,
-)
+from articles.rendering import Material, render_material, syndicated_html
+from disclaimers.rendering import labels_in_force
 from newsroom.i18n import agency_name
 from photos.models import Photo, Rendition
 from photos.rendering import photo_ids_in, photos_by_id, sources
@@ -59,6 +56,7 @@ def ninjs_items(articles: list[Article], root: str) -> list[dict]:
                 article.language,
                 labels=labels[article.language],
                 photos=photos,
+                original=dict(relatives.get(article.pk, [])).get("original"),
             ),
             photos=photos,
             relatives=relatives.get(article.pk, []),
@@ -79,7 +77,7 @@ def ninjs_item(
     """One article as a ninjs 2.1 text item; empty fields are left out."""
     language = article.language
     agency = agency_name(language)
-    body = html_body(material, root)
+    body = syndicated_html(material, root)
     with translation.override(language):  # tag and region URLs carry the language
         item = {
             "uri": root + article.get_absolute_url(),
@@ -92,7 +90,7 @@ def ninjs_item(
             "pubstatus": "usable",
             "language": language,
             "slugline": article.slug,
-            "headlines": [{"value": html.unescape(material.headline)}],
+            "headlines": [{"value": material.headline_text}],
             "descriptions": [{"role": "summary", "value": html.unescape(material.lead)}]
             if material.lead
             else [],
@@ -133,23 +131,6 @@ def ninjs_item(
             "standard": STANDARD,
         }
     return {key: value for key, value in item.items() if value}
-
-
-def html_body(material: Material, root: str) -> str:
-    """The labels in force first, as on the site under the headline; then the lead,
-    the body with its asterisks and photos, and the register footnotes."""
-    parts = [
-        format_html('<p class="legal-label" lang="ru">{}</p>', label.text)
-        for label in material.labels
-    ]
-    if material.lead:
-        parts.append(format_html('<p class="lead">{}</p>', material.lead))
-    parts.append(material.body)
-    parts += [
-        format_html('<p class="footnote"><small>{}</small></p>', footnote)
-        for footnote in material.footnotes
-    ]
-    return absolute_urls("\n".join(parts), root)
 
 
 def plain_text(markup: str) -> str:
@@ -217,7 +198,7 @@ def published_relatives(
     others = list(
         Article.objects.published()
         .filter(Q(pk__in=originals) | Q(translation_of__in=pks))
-        .only("pk", "slug", "language", "translation_of_id")
+        .only("pk", "slug", "language", "translation_of_id", "published_at")
         .order_by("pk")
     )
     return {

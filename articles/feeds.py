@@ -1,22 +1,22 @@
 """RSS 2.0 and Atom feeds per language, and per tag, region and author.
 
-Every item goes through the material renderer: the legal labels in force come first
-in its description, then the lead, the lead photo with its credit, the body and the
-register footnotes.
+Every item goes through the story's renderer (articles/rendering.py) and its one
+syndicated template, as the partner feed's bodies do: the legal labels in force come
+first in its description, then the lead, the lead photo with its credit, the body,
+the original's note, the byline and the register footnotes. Titles carry the
+register asterisks as characters (RSS and Atom titles are plain text).
 """
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from articles.html import absolute_urls
 from articles.models import Article, Region
+from articles.rendering import render_materials, syndicated_html
 from authors.models import Author
-from disclaimers.rendering import render_materials
 from newsroom.i18n import agency_name, current_language
 
 FEED_SIZE = 30
@@ -59,15 +59,13 @@ class ArticleFeed(Feed):
         return articles
 
     def item_title(self, article):
-        return article.headline
+        return article.material.headline_text
 
     def item_description(self, article):
-        html = render_to_string(
-            "articles/feed_item.html",
-            {"material": article.material, "article": article},
-        )
         # Feed readers fetch images from elsewhere: site-relative URLs become absolute.
-        return absolute_urls(html, self.request.build_absolute_uri("/").rstrip("/"))
+        return syndicated_html(
+            article.material, self.request.build_absolute_uri("/").rstrip("/")
+        )
 
     def item_link(self, article):
         return article.get_absolute_url()

@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.calendar import local_midnight
 from articles.models import Article
+from articles.rendering import with_register_names
 
 PAGE_SIZE = 20
 MAX_PAGES = 50
@@ -235,7 +236,9 @@ def fallback_search(text: str, query: Query, candidates: QuerySet) -> Results:
         matches = matches.exclude(contains(phrase))
     offset = (query.page - 1) * PAGE_SIZE
     rows = list(
-        matches.newest_first().select_related("region")[offset : offset + PAGE_SIZE + 1]
+        with_register_names(matches.newest_first().select_related("region"))[
+            offset : offset + PAGE_SIZE + 1
+        ]
     )
     count = matches.order_by()[: COUNT_CAP + 1].count()
     words = [
@@ -264,7 +267,9 @@ def contains(phrase: str) -> Q:
 
 
 def in_order(ids: list[int]) -> list[Article]:
-    articles = Article.objects.select_related("region").in_bulk(ids)
+    articles = with_register_names(Article.objects.select_related("region")).in_bulk(
+        ids
+    )
     return [articles[pk] for pk in ids if pk in articles]
 
 

@@ -14,8 +14,11 @@ LOCALES = {"ru": "ru_RU", "en": "en_GB"}
 SCRIPT_SAFE = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def article_meta(article, request, lead_photo: Photo | None) -> dict:
-    """OpenGraph, Twitter card and JSON-LD NewsArticle for `article`."""
+def article_meta(
+    article, request, lead_photo: Photo | None, *, headline: str | None = None
+) -> dict:
+    """OpenGraph, Twitter card and JSON-LD NewsArticle for `article`; `headline` is
+    the one the page shows (with its register asterisks)."""
     absolute = request.build_absolute_uri
     image = None
     if lead_photo:
@@ -33,7 +36,7 @@ def article_meta(article, request, lead_photo: Photo | None) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": article.headline[:110],
+        "headline": (headline or article.headline)[:110],
         "description": description,
         "datePublished": article.published_at.isoformat(),
         "dateModified": article.updated_at.isoformat(),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from articles.calendar import add_months, local_midnight
 from articles.models import Article
+from articles.rendering import headline, with_register_names
 from newsroom.i18n import agency_name
 
 NEWS_WINDOW = timedelta(hours=48)
@@ -98,19 +99,19 @@ def sitemap_month(request, language: str, year: str, month: str):
 @require_GET
 def news_sitemap(request):
     """Stories of the last 48 hours, with publication name and language."""
-    articles = (
+    articles = with_register_names(
         Article.objects.published()
         .filter(published_at__gte=timezone.now() - NEWS_WINDOW)
         .newest_first()
-        .only("pk", "slug", "language", "headline", "published_at")[:NEWS_LIMIT]
-    )
+        .only("pk", "slug", "language", "headline", "published_at")
+    )[:NEWS_LIMIT]
     entries = [
         {
             "url": request.build_absolute_uri(article.get_absolute_url()),
             "name": agency_name(article.language),
             "language": article.language,
             "published_at": article.published_at,
-            "title": article.headline,
+            "title": headline(article),
         }
         for article in articles
     ]

@@ -19,10 +19,11 @@ from articles.feeds import feed_links
 from articles.forms import SearchForm
 from articles.models import Article, Region, TaggedArticle
 from articles.pagination import keyset_page
+from articles.rendering import render_material, with_register_names
 from articles.search import MAX_PAGES, Query, search
 from articles.seo import article_meta
 from authors.models import Author, AuthorAlias
-from disclaimers.rendering import labels_in_force, render_material
+from disclaimers.rendering import labels_in_force
 from newsroom import page_cache
 from newsroom.i18n import current_language
 from photos.rendering import photos_by_id
@@ -79,11 +80,11 @@ class PublicPageMixin:
             lambda: render_to_string(
                 "articles/_sidebar.html",
                 {
-                    "latest_news": published_in_language()
-                    .newest_first()
-                    .only("pk", "slug", "language", "headline", "published_at")[
-                        :LATEST_NEWS_COUNT
-                    ],
+                    "latest_news": with_register_names(
+                        published_in_language()
+                        .newest_first()
+                        .only("pk", "slug", "language", "headline", "published_at")
+                    )[:LATEST_NEWS_COUNT],
                     "calendar": month_calendar(language, month),
                 },
             ),
@@ -114,7 +115,7 @@ class ArticleListView(PublicPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         page = keyset_page(
-            self.articles().select_related("region").defer("body"),
+            with_register_names(self.articles().select_related("region").defer("body")),
             before=self.request.GET.get("before"),
             after=self.request.GET.get("after"),
             size=settings.NEWSROOM_PAGE_SIZE,
@@ -227,7 +228,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         regions alike), merged here.
         """
         article = self.object
-        earlier = (
+        earlier = with_register_names(
             Article.objects.published()
             .filter(language=article.language, published_at__lte=article.published_at)
             .exclude(pk=article.pk)
@@ -254,7 +255,6 @@ class ArticleDetailView(PublicPageMixin, DetailView):
     def get_context_data(self, **kwargs):
         self.translated = self.translations()
         photos = photos_by_id(self.object.photo_ids())
-        material = render_material(self.object, photos=photos)
         original = next(
             (
                 other
@@ -263,12 +263,16 @@ class ArticleDetailView(PublicPageMixin, DetailView):
             ),
             None,
         )
+        material = render_material(self.object, photos=photos, original=original)
         return super().get_context_data(
             material=material,
             labels=material.labels,
             original=original,
             meta=article_meta(
-                self.object, self.request, photos.get(self.object.lead_photo_id)
+                self.object,
+                self.request,
+                photos.get(self.object.lead_photo_id),
+                headline=material.headline_text,
             ),
             translations=self.translated,
             related=self.related(),
@@ -291,7 +295,9 @@ class ArticlePrintView(ArticleDetailView):
         if request.path != canonical:
             return redirect(canonical, permanent=True)
         material = render_material(self.object)
-        return self.render_to_response({"article": self.object, "material": material})
+        return self.render_to_response(
+            {"article": self.object, "material": material, "labels": material.labels}
+        )
 
 
 class ArchiveMixin(PublicPageMixin):
@@ -329,7 +335,9 @@ class DayArchiveView(ArchiveMixin, TemplateView):
         articles = self.published_between(day, day + timedelta(days=1))
         return super().get_context_data(
             day=day,
-            articles=articles.newest_first().select_related("region").defer("body"),
+            articles=with_register_names(
+                articles.newest_first().select_related("region").defer("body")
+            ),
         )
 
 

@@ -1,38 +1,38 @@
-"""The one renderer of materials: every surface that shows an article goes through it.
+"""What the story renderer (articles/rendering.py) asks of the legal side.
 
-It gives the legal labels in force (in Russian, whatever the page's language), the
-headline, lead and body with an asterisk after the first mention of each register
-entry, those entries' footnotes in the page's language, and the story's photos with
-their captions and credits.
+The label versions in force on a page, and the register marks: an asterisk after
+the first mention of each listed register entry, and that entry's footnote. It knows
+texts, not stories, so the articles app may call it without this app knowing it.
 """
 
 import re
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.db.models import (
+    OuterRef,
+    Prefetch,
+    Q,
+    StringAgg,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Concat
+from django.utils import timezone
 
 from disclaimers.mentions import first_match
-from disclaimers.models import Disclaimer, Mention
+from disclaimers.models import DesignatedEntity, Disclaimer, Mention
 from newsroom.i18n import current_language
-from photos.rendering import figure, photos_by_id, place_body_photos
 
 TAG = re.compile(r"(<[^>]*>)")
 CLOSING_QUOTES = "»”\"'’"
-HEADLINE, LEAD, BODY = range(3)
 # Marks an asterisk's place while texts are cut; a private-use character no text has.
 STAR = "\ue000"
-
-
-@dataclass
-class Material:
-    labels: list[Disclaimer]
-    headline: SafeString
-    lead: SafeString
-    lead_photo: SafeString
-    body: SafeString
-    footnotes: list[str]
+# Between two register entries' name forms in REGISTER_NAMES (a control character
+# no name form holds; the forms of one entry are lines).
+ENTRY_SEPARATOR = "\x1f"
+# The annotation lists show headlines with (see register_names()).
+REGISTER_NAMES = "register_names"
 
 
 def labels_in_force(language: str | None = None) -> list[Disclaimer]:
@@ -47,70 +47,96 @@ MATERIAL_PREFETCH = [
 ]
 
 
-def render_materials(articles, language: str | None = None) -> list[Material]:
-    """Render several articles with one query for labels and two for all photos;
-    prefetch MATERIAL_PREFETCH on `articles` for their register mentions."""
-    language = language or current_language()
-    labels = labels_in_force(language)
-    photos = photos_by_id(pk for article in articles for pk in article.photo_ids())
+@dataclass
+class Marked:
+    """Texts with their asterisks (STAR where one goes) and the footnotes' entries,
+    in reading order."""
+
+    texts: list[list[str]]
+    entities: list[DesignatedEntity]
+
+
+def listed(mentions) -> list[Mention]:
+    """The mentions that get a mark today: not dismissed, their entry still listed."""
     return [
-        render_material(a, language, labels=labels, photos=photos) for a in articles
-    ]
-
-
-def render_material(
-    article, language: str | None = None, *, labels=None, photos=None
-) -> Material:
-    language = language or current_language()
-    mentions = [
         mention
-        for mention in _mentions(article)
+        for mention in mentions
         if mention.status != Mention.Status.DISMISSED and mention.entity.is_listed()
     ]
-    # Plain text for headline and lead; the body's text between its tags.
-    segments = [[article.headline], [article.lead], TAG.split(article.body)]
+
+
+def mark_mentions(mentions: list[Mention], texts: list[list[str]]) -> Marked:
+    """Put STAR after the first mention of each entry in `texts`.
+
+    `texts` are parts in reading order (headline, lead, body), each a list of
+    pieces; a piece at an odd index of a part split by TAG is markup and is skipped.
+    """
+    texts = [list(pieces) for pieces in texts]
     places = {
-        mention.pk: _first_place(mention.entity.names(), segments)
-        for mention in mentions
+        mention.pk: first_place(mention.entity.names(), texts) for mention in mentions
     }
     # Footnotes in reading order; a mention the text hides (a name split by markup)
     # still gets its footnote, last.
-    mentions.sort(key=lambda mention: places[mention.pk] or (len(segments),))
-    for part, index, offset in sorted(filter(None, places.values()), reverse=True):
-        text = segments[part][index]
-        segments[part][index] = f"{text[:offset]}{STAR}{text[offset:]}"
-    footnotes = dict.fromkeys(mention.entity.footnote(language) for mention in mentions)
-    if photos is None:
-        photos = photos_by_id(article.photo_ids()) if article.photo_ids() else {}
-    lead_photo = photos.get(article.lead_photo_id)
-    return Material(
-        labels=labels_in_force(language) if labels is None else labels,
-        headline=_plain(segments[HEADLINE][0]),
-        lead=_plain(segments[LEAD][0]),
-        lead_photo=figure(lead_photo, language, lead=True) if lead_photo else "",
-        # The body was sanitised when saved; asterisks and figures are added here.
-        body=mark_safe(
-            place_body_photos(
-                "".join(segments[BODY]).replace(STAR, "*"), photos, language
+    ordered = sorted(mentions, key=lambda mention: places[mention.pk] or (len(texts),))
+    _insert_stars(texts, places.values())
+    return Marked(texts, [mention.entity for mention in ordered])
+
+
+def mark_headline(name_lists: list[list[str]], headline: str) -> str:
+    """The headline's asterisks from the entries' name forms alone (lists of
+    stories, which have no mention rows loaded): the headline comes first in
+    reading order, so a mention in it is the entry's first."""
+    texts = [[headline]]
+    _insert_stars(texts, (first_place(names, texts) for names in name_lists))
+    return texts[0][0].replace(STAR, "*")
+
+
+def register_names() -> Subquery:
+    """Per article, the name forms of the entries it mentions that get a mark today:
+    an annotation (REGISTER_NAMES) that costs a list of stories no query of its own."""
+    today = timezone.localdate()
+    marked = (
+        Mention.objects.filter(article=OuterRef("pk"))
+        .exclude(status=Mention.Status.DISMISSED)
+        .filter(
+            Q(entity__listed_on__lte=today),
+            Q(entity__delisted_on__isnull=True) | Q(entity__delisted_on__gt=today),
+        )
+        .order_by()
+        .values("article")
+        .annotate(
+            names=StringAgg(
+                Concat(
+                    "entity__names_ru",
+                    Value("\n"),
+                    "entity__names_en",
+                    output_field=TextField(),
+                ),
+                delimiter=Value(ENTRY_SEPARATOR),
+                output_field=TextField(),
             )
-        ),
-        footnotes=list(footnotes),
+        )
+        .values("names")
     )
+    return Subquery(marked)
 
 
-def _mentions(article) -> list[Mention]:
-    if "mentions" in getattr(article, "_prefetched_objects_cache", {}):
-        return list(article.mentions.all())
-    return list(Mention.objects.filter(article=article).select_related("entity"))
+def names_from_annotation(value: str | None) -> list[list[str]]:
+    """REGISTER_NAMES read back: each entry's name forms, as DesignatedEntity.names()."""
+    return [
+        [line.strip() for line in entry.splitlines() if line.strip()]
+        for entry in (value or "").split(ENTRY_SEPARATOR)
+        if entry.strip()
+    ]
 
 
-def _first_place(
-    names: list[str], segments: list[list[str]]
+def first_place(
+    names: list[str], texts: list[list[str]]
 ) -> tuple[int, int, int] | None:
-    """Where the first mention ends: (part, segment, offset), in reading order."""
-    for part, pieces in enumerate(segments):
+    """Where the first mention ends: (part, piece, offset), in reading order."""
+    for part, pieces in enumerate(texts):
         for index, piece in enumerate(pieces):
-            if part == BODY and index % 2:  # a tag, not text
+            if index % 2:  # markup between a body's texts
                 continue
             if match := first_match(names, piece):
                 # «Мемориал»*: the asterisk goes after a closing quote.
@@ -121,5 +147,8 @@ def _first_place(
     return None
 
 
-def _plain(text: str) -> SafeString:
-    return mark_safe(escape(text).replace(STAR, "*"))
+def _insert_stars(texts: list[list[str]], places) -> None:
+    # From the end backwards, so earlier offsets stay true.
+    for part, index, offset in sorted(filter(None, places), reverse=True):
+        text = texts[part][index]
+        texts[part][index] = f"{text[:offset]}{STAR}{text[offset:]}"

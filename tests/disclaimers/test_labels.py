@@ -143,3 +143,90 @@ def test_no_template_shows_an_article_text_except_through_the_renderer():
         if re.search(r"(?<!material)\.body\b", path.read_text())
     ]
     assert offenders == []
+
+
+def templates_writing(marker: str) -> list[str]:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    templates = Path(settings.BASE_DIR, "templates")
+    return sorted(
+        str(path.relative_to(templates))
+        for path in templates.rglob("*")
+        if path.is_file() and marker in path.read_text()
+    )
+
+
+def test_label_footnote_and_byline_markup_is_written_in_one_template():
+    for marker in ('class="legal-label"', 'class="footnote"', 'class="byline"'):
+        assert templates_writing(marker) == ["articles/material.html"], marker
+    # The original-publication note too, and photo credits in photos' one figure.
+    assert templates_writing("originally published") == ["articles/material.html"]
+    assert templates_writing("photo__credit") == ["photos/_figure.html"]
+
+
+def test_label_fragment_is_the_same_on_every_surface_byte_for_byte(
+    client, labels, language
+):
+    import feedparser
+
+    article = make_article(language=language, tags=["courts"])
+    fragments = {
+        url: LABEL_ELEMENT.search(client.get(url).content.decode()).group(0)
+        for url in [
+            article.get_absolute_url(),
+            article.get_absolute_url() + "print/",
+            f"/{language}/",
+            f"/{language}/tags/courts/",
+            f"/{language}/search/?q=story",
+        ]
+    }
+    for feed in ("rss", "atom"):
+        [entry] = feedparser.parse(
+            client.get(f"/{language}/feeds/{feed}/").content
+        ).entries
+        markup = entry.get("content", [{}])[0].get("value") or entry.summary
+        fragments[feed] = LABEL_ELEMENT.search(markup).group(0)
+    [item] = client.get("/api/ninjs/").json()["items"]
+    fragments["ninjs"] = LABEL_ELEMENT.search(item["bodies"][0]["value"]).group(0)
+    assert set(fragments.values()) == {
+        f'<p class="legal-label" lang="ru">{html.escape(LABEL_2022, quote=False)}</p>'
+    }, fragments
+
+
+def test_syndicated_items_follow_the_page_order_with_note_and_byline(client, labels):
+    """Feeds and the partner feed carry one material: labels, lead, body, the
+    original's note, byline, footnotes, in the page's order."""
+    import feedparser
+
+    original = make_article(language="ru", headline="Оригинал")
+    translation = make_article(
+        language="en",
+        lead="The lead.",
+        body="<p>The body.</p>",
+        source="our correspondent",
+        translation_of=original,
+        authors=[make_author(name_en="Ann Lee", name_ru="Анна Ли")],
+    )
+    [entry] = feedparser.parse(client.get("/en/feeds/rss/").content).entries
+    [item] = [
+        item
+        for item in client.get("/api/ninjs/").json()["items"]
+        if item["language"] == "en"
+    ]
+    for markup in (entry.summary, item["bodies"][0]["value"]):
+        order = [
+            markup.index(part)
+            for part in (
+                'class="legal-label"',
+                "The lead.",
+                "The body.",
+                "originally published on the Russian page",
+                f'href="http://testserver{original.get_absolute_url()}"',
+                "Ann Lee",
+                "Source: our correspondent",
+            )
+        ]
+        assert order == sorted(order), markup
+    assert translation.get_absolute_url() in entry.link
