@@ -30,6 +30,7 @@ from articles.changelist import (
     PublishedYearFilter,
     full_text_search,
 )
+from articles.desk import publishing_picture, with_waiting_since
 from articles.diff import text_diff
 from articles.html import sanitize_html
 from articles.models import Article, ArticleEvent, Byline, Correction, Region, StaleEdit
@@ -309,27 +310,31 @@ class ArticleAdmin(NewsroomAdmin):
         )
 
     def queue_view(self, request):
-        """What waits for the editors, per language: to approve, stale, scheduled."""
+        """What waits for the editors, per language: to approve (longest waiting
+        first), stale, scheduled; and the last 30 days in a picture."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         stories = self.get_queryset(request).select_related(
             "translation_of", "created_by"
         )
         sections = [
-            (_("Awaiting approval"), stories.filter(status=Article.Status.SUBMITTED)),
-            (_("Stale translations"), stories.stale_translations()),
-            (_("Scheduled"), stories.scheduled()),
+            (
+                _("Awaiting approval"),
+                with_waiting_since(
+                    stories.filter(status=Article.Status.SUBMITTED)
+                ).order_by("waiting_since", "pk"),
+            ),
+            (
+                _("Stale translations"),
+                stories.stale_translations().order_by("-updated_at"),
+            ),
+            (_("Scheduled"), stories.scheduled().order_by("published_at")),
         ]
         columns = [
             (
                 title,
                 [
-                    (
-                        language_name,
-                        list(
-                            articles.filter(language=code).order_by("-updated_at")[:100]
-                        ),
-                    )
+                    (language_name, QueueColumn(articles.filter(language=code)))
                     for code, language_name in settings.LANGUAGES
                 ],
             )
@@ -340,8 +345,28 @@ class ArticleAdmin(NewsroomAdmin):
             "opts": self.opts,
             "title": _("Editors’ queue"),
             "columns": columns,
+            "picture": publishing_picture(stories),
+            "now": timezone.now(),
         }
         return TemplateResponse(request, "admin/articles/article/queue.html", context)
+
+
+class QueueColumn:
+    """One language's stories in a queue section: the first hundred, and how many."""
+
+    SHOWN = 100
+
+    def __init__(self, articles):
+        self.articles = list(articles[: self.SHOWN + 1])
+        self.more = len(self.articles) > self.SHOWN
+        self.articles = self.articles[: self.SHOWN]
+
+    def __iter__(self):
+        return iter(self.articles)
+
+    @property
+    def count(self) -> str:
+        return f"{self.SHOWN}+" if self.more else str(len(self.articles))
 
 
 def stale_changes(article: Article):
