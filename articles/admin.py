@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
@@ -108,7 +109,7 @@ class ArticleAdmin(NewsroomAdmin):
     list_display = [
         "headline",
         "language",
-        "status",
+        "state",
         "published_at",
         "region",
         "created_by",
@@ -127,7 +128,8 @@ class ArticleAdmin(NewsroomAdmin):
     paginator = CappedCountPaginator
     autocomplete_fields = ["region", "translation_of", "lead_photo"]
     readonly_fields = [
-        "status",
+        "state",
+        "rendered_body",
         "published_at",
         "approved_by",
         "approved_at",
@@ -158,10 +160,40 @@ class ArticleAdmin(NewsroomAdmin):
         ),
         (
             _("Publication"),
-            {"fields": ["status", "published_at", "approved_by", "approved_at"]},
+            {"fields": ["state", "published_at", "approved_by", "approved_at"]},
         ),
         (_("History"), {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, article):
+        return article.state()
+
+    @admin.display(description=_("body"))
+    def rendered_body(self, article):
+        # Stored sanitised (Article.normalise): shown as readers see the text.
+        return mark_safe(article.body)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only: the text as it reads, without the form's bookkeeping.
+        shown = {"body": "rendered_body"}
+        return [
+            (
+                title,
+                {
+                    **options,
+                    "fields": [
+                        shown.get(name, name)
+                        for name in options["fields"]
+                        if name != "version"
+                    ],
+                },
+            )
+            for title, options in fieldsets
+        ]
 
     def search(self, request, queryset, search_term):
         if connection.vendor == "postgresql" and search_term.strip():
