@@ -1,5 +1,7 @@
 """The newsroom's admin for articles, regions and corrections."""
 
+import copy
+from dataclasses import dataclass
 from datetime import datetime
 
 from django import forms
@@ -7,7 +9,8 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
+from django.forms.models import construct_instance
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -73,8 +76,46 @@ BODY_EDITOR = {
 }
 
 
+# Steps that do not change the story's text: never sent with its form.
+SEPARATE_STEPS = {ArticleEvent.Action.TRANSLATE, ArticleEvent.Action.RECALL}
+
+
+@dataclass
+class StepRequest:
+    """A workflow step asked for with a save (a button of the story's form)."""
+
+    action: str
+    params: dict
+    problem: str = ""  # a step parameter that could not be read
+
+
+def requested_step(request) -> StepRequest | None:
+    """The step a POST of the story's form asks for, with its parameters."""
+    action = request.POST.get("_step")
+    if request.method != "POST" or not action:
+        return None
+    params = {
+        "comment": request.POST.get("_step_comment", ""),
+        "translations": request.POST.get("_step_translations") or None,
+    }
+    if action == ArticleEvent.Action.SCHEDULE:
+        try:
+            params["at"] = parse_local_datetime(request.POST.get("_step_at", ""))
+        except ValidationError as error:
+            return StepRequest(action, params, error.messages[0])
+    return StepRequest(action, params)
+
+
 class ArticleForm(forms.ModelForm):
-    """The story's text; `version` travels with the form to catch a stale save."""
+    """The story's text; `version` travels with the form to catch a stale save.
+
+    A workflow button submits this form: the step is checked here, on the story as
+    edited, so a refused step says why and keeps the text (ArticleAdmin.get_form
+    sets `user` and `step` for the request).
+    """
+
+    user = None
+    step: StepRequest | None = None
 
     body = ProseEditorFormField(
         label=capfirst(Article._meta.get_field("body").verbose_name),
@@ -101,11 +142,35 @@ class ArticleForm(forms.ModelForm):
         ]
         widgets = {"version": forms.HiddenInput}
 
+    def clean(self):
+        cleaned = super().clean()
+        if self.step is None or self.errors:
+            return cleaned
+        if self.step.problem:
+            raise ValidationError(self.step.problem, code="workflow")
+        edited = copy.copy(self.instance)
+        construct_instance(self, edited)
+        try:
+            workflow.check(
+                self.step.action,
+                edited,
+                self.user,
+                tags=cleaned.get("tags"),
+                **self.step.params,
+            )
+        except PermissionDenied as refusal:
+            raise ValidationError(str(refusal), code="not_allowed") from None
+        return cleaned
+
 
 @admin.register(Article)
 class ArticleAdmin(NewsroomAdmin):
     form = ArticleForm
     change_form_template = "admin/articles/article/change_form.html"
+
+    class Media:
+        js = ["js/unsaved-changes.js"]
+
     list_display = [
         "headline",
         "language",
@@ -209,6 +274,31 @@ class ArticleAdmin(NewsroomAdmin):
             return super().has_change_permission(request)
         return workflow.may_edit(request.user, obj)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        form.step = requested_step(request) if change else None
+        return form
+
+    def response_change(self, request, obj):
+        step = requested_step(request)
+        if step is None:
+            return super().response_change(request, obj)
+        # The edit is saved; the step, checked with the form, runs in the same
+        # transaction. Should it be refused now (a race), both are taken back.
+        try:
+            workflow.take(step.action, obj, request.user, **step.params)
+        except (ValidationError, PermissionDenied, StaleEdit) as refusal:
+            transaction.set_rollback(True)
+            self.message_user(request, refusal_message(refusal), messages.ERROR)
+            return redirect(request.path)
+        self.message_user(
+            request,
+            _("Saved, then: %(step)s.")
+            % {"step": ArticleEvent.Action(step.action).label},
+        )
+        return redirect("admin:articles_article_change", obj.pk)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -242,9 +332,28 @@ class ArticleAdmin(NewsroomAdmin):
         article = self.get_object(request, object_id)
         extra = {}
         if article is not None:
+            actions = workflow.allowed_actions(request.user, article)
+            # With an editable form, a step saves the edit first (the form's
+            # buttons); the others post on their own.
+            with_form = [
+                action
+                for action in actions
+                if action not in SEPARATE_STEPS
+                and workflow.may_edit(request.user, article)
+            ]
+            events = list(article.events.select_related("actor")[:20])
             extra = {
-                "workflow_actions": workflow.allowed_actions(request.user, article),
-                "events": article.events.select_related("actor")[:20],
+                "form_steps": with_form,
+                "separate_steps": [a for a in actions if a not in with_form],
+                "events": events,
+                "returned_with": next(
+                    (e for e in events if e.action == ArticleEvent.Action.RETURN), None
+                )
+                if article.status == Article.Status.RETURNED
+                else None,
+                "has_published_translations": workflow.published_translations(
+                    article
+                ).exists(),
                 "stale_changes": stale_changes(article),
             }
         return super().change_view(
@@ -269,33 +378,21 @@ class ArticleAdmin(NewsroomAdmin):
         ]
 
     def workflow_view(self, request, pk, action):
-        """One editorial step from a button on the story's page (POST only)."""
+        """A step from a button outside the story's form (translate, recall), or
+        from elsewhere; POST only. Steps with an editable form go with its save."""
         article = self.get_object(request, str(pk))
         if request.method != "POST" or article is None:
             raise PermissionDenied
-        steps = {
-            "submit": lambda: workflow.submit(article, request.user),
-            "publish": lambda: workflow.publish(article, request.user),
-            "schedule": lambda: workflow.schedule(
-                article, request.user, parse_local_datetime(request.POST.get("at", ""))
-            ),
-            "return": lambda: workflow.return_to_author(
-                article, request.user, request.POST.get("comment", "")
-            ),
-            "withdraw": lambda: workflow.withdraw(
-                article, request.user, request.POST.get("comment", "")
-            ),
-            "translate": lambda: workflow.translate(article, request.user),
+        params = {
+            "comment": request.POST.get("comment", ""),
+            "translations": request.POST.get("translations") or None,
         }
-        if action not in steps:
-            raise PermissionDenied
         try:
-            result = steps[action]()
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return redirect("admin:articles_article_change", article.pk)
-        except StaleEdit:
-            self.message_user(request, StaleEdit.message, messages.ERROR)
+            if action == ArticleEvent.Action.SCHEDULE:
+                params["at"] = parse_local_datetime(request.POST.get("at", ""))
+            result = workflow.take(action, article, request.user, **params)
+        except (ValidationError, StaleEdit) as refusal:
+            self.message_user(request, refusal_message(refusal), messages.ERROR)
             return redirect("admin:articles_article_change", article.pk)
         self.message_user(
             request, _("Done: %(step)s.") % {"step": ArticleEvent.Action(action).label}
@@ -413,6 +510,14 @@ def stale_changes(article: Article):
         or original.history.earliest()
     )
     return text_diff(approved_text, original)
+
+
+def refusal_message(refusal: Exception) -> str:
+    if isinstance(refusal, StaleEdit):
+        return str(StaleEdit.message)
+    if isinstance(refusal, ValidationError):
+        return " ".join(refusal.messages)
+    return str(refusal)
 
 
 def parse_local_datetime(value: str):

@@ -421,6 +421,7 @@ class ArticleEvent(models.Model):
         WITHDRAW = "withdraw", _("withdrawn")
         TRANSLATE = "translate", _("translation started")
         RESTORE = "restore", _("revision restored")
+        RECALL = "recall", _("recalled by the author")
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="events"

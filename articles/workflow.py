@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles.language import check_language
 from articles.models import Article, ArticleEvent, Byline
 from articles.signals import step_taken
 from newsroom.i18n import other_language
@@ -41,6 +42,8 @@ def allowed_actions(user, article: Article) -> list[str]:
     actions = []
     if article.status in AUTHOR_EDITABLE and may_edit(user, article):
         actions.append(Action.SUBMIT)
+    if article.status == Status.SUBMITTED and article.created_by_id == user.pk:
+        actions.append(Action.RECALL)
     if is_editor(user):
         if article.status in {
             Status.DRAFT,
@@ -87,21 +90,37 @@ def _refuse(message: str) -> None:
     raise ValidationError(message, code="workflow")
 
 
-@transaction.atomic
-def submit(article: Article, user) -> Article:
-    """The author hands a story (or a translation) to the editors."""
+# Checks: each step's refusals, made before it changes anything. A form runs them on
+# the story as edited (check()), so a refused step keeps the text in the form.
+
+
+def check(action: str, article: Article, user, **params) -> None:
+    """Refuse `action` on `article` as it stands or as edited (unsaved), or pass.
+
+    `params` are the step's own: `at` (schedule), `comment` (return, withdraw),
+    `translations` (withdraw), `tags` (the tag names as edited).
+    """
+    checks = {
+        Action.SUBMIT: _check_submit,
+        Action.PUBLISH: _check_publish,
+        Action.SCHEDULE: _check_schedule,
+        Action.RETURN: _check_return,
+        Action.WITHDRAW: _check_withdraw,
+        Action.RECALL: _check_recall,
+    }
+    if action not in checks:
+        raise PermissionDenied(_("There is no such step."))
+    checks[action](article, user, **params)
+
+
+def _check_submit(article: Article, user, tags=None, **params) -> None:
     _require(may_edit(user, article))
     if article.status not in AUTHOR_EDITABLE:
         _refuse(_("Only a draft or a returned story can be submitted."))
-    article.status = Status.SUBMITTED
-    article.save()
-    _record(article, Action.SUBMIT, user)
-    return article
+    check_language(article, tags)
 
 
-@transaction.atomic
-def publish(article: Article, user, at: datetime | None = None) -> Article:
-    """An editor approves the story and publishes it now, or at `at` (scheduling)."""
+def _check_publish(article: Article, user, tags=None, **params) -> None:
     _require(is_editor(user))
     if article.status == Status.PUBLISHED:
         _refuse(_("The story is already published."))
@@ -110,32 +129,117 @@ def publish(article: Article, user, at: datetime | None = None) -> Article:
             _("This story cannot be published: %(problems)s.")
             % {"problems": "; ".join(problems)}
         )
+    original = article.translation_of
+    if original is not None and original.status != Status.PUBLISHED:
+        _refuse(
+            _(
+                "The original of this translation is not published: a translation "
+                "goes out with its original or after it."
+            )
+        )
+    check_language(article, tags)
+
+
+def _check_schedule(article: Article, user, at=None, **params) -> None:
+    if at is None or at <= timezone.now():
+        raise ValidationError(
+            _("A scheduled time must be in the future."), code="workflow"
+        )
+    _check_publish(article, user, **params)
+
+
+def _check_return(article: Article, user, comment="", **params) -> None:
+    _require(is_editor(user))
+    if article.status != Status.SUBMITTED:
+        _refuse(_("Only a submitted story can be returned."))
+    if not comment.strip():
+        _refuse(_("Say what the author should change."))
+
+
+def _check_withdraw(article: Article, user, translations=None, **params) -> None:
+    _require(is_editor(user))
+    if article.status != Status.PUBLISHED:
+        _refuse(_("Only a published story can be withdrawn."))
+    if published_translations(article).exists() and translations not in WITH_IT:
+        _refuse(
+            _(
+                "This story has published translations: say whether they are "
+                "withdrawn with it or stay on the site."
+            )
+        )
+
+
+def _check_recall(article: Article, user, **params) -> None:
+    _require(article.created_by_id == user.pk)
+    if article.status != Status.SUBMITTED:
+        _refuse(_("Only a submitted story no editor has acted on can be recalled."))
+
+
+# What becomes of an original's published translations when it is withdrawn.
+WITHDRAW_TRANSLATIONS, KEEP_TRANSLATIONS = "withdraw", "keep"
+WITH_IT = {WITHDRAW_TRANSLATIONS, KEEP_TRANSLATIONS}
+
+
+def published_translations(article: Article):
+    return article.translations.filter(status=Status.PUBLISHED)
+
+
+# Steps ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit(article: Article, user) -> Article:
+    """The author hands a story (or a translation) to the editors."""
+    _check_submit(article, user)
+    article.status = Status.SUBMITTED
+    article.save()
+    _record(article, Action.SUBMIT, user)
+    return article
+
+
+@transaction.atomic
+def recall(article: Article, user) -> Article:
+    """The author takes back a submission no editor has acted on, to fix it."""
+    _check_recall(article, user)
+    article.status = Status.DRAFT
+    article.save()
+    _record(article, Action.RECALL, user)
+    return article
+
+
+@transaction.atomic
+def publish(article: Article, user, at: datetime | None = None) -> Article:
+    """An editor approves the story and publishes it now, or at `at` (scheduling).
+
+    A translation never goes out before its original: approved while the original
+    is scheduled, it is scheduled for the original's time.
+    """
+    _check_publish(article, user)
     now = timezone.now()
-    scheduled = at is not None and at > now
+    at = at if at is not None and at > now else None
+    original = article.translation_of
+    if original is not None and original.published_at > (at or now):
+        at = original.published_at
     article.status = Status.PUBLISHED
-    article.published_at = at if scheduled else (article.published_at or now)
-    if article.published_at > now and not scheduled:
+    if at is not None:
+        article.published_at = at
+    elif article.published_at is None or article.published_at > now:
         article.published_at = now
     article.approved_by, article.approved_at = user, now
     article.save()
-    _record(article, Action.SCHEDULE if scheduled else Action.PUBLISH, user)
+    _record(article, Action.SCHEDULE if at else Action.PUBLISH, user)
     return article
 
 
 def schedule(article: Article, user, at: datetime) -> Article:
-    if at <= timezone.now():
-        _refuse(_("A scheduled time must be in the future."))
+    _check_schedule(article, user, at=at)
     return publish(article, user, at)
 
 
 @transaction.atomic
 def return_to_author(article: Article, user, comment: str) -> Article:
     """An editor sends a submitted story back with what to change."""
-    _require(is_editor(user))
-    if article.status != Status.SUBMITTED:
-        _refuse(_("Only a submitted story can be returned."))
-    if not comment.strip():
-        _refuse(_("Say what the author should change."))
+    _check_return(article, user, comment=comment)
     article.status = Status.RETURNED
     article.save()
     _record(article, Action.RETURN, user, comment.strip())
@@ -143,15 +247,45 @@ def return_to_author(article: Article, user, comment: str) -> Article:
 
 
 @transaction.atomic
-def withdraw(article: Article, user, reason: str = "") -> Article:
-    """Take a published story off the site; it stays, restorable, in the admin."""
-    _require(is_editor(user))
-    if article.status != Status.PUBLISHED:
-        _refuse(_("Only a published story can be withdrawn."))
+def withdraw(
+    article: Article, user, reason: str = "", translations: str | None = None
+) -> Article:
+    """Take a published story off the site; it stays, restorable, in the admin.
+
+    An original with published translations takes them with it, or leaves them on
+    the site, as the editor says (`translations`).
+    """
+    _check_withdraw(article, user, translations=translations)
+    if translations == WITHDRAW_TRANSLATIONS:
+        note = _("withdrawn with its original")
+        for translation in published_translations(article):
+            translation.status = Status.WITHDRAWN
+            translation.save()
+            _record(translation, Action.WITHDRAW, user, note)
     article.status = Status.WITHDRAWN
     article.save()
     _record(article, Action.WITHDRAW, user, reason.strip())
     return article
+
+
+def take(action: str, article: Article, user, **params) -> Article:
+    """The step `action`, by name, with its own `params` (see check()); the story
+    it leaves (a translation step leaves the new draft)."""
+    at, comment = params.get("at"), params.get("comment", "")
+    steps = {
+        Action.SUBMIT: lambda: submit(article, user),
+        Action.RECALL: lambda: recall(article, user),
+        Action.PUBLISH: lambda: publish(article, user),
+        Action.SCHEDULE: lambda: schedule(article, user, at),
+        Action.RETURN: lambda: return_to_author(article, user, comment),
+        Action.WITHDRAW: lambda: withdraw(
+            article, user, comment, params.get("translations")
+        ),
+        Action.TRANSLATE: lambda: translate(article, user),
+    }
+    if action not in steps:
+        raise PermissionDenied(_("There is no such step."))
+    return steps[action]()
 
 
 @transaction.atomic
