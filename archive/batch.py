@@ -3,8 +3,9 @@
 The line-by-line path (Importer.import_record) saves each article as an editor's save
 does. For the bulk of a first import (new articles without photos) that costs twenty
 statements a line; here each table gets one insert per batch. What a save would add
-by itself is added explicitly: the normalised text (Article.normalise), the first
-revision (record_creation), and the register mentions.
+by itself is added explicitly: the normalised and checked values (Article.normalise),
+the first revision (record_creation), the import step in each story's history
+(workflow.record_imports) and the register mentions.
 """
 
 from django.db import connection
@@ -14,6 +15,7 @@ from taggit.models import Tag
 
 from archive.jsonl import LANGUAGES, Record
 from archive.models import LegacyId
+from articles import workflow
 from articles.models import Article, Byline, Correction, TaggedArticle
 from disclaimers.models import DesignatedEntity, Mention
 from disclaimers.services import mentions_in
@@ -48,6 +50,10 @@ class NewArticles:
                 rows.append((record, article))
         articles = [article for _, article in rows]
         record_creation(articles)
+        workflow.record_imports(
+            [(article, self.importer.origin(record)) for record, article in rows],
+            self.importer.user,
+        )
         self.insert_relations(rows)
         self.insert_mentions(articles)
 

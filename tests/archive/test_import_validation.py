@@ -1,33 +1,41 @@
 """The import obeys the story's rules: dates in range, slugs, clean text, history."""
 
 import io
-import json
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from archive.models import LegacyId
 from articles.models import Article, ArticleEvent
 from tests.archive.pages import assert_no_server_error, public_urls
-from tests.archive.test_import_export import credited_photo, folder, line, write  # noqa: F401
+from tests.archive.test_import_export import credited_photo, line, write
+from tests.photos.images import photo_bytes
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos" / "9001.jpg").write_bytes(photo_bytes())
+    return tmp_path
+
+
 def import_lines(folder, *lines, args=()) -> str:
-    """Imports the lines; returns what the command reported on stderr."""
+    """Imports the lines, in English; returns what the command reported on stderr."""
     err = io.StringIO()
     try:
-        call_command(
-            "import_articles",
-            write(folder, *lines),
-            *args,
-            stdout=io.StringIO(),
-            stderr=err,
-        )
+        with translation.override("en"):
+            call_command(
+                "import_articles",
+                write(folder, *lines),
+                *args,
+                stdout=io.StringIO(),
+                stderr=err,
+            )
     except CommandError:
         pass
     return err.getvalue()
