@@ -4,6 +4,7 @@ and the archive import: publication times in range, slugs, text free of controls
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from functools import cache, lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -28,6 +29,14 @@ CONTROLS_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 SLUG_LENGTH = 100
 
 
+@cache
+def earliest_publication() -> datetime:
+    """Midnight of EARLIEST_PUBLICATION in Moscow, the archive calendar's first day."""
+    return timezone.make_aware(
+        datetime.combine(EARLIEST_PUBLICATION, datetime.min.time())
+    )
+
+
 def latest_publication() -> datetime:
     return timezone.now() + timedelta(days=365 * YEARS_AHEAD)
 
@@ -36,11 +45,8 @@ def check_publication_time(moment: datetime | None, field: str = "published_at")
     """A publication (or correction) time within the archive's range, or a refusal."""
     if moment is None:
         return
-    earliest = timezone.make_aware(
-        datetime.combine(EARLIEST_PUBLICATION, datetime.min.time())
-    )
     # Aware datetimes compare without conversion, so year 9999 cannot overflow here.
-    if not earliest <= moment <= latest_publication():
+    if not earliest_publication() <= moment <= latest_publication():
         raise ValidationError(
             {
                 field: ValidationError(
@@ -70,7 +76,7 @@ def check_text(value: str, field: str) -> None:
 def check_tag_name(value: str, field: str = "tags") -> None:
     """A tag's name: one line, and something its slug (its page's address) keeps."""
     check_plain_text(value, field)
-    if not Tag().slugify(value):
+    if not _tag_slug(value):
         raise ValidationError(
             {
                 field: ValidationError(
@@ -78,6 +84,12 @@ def check_tag_name(value: str, field: str = "tags") -> None:
                 )
             }
         )
+
+
+# An archive names the same few thousand tags on line after line.
+@lru_cache(maxsize=10_000)
+def _tag_slug(name: str) -> str:
+    return Tag().slugify(name)
 
 
 def _control_character(field: str) -> ValidationError:
@@ -96,6 +108,8 @@ def normalised_slug(value: str, field: str = "slug") -> str:
 
     Odd characters are dropped rather than refused; a slug with nothing left is.
     """
+    if not value:
+        return ""
     check_plain_text(value, field)
     slug = latin_slug(value, max_length=SLUG_LENGTH)
     if value and not slug:

@@ -204,29 +204,36 @@ def record_imports(stories: list[tuple[Article, str]], user) -> None:
     file says, recorded once, by the importing user, with where it came from.
 
     No role check: the import is run from the server's shell, whose operator names
-    the user (or the inactive system user "importer") who answers for it. One insert
-    for all, so a batch of a thousand stories costs one statement.
+    the user (or the inactive system user "importer") who answers for it.
     """
+    ArticleEvent.objects.bulk_create(import_events(stories, user))
+
+
+def import_events(stories: list[tuple[Article, str]], user) -> list[ArticleEvent]:
+    """record_imports' events, unsaved: the bulk import inserts a batch's in one
+    statement of its own (archive.batch)."""
     now = timezone.now()
-    ArticleEvent.objects.bulk_create(
+    # Translated once per batch, not per story: a batch holds a thousand.
+    comment = _("%(origin)s: %(state)s")
+    published, withdrawn = _("published"), _("withdrawn")
+
+    def state(article: Article) -> str:
+        if article.status == Status.WITHDRAWN:
+            return withdrawn
+        if article.published_at > now:
+            return _("scheduled for %(time)s") % {
+                "time": timezone.localtime(article.published_at).isoformat()
+            }
+        return published
+
+    return [
         ArticleEvent(
-            article=article,
+            article_id=article.pk,
             action=Action.IMPORT,
-            actor=user,
+            actor_id=user.pk,
             at=now,
-            comment=_("%(origin)s: %(state)s")
-            % {"origin": origin, "state": imported_state(article, now)},
+            comment=comment % {"origin": origin, "state": state(article)},
         )
         for article, origin in stories
         if article.status in IMPORT_RECORDED
-    )
-
-
-def imported_state(article: Article, now: datetime) -> str:
-    if article.status == Status.WITHDRAWN:
-        return _("withdrawn")
-    if article.published_at > now:
-        return _("scheduled for %(time)s") % {
-            "time": timezone.localtime(article.published_at).isoformat()
-        }
-    return _("published")
+    ]
