@@ -56,7 +56,7 @@ def in_years(years: int, days: int = 0) -> str:
         "1989-12-31T23:59:59+03:00",
         "9999-12-31T23:59:59-12:00",
         "9999-12-31",
-        in_years(5, days=3),
+        pytest.param(in_years(5, days=3), id="five-years-and-three-days-ahead"),
     ],
 )
 @pytest.mark.parametrize("with_photo", [False, True], ids=["batch", "line-by-line"])
