@@ -3,8 +3,9 @@
 The line-by-line path (Importer.import_record) saves each article as an editor's save
 does. For the bulk of a first import (new articles without photos) that costs twenty
 statements a line; here each table gets one insert per batch. What a save would add
-by itself is added explicitly: the normalised text (Article.normalise), the first
-revision (record_creation), and the register mentions.
+by itself is added explicitly: the normalised and checked values (Article.normalise),
+the first revision (record_creation), the import step in each story's history
+(workflow.record_imports) and the register mentions.
 """
 
 from django.db import connection
@@ -14,7 +15,8 @@ from taggit.models import Tag
 
 from archive.jsonl import LANGUAGES, Record
 from archive.models import LegacyId
-from articles.models import Article, Byline, Correction, TaggedArticle
+from articles import workflow
+from articles.models import Article, ArticleEvent, Byline, Correction, TaggedArticle
 from disclaimers.models import DesignatedEntity, Mention
 from disclaimers.services import mentions_in
 
@@ -48,6 +50,7 @@ class NewArticles:
                 rows.append((record, article))
         articles = [article for _, article in rows]
         record_creation(articles)
+        self.insert_events(rows)
         self.insert_relations(rows)
         self.insert_mentions(articles)
 
@@ -95,6 +98,22 @@ class NewArticles:
             LegacyId, ["article", "language", "legacy_id", "original_legacy_id"], legacy
         )
         Correction.objects.bulk_create(corrections)
+
+    def insert_events(self, rows: list[tuple[Record, Article]]) -> None:
+        """The import step in each published, scheduled or withdrawn story's history."""
+        events = workflow.import_events(
+            [(article, self.importer.origin(record)) for record, article in rows],
+            self.importer.user,
+        )
+        adapt_time = connection.ops.adapt_datetimefield_value
+        insert_rows(
+            ArticleEvent,
+            ["article", "action", "actor", "at", "comment"],
+            [
+                (e.article_id, e.action, e.actor_id, adapt_time(e.at), e.comment)
+                for e in events
+            ],
+        )
 
     def insert_mentions(self, articles: list[Article]) -> None:
         entities = list(DesignatedEntity.objects.all())

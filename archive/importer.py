@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from queue import Full, Queue
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import DatabaseError, connection, transaction
@@ -15,6 +17,7 @@ from django.db.models import Q
 from archive.batch import NewArticles, draft
 from archive.jsonl import LANGUAGES, BadLine, Name, Record, parse_line
 from archive.models import LegacyId
+from articles import workflow
 from articles.html import sanitize_html
 from articles.models import Article, Byline, Correction, Region, StaleEdit
 from authors.models import Author, AuthorAlias, unique_slug
@@ -31,6 +34,9 @@ BATCH = 1000
 # Names already matched, so a big file does not ask for the same author every line.
 # Bounded, so memory stays flat however many distinct names the archive has.
 CACHE_SIZE = 10_000
+# Who imports when no user is named: an inactive account that cannot log in, so the
+# stories' history says a machine did it.
+SYSTEM_USERNAME = "importer"
 
 
 @dataclass
@@ -47,15 +53,25 @@ def parsed_batches(path: Path) -> Iterator[ParsedBatch]:
     bytes_read = 0
     with path.open("rb") as lines:
         for batch in itertools.batched(enumerate(lines, 1), BATCH):
-            records, bad_lines = [], []
+            records, bad_lines, drafts = [], [], {}
             for number, raw in batch:
                 bytes_read += len(raw)
-                if raw.strip():
-                    try:
-                        records.append(parse_line(number, raw))
-                    except BadLine as error:
-                        bad_lines.append(error)
-            drafts = {r.number: draft(r) for r in records if not r.photo}
+                if not raw.strip():
+                    continue
+                try:
+                    record = parse_line(number, raw)
+                    # Every line is drafted: the story's rules (Article.check_values)
+                    # judge it here, whichever path then writes it.
+                    article = draft(record)
+                except BadLine as error:
+                    bad_lines.append(error)
+                    continue
+                except ValidationError as error:
+                    bad_lines.append(BadLine.refused(number, error))
+                    continue
+                records.append(record)
+                if not record.photo:
+                    drafts[number] = article
             yield ParsedBatch(records, bad_lines, batch[-1][0], bytes_read, drafts)
 
 
@@ -122,12 +138,14 @@ class Importer:
         path: Path,
         *,
         dry_run: bool = False,
+        user=None,
         report: Callable[[str], None] = print,
         progress: Callable[[Summary, int], None] | None = None,
     ):
         self.path = Path(path)
         self.folder = self.path.resolve().parent
         self.dry_run = dry_run
+        self.user = user
         self.report = report
         self.progress = progress or (lambda summary, bytes_read: None)
         self.summary = Summary()
@@ -136,6 +154,8 @@ class Importer:
     # The two passes --------------------------------------------------------------
 
     def run(self) -> Summary:
+        if self.user is None:
+            self.user = importing_user()
         for batch in read_ahead(parsed_batches(self.path)):
             for error in batch.bad_lines:
                 self.fail(error)
@@ -249,7 +269,11 @@ class Importer:
                 if self.dry_run:
                     transaction.set_rollback(True)
         # OSError: a photo the disk would not take (photos.models.PhotoNotStored).
-        except (DatabaseError, ValidationError, StaleEdit, OSError) as error:
+        except ValidationError as error:
+            self.forget(written)
+            self.forget_names()
+            raise BadLine.refused(record.number, error) from None
+        except (DatabaseError, StaleEdit, OSError) as error:
             self.forget(written)
             self.forget_names()
             raise BadLine(record.number, f"not saved ({error})") from None
@@ -317,9 +341,17 @@ class Importer:
             # Nothing differs: no save, so no revision and no new version.
             return "unchanged"
 
+        state = (article.status, article.published_at)
         for name, value in wanted.items():
             setattr(article, name, value)
+        if article.status == Article.Status.PUBLISHED and (
+            problems := article.publication_problems()
+        ):
+            # The publish step's rule (a photo's credit and alt text), refused alike.
+            raise ValidationError("; ".join(problems), code="not_publishable")
         article.save()  # one revision in the article's history
+        if new or state != (article.status, article.published_at):
+            workflow.record_imports([(article, self.origin(record))], self.user)
         if new or bylines_differ:
             article.bylines.all().delete()
             Byline.objects.bulk_create(
@@ -338,6 +370,10 @@ class Importer:
         legacy.original_legacy_id = record.translation_of
         legacy.save()
         return "created" if new else "updated"
+
+    def origin(self, record: Record) -> str:
+        """Where a story came from, for its history: the file and the line."""
+        return f"{self.path.name}, line {record.number}"
 
     # Names -----------------------------------------------------------------------
 
@@ -499,6 +535,21 @@ class Importer:
         """Remove the image files of a line that was rolled back."""
         for photo in written:
             photo.image.delete(save=False)
+
+
+def importing_user(username: str | None = None):
+    """The user an import is recorded as: the one named, or the system user.
+
+    Raises the user model's DoesNotExist for a name nobody has.
+    """
+    users = get_user_model().objects
+    if username:
+        return users.get(username=username)
+    user, _created = users.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={"is_active": False, "password": make_password(None)},
+    )
+    return user
 
 
 def same_image(photo: Photo, clean: CleanImage) -> bool:

@@ -5,9 +5,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from articles.models import Article, Correction
+from articles.validation import (
+    check_fields,
+    check_plain_text,
+    check_publication_time,
+    check_tag_name,
+    check_text,
+    normalised_slug,
+)
 from photos.models import Photo
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -21,6 +30,19 @@ class BadLine(Exception):
         super().__init__(f"line {number}: {reason}")
         self.number = number
         self.reason = reason
+
+    @classmethod
+    def refused(cls, number: int, error: ValidationError) -> "BadLine":
+        """A model's refusal as a bad line: `line N: field: message`."""
+        if not hasattr(error, "error_dict"):
+            return cls(number, " ".join(error.messages))
+        return cls(
+            number,
+            "; ".join(
+                f"{field}: {' '.join(message for item in errors for message in item)}"
+                for field, errors in error.error_dict.items()
+            ),
+        )
 
 
 @dataclass
@@ -112,14 +134,16 @@ def parse_line(number: int, raw: bytes | str) -> Record:
         headline=line.required("headline"),
         lead=line.text("lead"),
         body=line.text("body"),
-        slug=line.text("slug"),
+        slug=line.text("slug"),  # normalised in check_values
         status=status,
         published_at=published_at,
         source=line.text("source"),
         region=line.name(data.get("region"), "region"),
         tags=line.strings("tags"),
         authors=[
-            line.name(author, "authors") for author in line.items("authors") if author
+            name
+            for author in line.items("authors")
+            if (name := line.name(author, "authors"))
         ],
         photo=_photo(line, language, status),
         corrections=[_correction(line, item) for item in line.items("corrections")],
@@ -129,7 +153,43 @@ def parse_line(number: int, raw: bytes | str) -> Record:
     for key, value, limit in _limited_values(record):
         if len(value) > limit:
             raise BadLine(number, f"'{key}' is longer than {limit} characters")
+    try:
+        check_values(record)
+    except ValidationError as error:
+        raise BadLine.refused(number, error) from None
     return record
+
+
+def check_values(record: Record) -> None:
+    """The line's names, tags, photo texts and corrections, by the site's rules.
+
+    The story's own fields are the model's to check (Article.check_values, which the
+    import's draft runs); the slug is normalised here so that a second import of the
+    same line compares equal to what was stored.
+    """
+    record.slug = normalised_slug(record.slug)
+    checks = [(check_tag_name, tag, "tags") for tag in record.tags]
+    for name in record.authors:
+        checks += [(check_plain_text, form, "authors") for form in name.forms()]
+    if record.region:
+        checks += [(check_plain_text, form, "region") for form in record.region.forms()]
+    if photo := record.photo:
+        checks += [
+            (check_plain_text, photo.caption, "photo.caption"),
+            (check_plain_text, photo.alt, "photo.alt"),
+            (check_plain_text, photo.credit_text, "photo.credit.text"),
+        ]
+        if photo.photographer:
+            checks += [
+                (check_plain_text, form, "photo.credit.photographer")
+                for form in photo.photographer.forms()
+            ]
+    for item in record.corrections:
+        checks += [
+            (check_publication_time, item.at, "corrections.at"),
+            (check_text, item.text, "corrections.text"),
+        ]
+    check_fields(checks)
 
 
 def _limited_values(record: Record):
@@ -269,7 +329,8 @@ class _Fields:
         if value in (None, ""):
             return None
         if isinstance(value, str):
-            return Name(" ".join(value.split()))
+            # Blank means none: an empty name would match every region.
+            return Name(" ".join(value.split())) if value.strip() else None
         if not isinstance(value, dict):
             raise BadLine(self.number, f"'{key}' must be a name or an object")
         forms = {

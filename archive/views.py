@@ -14,6 +14,10 @@ def legacy_redirect(request, legacy_id: str, language: str | None = None):
     Without a language the old id may name a story in each language; the original
     (not a translation) wins, as the old site showed it at that address.
     """
+    if "\x00" in legacy_id:
+        # No stored id has one (the import refuses it), and PostgreSQL would not
+        # even take it in a query.
+        raise Http404("No such article in the archive.")
     found = LegacyId.objects.filter(
         # Every language named, so the (language, legacy_id) index serves it.
         language__in=[language] if language else LANGUAGES,

@@ -13,6 +13,13 @@ from taggit.models import TaggedItemBase
 
 from articles import signals
 from articles.html import sanitize_html
+from articles.validation import (
+    check_fields,
+    check_plain_text,
+    check_publication_time,
+    check_text,
+    normalised_slug,
+)
 from newsroom.i18n import NamedInLanguages
 from newsroom.text import latin_slug
 from photos.models import Photo
@@ -259,6 +266,7 @@ class Article(models.Model):
 
     def clean(self):
         self.stamp_publication_time()
+        self.check_values()
         if not self._state.adding:
             stored = Article.objects.filter(pk=self.pk)
             if transaction.get_connection().in_atomic_block:
@@ -318,14 +326,29 @@ class Article(models.Model):
         )
 
     def normalise(self) -> None:
-        """What every stored story is: a clean body, a slug, a time if published.
+        """What every stored story is: checked values, a clean body, a slug, a time
+        if published.
 
-        save() applies it; a bulk insert (the archive import) calls it itself.
+        save() applies it; a bulk insert (the archive import) calls it itself. A value
+        no page could show is refused here, whichever path brought it.
         """
+        self.check_values()
         self.body = sanitize_html(self.body)
         self.stamp_publication_time()
-        if not self.slug:
-            self.slug = latin_slug(self.headline) or "article"
+        self.slug = normalised_slug(self.slug) or latin_slug(self.headline) or "article"
+
+    def check_values(self) -> None:
+        """The story's own values, each refusal naming its field (ValidationError)."""
+        check_fields(
+            [
+                (check_plain_text, self.headline, "headline"),
+                (check_plain_text, self.source, "source"),
+                (check_text, self.lead, "lead"),
+                (check_text, self.body, "body"),
+                (normalised_slug, self.slug, "slug"),
+                (check_publication_time, self.published_at, "published_at"),
+            ]
+        )
 
     def stamp_publication_time(self) -> None:
         """Published with no time given means published now."""
@@ -421,6 +444,7 @@ class ArticleEvent(models.Model):
         WITHDRAW = "withdraw", _("withdrawn")
         TRANSLATE = "translate", _("translation started")
         RESTORE = "restore", _("revision restored")
+        IMPORT = "import", _("imported from the archive")
         RECALL = "recall", _("recalled by the author")
 
     article = models.ForeignKey(
@@ -466,3 +490,11 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:60]}"
+
+    def clean(self):
+        check_fields(
+            [
+                (check_text, self.text, "text"),
+                (check_publication_time, self.noted_at, "noted_at"),
+            ]
+        )

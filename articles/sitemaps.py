@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from articles.calendar import add_months, local_midnight
 from articles.models import Article
 from articles.rendering import headline, with_register_names
+from articles.validation import EARLIEST_PUBLICATION
 from newsroom.i18n import agency_name
 
 NEWS_WINDOW = timedelta(hours=48)
@@ -69,7 +70,12 @@ def sitemap_index(request):
 def sitemap_month(request, language: str, year: str, month: str):
     """A language's stories published in one month, newest first."""
     year, month = int(year), int(month)
-    if language not in LANGUAGES or not 1 <= month <= 12 or year < 1:
+    # Before the archive's first year no story exists (and year 1 would overflow).
+    if (
+        language not in LANGUAGES
+        or not 1 <= month <= 12
+        or year < EARLIEST_PUBLICATION.year
+    ):
         raise Http404("No such sitemap")
     start = date(year, month, 1)
     if start > timezone.localdate():

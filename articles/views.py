@@ -22,6 +22,7 @@ from articles.pagination import keyset_page
 from articles.rendering import render_material, with_register_names
 from articles.search import MAX_PAGES, Query, search
 from articles.seo import article_meta
+from articles.validation import EARLIEST_PUBLICATION
 from authors.models import Author, AuthorAlias
 from disclaimers.rendering import labels_in_force
 from newsroom import page_cache
@@ -30,7 +31,6 @@ from photos.rendering import photos_by_id
 
 LATEST_NEWS_COUNT = 10
 RELATED_COUNT = 4
-FIRST_ARCHIVE_YEAR = 1990
 
 
 def published_in_language():
@@ -312,7 +312,7 @@ class ArchiveMixin(PublicPageMixin):
             )
         except ValueError:
             raise Http404("No such date") from None
-        if not day.year >= FIRST_ARCHIVE_YEAR or day > timezone.localdate():
+        if day < EARLIEST_PUBLICATION or day > timezone.localdate():
             raise Http404("The archive has no such date")
         return day
 

@@ -1,12 +1,13 @@
-"""manage.py import_articles FILE.jsonl [--dry-run]: load the legacy archive."""
+"""manage.py import_articles FILE.jsonl [--user NAME] [--dry-run]: load the archive."""
 
 import time
 from datetime import timedelta
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.importer import Importer, Summary
+from archive.importer import SYSTEM_USERNAME, Importer, Summary, importing_user
 
 # How often progress is shown: a terminal redraws its bar, a log gets a line.
 BAR_SECONDS = 0.2
@@ -23,16 +24,32 @@ class Command(BaseCommand):
             action="store_true",
             help="Check and process every line, then roll back: nothing is written.",
         )
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help=(
+                "Who the stories' history names as importing them (default: the "
+                f"inactive system user {SYSTEM_USERNAME!r}, created when first needed)."
+            ),
+        )
 
-    def handle(self, *args, file: Path, dry_run: bool, **options):
+    def handle(self, *args, file: Path, dry_run: bool, user: str | None, **options):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
+        try:
+            actor = importing_user(user)
+        except get_user_model().DoesNotExist:
+            raise CommandError(f"--user {user}: no such user") from None
         self.total_bytes = file.stat().st_size or 1
         self.tty = self.stdout.isatty()
         self.started = self.last_drawn = time.monotonic()
         self.logged_lines = 0
         importer = Importer(
-            file, dry_run=dry_run, report=self.report, progress=self.show_progress
+            file,
+            dry_run=dry_run,
+            user=actor,
+            report=self.report,
+            progress=self.show_progress,
         )
         summary = importer.run()
         if self.tty:

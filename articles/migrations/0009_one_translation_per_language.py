@@ -34,7 +34,7 @@ def refuse_duplicate_translations(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0007_listing_indexes'),
+        ('articles', '0008_articleevent_action_import'),
         ('authors', '0001_initial'),
         ('photos', '0001_initial'),
         ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
