@@ -34,6 +34,11 @@ def make_author(**fields) -> Author:
 def make_article(*, authors=(), tags=(), **fields) -> Article:
     number = next(_numbers)
     fields.setdefault("language", "en")
+    # Text in the story's own language: the workflow refuses text left untranslated.
+    if fields["language"] == "ru":
+        fields.setdefault("headline", f"Новость номер {number}")
+        fields.setdefault("lead", f"Вводка новости {number}.")
+        fields.setdefault("body", f"<p>Текст новости {number}.</p>")
     fields.setdefault("headline", f"Story number {number}")
     fields.setdefault("lead", f"Lead of story {number}.")
     fields.setdefault("body", f"<p>Body of story {number}.</p>")
