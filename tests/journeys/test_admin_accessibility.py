@@ -1,9 +1,11 @@
 """axe-core on the admin pages the newsroom works in, in both of the admin's languages."""
 
+import re
 from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from articles.models import Article
 from disclaimers.models import DesignatedEntity
@@ -98,9 +100,7 @@ def pages_of(desk) -> dict[str, list[str]]:
     }
 
 
-def test_admin_pages_have_no_serious_accessibility_violations(
-    page, live_server, desk
-):
+def test_admin_pages_have_no_serious_accessibility_violations(page, live_server, desk):
     found = {}
     for role, urls in pages_of(desk).items():
         log_in(page, live_server, role)
@@ -116,13 +116,40 @@ def test_admin_pages_have_no_serious_accessibility_violations(
     assert found == {name: [] for name in found}, report
 
 
-def test_story_form_shows_the_workflow_buttons_being_checked(page, live_server, desk):
-    """The editor's change form that axe checks has its workflow buttons on it."""
+def test_story_form_controls_are_named_after_their_labels_and_show_focus(
+    page, live_server, desk
+):
     log_in(page, live_server, "editor")
     page.goto(
         f"{live_server.url}/admin/articles/article/{desk['submitted'].pk}/change/"
     )
-    assert page.locator("button[value=publish]").count() == 1
+    # The form axe checks is the one with the editor's workflow buttons on it.
+    expect(page.locator("button[value=publish]")).to_have_count(1)
+
+    def label(for_id: str) -> str:
+        return page.locator(f"label[for={for_id}]").text_content().strip()
+
+    editor = page.locator(".field-body [contenteditable]")
+    expect(editor).to_have_accessible_name(label("id_body"))
+    region = page.locator(".field-region .select2-selection")
+    expect(region).to_have_accessible_name(label("id_region"))
+    byline = page.locator("#bylines-0 .select2-selection")
+    expect(byline).to_have_accessible_name(
+        re.compile(r"^\S+ (Faris Medjid|Фарис Меджид)")
+    )
+    header = page.locator("#bylines-group th.column-position").text_content().strip()
+    position = page.locator("#id_bylines-0-position")
+    expect(position).to_have_accessible_name(re.compile(rf"^{re.escape(header)}\s*$"))
+    expect(page.locator("#id_mentions-0-status")).not_to_have_accessible_name("")
+
+    frame = page.locator(".field-body .prose-editor")
+    assert frame.evaluate("e => getComputedStyle(e).outlineStyle") == "none"
+    editor.click()
+    ring = frame.evaluate(
+        "e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth]"
+    )
+    assert ring == ["solid", "2px"], ring
+
     log_in(page, live_server, "correspondent")
     page.goto(f"{live_server.url}/admin/articles/article/{desk['draft'].pk}/change/")
-    assert page.locator("button[value=submit]").count() == 1
+    expect(page.locator("button[value=submit]")).to_have_count(1)
