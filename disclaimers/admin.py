@@ -2,8 +2,11 @@
 
 from datetime import date
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_rules import (
@@ -12,7 +15,7 @@ from accounts.admin_rules import (
     NewsroomTabularInline,
 )
 from accounts.roles import stories_visible_to
-from disclaimers.models import DesignatedEntity, Disclaimer, Mention
+from disclaimers.models import DesignatedEntity, Disclaimer, Mention, site_languages
 
 
 class InForceOnFilter(admin.SimpleListFilter):
@@ -52,19 +55,44 @@ class KeptForTheRecordAdmin(NewsroomHistoryAdmin):
         return actions
 
 
+class DisclaimerForm(forms.ModelForm):
+    """The page languages as one checkbox per site language, stored as the same
+    JSON list as before (in the site's order)."""
+
+    locales = forms.MultipleChoiceField(
+        label=capfirst(Disclaimer._meta.get_field("locales").verbose_name),
+        help_text=Disclaimer._meta.get_field("locales").help_text,
+        choices=settings.LANGUAGES,
+        initial=site_languages,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one language of pages the label stands on.")
+        },
+    )
+
+    class Meta:
+        model = Disclaimer
+        fields = [
+            "text",
+            "locales",
+            "effective_from",
+            "effective_to",
+            "placement",
+            "emphasis",
+        ]
+
+    def clean_locales(self) -> list[str]:
+        ticked = set(self.cleaned_data["locales"])
+        return [code for code, _name in settings.LANGUAGES if code in ticked]
+
+
 @admin.register(Disclaimer)
 class DisclaimerAdmin(KeptForTheRecordAdmin):
+    form = DisclaimerForm
     list_display = ["text", "effective_from", "effective_to", "locales", "placement"]
     list_filter = [InForceOnFilter]
     search_fields = ["text"]
-    fields = [
-        "text",
-        "locales",
-        "effective_from",
-        "effective_to",
-        "placement",
-        "emphasis",
-    ]
+    fields = DisclaimerForm.Meta.fields
 
 
 @admin.register(DesignatedEntity)

@@ -101,7 +101,7 @@ def edit_labels(client, user, other):
         f"/admin/disclaimers/disclaimer/{label.pk}/change/",
         {
             "text": "НОВЫЙ ТЕКСТ",
-            "locales": '["ru", "en"]',
+            "locales": ["ru", "en"],
             "effective_from": "2022-12-01",
             "placement": "after_headline",
             "emphasis": "double_size",

@@ -31,7 +31,7 @@ def test_legal_changes_a_label_and_the_change_is_recorded(client, make_staff, la
         f"/admin/disclaimers/disclaimer/{label.pk}/change/",
         {
             "text": "НОВАЯ РЕДАКЦИЯ",
-            "locales": '["ru", "en"]',
+            "locales": ["ru", "en"],
             "effective_from": "2022-12-01",
             "effective_to": "",
             "placement": "after_headline",

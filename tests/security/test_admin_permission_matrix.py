@@ -7,7 +7,6 @@ nothing; each request runs in a savepoint that is rolled back, so one set of
 fixtures per role serves every request.
 """
 
-import json
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -169,7 +168,7 @@ def change_payload(obj) -> dict:
     if label == "disclaimers.disclaimer":
         return {
             "text": "ПОДМЕНЁННЫЙ ТЕКСТ",
-            "locales": json.dumps(obj.locales),
+            "locales": obj.locales,
             "effective_from": obj.effective_from.isoformat(),
             "effective_to": "",
             "placement": obj.placement,

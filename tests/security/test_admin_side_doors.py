@@ -1,8 +1,6 @@
 """The admin's side doors (history, revert, mentions, choices, autocomplete, bulk
 actions) obey the same role table as the change form."""
 
-import json
-
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from taggit.models import Tag
@@ -19,7 +17,7 @@ SECRET = "Unpublished scoop about the governor"
 def label_form(label, **changes) -> dict:
     return {
         "text": label.text,
-        "locales": json.dumps(label.locales),
+        "locales": label.locales,
         "effective_from": label.effective_from.isoformat(),
         "effective_to": label.effective_to.isoformat() if label.effective_to else "",
         "placement": label.placement,

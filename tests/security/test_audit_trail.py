@@ -114,7 +114,7 @@ EDITS = {
     "disclaimers.disclaimer": (
         {
             "text": "ДАННЫЙ МАТЕРИАЛ",
-            "locales": '["ru", "en"]',
+            "locales": ["ru", "en"],
             "effective_from": "2024-01-01",
             "placement": "after_headline",
             "emphasis": "double_size",
