@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from articles.models import Article, Correction
 from articles.preview import preview_url
+from photos.rendering import WIDTHS
 from tests.disclaimers.conftest import LABEL_2022
 from tests.factories import make_article, make_author, make_photo, moscow
 
@@ -313,3 +314,30 @@ def test_admin_view_on_site_of_a_draft_opens_its_preview(client, correspondent):
     assert response.redirect_chain[-1][0] == preview_url(story)
     assert response.status_code == 200
     assert "Preview: not published" in response.text
+
+
+# The article page's 14 (tests/articles/test_query_counts.py), and the session,
+# the user and their permissions (their own, their groups').
+PREVIEW_BUDGET = 18
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_preview_query_count_does_not_grow_with_the_archive(
+    client, editor, django_assert_num_queries, size
+):
+    from tests.articles.test_query_counts import build_archive
+
+    build_archive(size)
+    photo = make_photo()
+    for width in WIDTHS:
+        for image_format in ("JPEG", "WEBP"):
+            photo.rendition(width, image_format)  # made at an earlier view
+    story = make_article(
+        status=Article.Status.DRAFT,
+        tags=["courts"],
+        region=Article.objects.exclude(region=None).first().region,
+        lead_photo=photo,
+    )
+    client.force_login(editor)
+    with django_assert_num_queries(PREVIEW_BUDGET):
+        assert client.get(preview_url(story)).status_code == 200
