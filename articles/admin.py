@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
@@ -30,6 +31,7 @@ from articles.changelist import (
     PublishedYearFilter,
     full_text_search,
 )
+from articles.desk import publishing_picture, with_waiting_since
 from articles.diff import text_diff
 from articles.html import sanitize_html
 from articles.models import Article, ArticleEvent, Byline, Correction, Region, StaleEdit
@@ -107,7 +109,7 @@ class ArticleAdmin(NewsroomAdmin):
     list_display = [
         "headline",
         "language",
-        "status",
+        "state",
         "published_at",
         "region",
         "created_by",
@@ -126,7 +128,8 @@ class ArticleAdmin(NewsroomAdmin):
     paginator = CappedCountPaginator
     autocomplete_fields = ["region", "translation_of", "lead_photo"]
     readonly_fields = [
-        "status",
+        "state",
+        "rendered_body",
         "published_at",
         "approved_by",
         "approved_at",
@@ -157,10 +160,40 @@ class ArticleAdmin(NewsroomAdmin):
         ),
         (
             _("Publication"),
-            {"fields": ["status", "published_at", "approved_by", "approved_at"]},
+            {"fields": ["state", "published_at", "approved_by", "approved_at"]},
         ),
         (_("History"), {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, article):
+        return article.state()
+
+    @admin.display(description=_("body"))
+    def rendered_body(self, article):
+        # Stored sanitised (Article.normalise): shown as readers see the text.
+        return mark_safe(article.body)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only: the text as it reads, without the form's bookkeeping.
+        shown = {"body": "rendered_body"}
+        return [
+            (
+                title,
+                {
+                    **options,
+                    "fields": [
+                        shown.get(name, name)
+                        for name in options["fields"]
+                        if name != "version"
+                    ],
+                },
+            )
+            for title, options in fieldsets
+        ]
 
     def search(self, request, queryset, search_term):
         if connection.vendor == "postgresql" and search_term.strip():
@@ -309,27 +342,31 @@ class ArticleAdmin(NewsroomAdmin):
         )
 
     def queue_view(self, request):
-        """What waits for the editors, per language: to approve, stale, scheduled."""
+        """What waits for the editors, per language: to approve (longest waiting
+        first), stale, scheduled; and the last 30 days in a picture."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         stories = self.get_queryset(request).select_related(
             "translation_of", "created_by"
         )
         sections = [
-            (_("Awaiting approval"), stories.filter(status=Article.Status.SUBMITTED)),
-            (_("Stale translations"), stories.stale_translations()),
-            (_("Scheduled"), stories.scheduled()),
+            (
+                _("Awaiting approval"),
+                with_waiting_since(
+                    stories.filter(status=Article.Status.SUBMITTED)
+                ).order_by("waiting_since", "pk"),
+            ),
+            (
+                _("Stale translations"),
+                stories.stale_translations().order_by("-updated_at"),
+            ),
+            (_("Scheduled"), stories.scheduled().order_by("published_at")),
         ]
         columns = [
             (
                 title,
                 [
-                    (
-                        language_name,
-                        list(
-                            articles.filter(language=code).order_by("-updated_at")[:100]
-                        ),
-                    )
+                    (language_name, QueueColumn(articles.filter(language=code)))
                     for code, language_name in settings.LANGUAGES
                 ],
             )
@@ -340,8 +377,28 @@ class ArticleAdmin(NewsroomAdmin):
             "opts": self.opts,
             "title": _("Editors’ queue"),
             "columns": columns,
+            "picture": publishing_picture(stories),
+            "now": timezone.now(),
         }
         return TemplateResponse(request, "admin/articles/article/queue.html", context)
+
+
+class QueueColumn:
+    """One language's stories in a queue section: the first hundred, and how many."""
+
+    SHOWN = 100
+
+    def __init__(self, articles):
+        self.articles = list(articles[: self.SHOWN + 1])
+        self.more = len(self.articles) > self.SHOWN
+        self.articles = self.articles[: self.SHOWN]
+
+    def __iter__(self):
+        return iter(self.articles)
+
+    @property
+    def count(self) -> str:
+        return f"{self.SHOWN}+" if self.more else str(len(self.articles))
 
 
 def stale_changes(article: Article):

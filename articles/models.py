@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -292,6 +292,21 @@ class Article(models.Model):
             for photo in photos
             for problem in photo.publication_problems(self.language)
         ]
+
+    def state(self) -> str:
+        """The status as people should read it: a story published for later is
+        "scheduled for <time>", not "published"."""
+        scheduled = (
+            self.status == self.Status.PUBLISHED
+            and self.published_at
+            and self.published_at > timezone.now()
+        )
+        if scheduled:
+            moment = formats.date_format(
+                timezone.localtime(self.published_at), "DATETIME_FORMAT"
+            )
+            return _("scheduled for %(time)s") % {"time": moment}
+        return self.get_status_display()
 
     @property
     def is_stale(self) -> bool:

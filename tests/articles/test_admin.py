@@ -136,3 +136,32 @@ def test_body_is_written_in_the_rich_text_editor_and_sanitised(client, make_staf
     body = Article.objects.get().body
     assert "<strong>bold</strong>" in body
     assert "script" not in body and "onerror" not in body
+
+
+def test_a_scheduled_story_says_scheduled_for_its_time_in_the_list_and_its_page(
+    client, make_staff
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    story = make_article(
+        headline="Tomorrow's story", published_at=timezone.now() + timedelta(days=1)
+    )
+    client.force_login(make_staff("Editor"))
+    english = {"accept-language": "en"}
+    listing = client.get("/admin/articles/article/", headers=english).text
+    page = client.get(f"/admin/articles/article/{story.pk}/change/", headers=english)
+    assert "scheduled for" in listing
+    assert "Workflow: scheduled for" in page.text
+
+
+def test_the_read_only_view_renders_the_text_and_hides_the_version(client, make_staff):
+    story = make_article(body="<p>First <strong>paragraph</strong>.</p>")
+    client.force_login(make_staff("Legal"))
+    page = client.get(
+        f"/admin/articles/article/{story.pk}/change/", headers={"accept-language": "en"}
+    ).text
+    assert "<p>First <strong>paragraph</strong>.</p>" in page
+    assert "&lt;p&gt;" not in page
+    assert "field-version" not in page

@@ -119,3 +119,26 @@ def test_each_person_can_turn_their_e_mail_off(client, make_staff):
 def test_notification_settings_are_for_staff_only(client):
     response = client.get("/admin/notifications/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_the_queue_shows_how_long_each_story_waited_counts_and_the_picture(
+    client, make_staff
+):
+    editor = make_staff("Editor")
+    older = make_article(status=Article.Status.SUBMITTED, headline="Waiting longest")
+    newer = make_article(status=Article.Status.SUBMITTED, headline="Just sent")
+    for story, hours in ((older, 5), (newer, 1)):
+        ArticleEvent.objects.create(
+            article=story,
+            action="submit",
+            actor=editor,
+            at=timezone.now() - timedelta(hours=hours),
+        )
+    client.force_login(editor)
+    page = client.get(
+        "/admin/articles/article/queue/", headers={"accept-language": "en"}
+    ).text
+    assert page.index("Waiting longest") < page.index("Just sent")
+    assert "waiting 5\xa0hours" in page
+    assert 'English <span class="queue-count">(2)</span>' in page
+    assert "<svg" in page and "Stories published per day" in page
