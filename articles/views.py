@@ -349,12 +349,11 @@ class ArticlePreviewView(ArticleDetailView):
         return super().meta(material) if self.object.published_at else None
 
     def get_context_data(self, **kwargs):
-        article, now = self.object, timezone.now()
-        published = article.status == Article.Status.PUBLISHED
+        article = self.object
         return super().get_context_data(
             preview={
-                "is_public": published and article.published_at <= now,
-                "is_scheduled": published and article.published_at > now,
+                # Readers see it now: the one publication rule decides.
+                "is_public": Article.objects.published().filter(pk=article.pk).exists(),
                 "admin_url": reverse(
                     "admin:articles_article_change", args=[article.pk]
                 ),
