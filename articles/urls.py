@@ -51,6 +51,8 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("news/", views.NewsListView.as_view(), name="news"),
     path("news/<int:pk>/", views.ArticleDetailView.as_view(), name="detail-no-slug"),
+    # Not news/<pk>/preview/: that is the address of a story whose slug is "preview".
+    path("news/preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
     path(
         "news/<int:pk>/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"
     ),

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractDay, ExtractMonth
 from django.http import Http404
@@ -10,7 +11,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse, translate_url
 from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, TemplateView
 from taggit.models import Tag
 
@@ -19,6 +23,7 @@ from articles.feeds import feed_links
 from articles.forms import SearchForm
 from articles.models import Article, Region, TaggedArticle
 from articles.pagination import keyset_page
+from articles.preview import preview_url, previewable_stories
 from articles.rendering import render_material, with_register_names
 from articles.search import MAX_PAGES, Query, search
 from articles.seo import article_meta
@@ -195,20 +200,47 @@ class AuthorView(ArticleListView):
 class ArticleDetailView(PublicPageMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+    # A wrong or missing slug, or the other language's prefix, is corrected for good.
+    permanent_redirect = True
+
+    def stories(self):
+        """The stories this view shows: what readers may see."""
+        return Article.objects.published()
 
     def get_queryset(self):
-        return Article.objects.published().for_display().prefetch_related("corrections")
+        return self.stories().for_display().prefetch_related("corrections")
+
+    def canonical_url(self) -> str:
+        return self.object.get_absolute_url()
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        canonical = self.object.get_absolute_url()
-        if request.path != canonical:
-            # Wrong or missing slug, or the other language's prefix.
-            return redirect(canonical, permanent=True)
+        try:
+            self.object = self.get_object()
+        except Http404:
+            # Not for readers (yet): staff who may read the story are led to its
+            # preview, so the admin's "View on site" answers in every state.
+            # Everyone else gets the same 404 as for a story that does not exist.
+            story = (
+                previewable_stories(request.user)
+                .filter(pk=kwargs["pk"])
+                .only("pk", "language")
+                .first()
+            )
+            if story is None:
+                raise
+            response = redirect(preview_url(story))
+            add_never_cache_headers(response)
+            return response
+        if request.path != self.canonical_url():
+            return redirect(self.canonical_url(), permanent=self.permanent_redirect)
         return self.render_to_response(self.get_context_data(object=self.object))
 
+    def reference_time(self):
+        """The story's moment: its publication (or, unpublished, now)."""
+        return self.object.published_at or timezone.now()
+
     def calendar_month(self) -> date:
-        return timezone.localdate(self.object.published_at).replace(day=1)
+        return timezone.localdate(self.reference_time()).replace(day=1)
 
     def translations(self) -> list[Article]:
         """The published versions of this story in the other languages."""
@@ -230,7 +262,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         article = self.object
         earlier = with_register_names(
             Article.objects.published()
-            .filter(language=article.language, published_at__lte=article.published_at)
+            .filter(language=article.language, published_at__lte=self.reference_time())
             .exclude(pk=article.pk)
             .newest_first()
             .only("pk", "slug", "language", "headline", "published_at")
@@ -252,9 +284,11 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         )
         return newest[:RELATED_COUNT]
 
-    def get_context_data(self, **kwargs):
+    def material_context(self) -> dict:
+        """The story through the one renderer, and what the material's partials read:
+        its published translations, the published original of a translation."""
         self.translated = self.translations()
-        photos = photos_by_id(self.object.photo_ids())
+        self.photos = photos_by_id(self.object.photo_ids())
         original = next(
             (
                 other
@@ -263,17 +297,27 @@ class ArticleDetailView(PublicPageMixin, DetailView):
             ),
             None,
         )
-        material = render_material(self.object, photos=photos, original=original)
+        material = render_material(self.object, photos=self.photos, original=original)
+        return {
+            "article": self.object,
+            "material": material,
+            "labels": material.labels,
+            "original": original,
+        }
+
+    def meta(self, material) -> dict | None:
+        return article_meta(
+            self.object,
+            self.request,
+            self.photos.get(self.object.lead_photo_id),
+            headline=material.headline_text,
+        )
+
+    def get_context_data(self, **kwargs):
+        context = self.material_context()
         return super().get_context_data(
-            material=material,
-            labels=material.labels,
-            original=original,
-            meta=article_meta(
-                self.object,
-                self.request,
-                photos.get(self.object.lead_photo_id),
-                headline=material.headline_text,
-            ),
+            **context,
+            meta=self.meta(context["material"]),
             translations=self.translated,
             related=self.related(),
             **kwargs,
@@ -284,20 +328,58 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         return {version.language: version.get_absolute_url() for version in versions}
 
 
+@method_decorator([never_cache, staff_member_required], name="dispatch")
+class ArticlePreviewView(ArticleDetailView):
+    """Any story in any state, exactly as its page will show it, for the staff who
+    may read it (anonymous visitors are sent to sign in, others get a 404).
+
+    Marked private and no-store (the page cache never keeps it) and noindex.
+    """
+
+    permanent_redirect = False
+
+    def stories(self):
+        return previewable_stories(self.request.user)
+
+    def canonical_url(self) -> str:
+        return preview_url(self.object)
+
+    def meta(self, material) -> dict | None:
+        # Search engines' and networks' data needs a publication time.
+        return super().meta(material) if self.object.published_at else None
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        return super().get_context_data(
+            preview={
+                # Readers see it now: the one publication rule decides.
+                "is_public": Article.objects.published().filter(pk=article.pk).exists(),
+                "admin_url": reverse(
+                    "admin:articles_article_change", args=[article.pk]
+                ),
+            },
+            **kwargs,
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
 class ArticlePrintView(ArticleDetailView):
-    """The article alone, for printing, through the same renderer."""
+    """The article alone, for printing, through the same renderer and partials."""
 
     template_name = "articles/article_print.html"
 
+    def canonical_url(self) -> str:
+        return self.object.get_absolute_url() + "print/"
+
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        canonical = self.object.get_absolute_url() + "print/"
-        if request.path != canonical:
-            return redirect(canonical, permanent=True)
-        material = render_material(self.object)
-        return self.render_to_response(
-            {"article": self.object, "material": material, "labels": material.labels}
-        )
+        if request.path != self.canonical_url():
+            return redirect(self.canonical_url(), permanent=True)
+        return self.render_to_response(self.material_context())
 
 
 class ArchiveMixin(PublicPageMixin):

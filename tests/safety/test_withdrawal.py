@@ -3,6 +3,7 @@
 import pytest
 
 from articles.models import Article, Correction
+from articles.preview import preview_url
 from tests.factories import make_article, make_author, make_photo
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,10 @@ def test_withdrawing_and_republishing_keeps_text_history_and_photos(
     )
     assert withdrawn.status_code == 302
     assert Article.objects.get(pk=story.pk).status == Article.Status.WITHDRAWN
-    assert client.get(story.get_absolute_url()).status_code == 404
+    # Off the site: the editor is led to its preview, readers get a 404.
+    staff_view = client.get(story.get_absolute_url())
+    assert staff_view.status_code == 302
+    assert staff_view["Location"] == preview_url(story)
     client.logout()
     assert client.get(story.get_absolute_url()).status_code == 404
     client.force_login(editor)
