@@ -11,13 +11,14 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from newsroom.i18n import other_language
 
 CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 ALPHABET = {"ru": CYRILLIC, "en": LATIN}
-LANGUAGE_NAMES = {"ru": "Russian", "en": "English"}
+IN_LANGUAGE = {"ru": gettext_lazy("in Russian"), "en": gettext_lazy("in English")}
 
 # Quoted spans in either language's quotation marks, nested «„…“» included.
 QUOTED = re.compile(r"«[^«»]*»|„[^„“]*“|“[^“”]*”|\"[^\"]*\"")
@@ -66,7 +67,7 @@ def paragraphs(body: str) -> list[str]:
 def wrong_language(article, tags: list[str] | None = None) -> dict[str, list[str]]:
     """Each field of `article` with text in the other language, and what it is."""
     language = article.language
-    other = _(LANGUAGE_NAMES[other_language(language)])
+    other = IN_LANGUAGE[other_language(language)]
     found: dict[str, list[str]] = {}
 
     def note(field: str, message: str) -> None:
@@ -74,12 +75,12 @@ def wrong_language(article, tags: list[str] | None = None) -> dict[str, list[str
 
     for field in ("headline", "lead", "source"):
         if in_other_language(getattr(article, field), language):
-            note(field, _("it is in %(language)s") % {"language": other})
+            note(field, _("it is %(language)s") % {"language": other})
     for number, paragraph in enumerate(paragraphs(article.body), 1):
         if in_other_language(paragraph, language):
             note(
                 "body",
-                _("paragraph %(number)d is in %(language)s: “%(start)s…”")
+                _("paragraph %(number)d is %(language)s: “%(start)s…”")
                 % {
                     "number": number,
                     "language": other,
@@ -92,7 +93,7 @@ def wrong_language(article, tags: list[str] | None = None) -> dict[str, list[str
         if in_other_language(tag, language):
             note(
                 "tags",
-                _("the tag “%(tag)s” is in %(language)s")
+                _("the tag “%(tag)s” is %(language)s")
                 % {"tag": tag, "language": other},
             )
     return found

@@ -81,15 +81,36 @@ def make_photo(**fields):
 def article_form_data(article=None, **overrides) -> dict:
     """What the admin's article form posts: the story's text and empty inlines."""
     data = {
-        "language": article.language if article else "ru",
+        "language": "ru",
         "headline": "Заголовок",
         "lead": "Лид.",
         "body": "<p>Текст.</p>",
         "tags": "",
         "source": "",
         "slug": "",
-        "version": str(article.version if article else 1),
+        "version": "1",
     }
+    if article is not None:  # the form as opened on the story
+        data.update(
+            {
+                name: getattr(article, name)
+                for name in ("language", "headline", "lead", "body", "source", "slug")
+            }
+        )
+        data["version"] = str(article.version)
     for inline in ("bylines", "corrections", "mentions"):
         data[f"{inline}-TOTAL_FORMS"] = data[f"{inline}-INITIAL_FORMS"] = "0"
     return {**data, **overrides}
+
+
+def translate_text(draft, **text):
+    """A translation draft given text in its own language (what a translator does)."""
+    english = draft.language == "en"
+    draft.headline = text.get("headline", "Translated story" if english else "Перевод")
+    draft.lead = text.get("lead", "Its lead." if english else "Его вводка.")
+    draft.body = text.get(
+        "body", "<p>Its text.</p>" if english else "<p>Его текст.</p>"
+    )
+    draft.source = text.get("source", "")
+    draft.save()
+    return draft

@@ -4,7 +4,7 @@ import pytest
 
 from articles import workflow
 from articles.models import Article
-from tests.factories import make_article
+from tests.factories import make_article, translate_text
 
 pytestmark = pytest.mark.django_db
 
@@ -74,8 +74,7 @@ def test_the_translator_hears_once_when_the_original_changes(
         original,
         desk["Translator"],
     )
-    translation.headline = "The original"
-    translation.save()
+    translate_text(translation)
     step(
         django_capture_on_commit_callbacks,
         workflow.publish,

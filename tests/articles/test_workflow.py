@@ -17,6 +17,7 @@ from tests.factories import (
     make_author,
     make_photo,
     make_region,
+    translate_text,
 )
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +150,7 @@ def test_admin_shows_each_role_only_its_buttons(client, make_staff):
 def test_a_translation_is_published_only_with_an_editors_approval(make_staff):
     translator, editor = make_staff("Translator"), make_staff("Editor")
     original = make_article(language="ru")
-    translation = workflow.translate(original, translator)
+    translation = translate_text(workflow.translate(original, translator))
     workflow.submit(translation, translator)
     with pytest.raises(PermissionDenied):
         workflow.publish(translation, translator)
@@ -223,7 +224,7 @@ def test_unpublished_original_is_not_linked(client):
 def test_editing_an_original_flags_its_approved_translations_stale(client, make_staff):
     editor = make_staff("Editor")
     original = make_article(language="ru", body="<p>Первая версия.</p>")
-    translation = workflow.translate(original, editor)
+    translation = translate_text(workflow.translate(original, editor))
     workflow.publish(translation, editor)
     assert not Article.objects.stale_translations().exists()
     original.refresh_from_db()
@@ -262,10 +263,10 @@ def test_stale_translation_approved_before_the_originals_first_revision_shows_ch
 def test_status_changes_alone_do_not_make_translations_stale(make_staff):
     editor = make_staff("Editor")
     original = make_article(language="ru")
-    translation = workflow.translate(original, editor)
+    translation = translate_text(workflow.translate(original, editor))
     workflow.publish(translation, editor)
     original.refresh_from_db()
-    workflow.withdraw(original, editor)
+    workflow.withdraw(original, editor, translations=workflow.KEEP_TRANSLATIONS)
     assert not Article.objects.stale_translations().exists()
 
 

@@ -102,5 +102,7 @@ def test_an_import_line_cannot_empty_the_credit_of_a_published_storys_photo(fold
         photo={"file": "photos/9001.jpg", "caption": "Дамба"},
     )
     errors = run(write(folder, original, draft))
-    assert "line 2: not saved" in errors and "credit" in errors, errors
+    assert "line 2: credit_form: " in errors and "credit cannot be empty" in errors, (
+        errors
+    )
     assert Article.objects.get().lead_photo.credit("en").startswith("Photo by Nino")
