@@ -38,6 +38,7 @@ from articles.desk import publishing_picture, with_waiting_since
 from articles.diff import text_diff
 from articles.html import sanitize_html
 from articles.models import Article, ArticleEvent, Byline, Correction, Region, StaleEdit
+from articles.preview import preview_url
 from disclaimers.admin import MentionInline, record_review
 from disclaimers.models import Mention
 
@@ -230,6 +231,12 @@ class ArticleAdmin(NewsroomAdmin):
         (_("History"), {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
 
+    def get_view_on_site_url(self, obj=None):
+        # A story readers cannot see yet opens as its preview.
+        if obj is not None and not Article.objects.published().filter(pk=obj.pk):
+            return preview_url(obj)
+        return super().get_view_on_site_url(obj)
+
     @admin.display(description=_("status"), ordering="status")
     def state(self, article):
         return article.state()
@@ -355,6 +362,7 @@ class ArticleAdmin(NewsroomAdmin):
                     article
                 ).exists(),
                 "stale_changes": stale_changes(article),
+                "preview_url": preview_url(article),
             }
         return super().change_view(
             request, object_id, form_url, {**extra, **(extra_context or {})}

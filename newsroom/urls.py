@@ -3,11 +3,17 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from accounts.admin_rules import view_on_site
 from accounts.views import notification_settings
 from articles.sitemaps import news_sitemap, robots_txt, sitemap_index, sitemap_month
 
 urlpatterns = [
     path("admin/notifications/", notification_settings, name="notification_settings"),
+    # Before the admin's own, which redirects any staff member to any object.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+    ),
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", sitemap_index, name="sitemap-index"),

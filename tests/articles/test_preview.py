@@ -342,3 +342,15 @@ def test_preview_query_count_does_not_grow_with_the_archive(
     client.force_login(editor)
     with django_assert_num_queries(PREVIEW_BUDGET):
         assert client.get(preview_url(story)).status_code == 200
+
+
+def test_the_story_page_in_the_admin_links_its_preview_and_view_on_site_leads_there(
+    client, make_staff
+):
+    from articles.preview import preview_url
+
+    draft = make_article(status=Article.Status.DRAFT)
+    client.force_login(make_staff("Editor"))
+    page = client.get(f"/admin/articles/article/{draft.pk}/change/").text
+    assert f'href="{preview_url(draft)}"' in page
+    assert page.count(preview_url(draft)) >= 2  # the button and "View on site"

@@ -297,3 +297,18 @@ def test_a_label_version_is_never_deleted_by_the_newsroom(
         {"action": "delete_selected", ACTION_CHECKBOX_NAME: [label.pk], "post": "yes"},
     )
     assert Disclaimer.objects.filter(pk=label.pk).exists()
+
+
+def test_view_on_site_redirect_names_no_colleagues_draft(client, make_staff):
+    from django.contrib.contenttypes.models import ContentType
+
+    from tests.factories import make_article
+
+    owner = make_staff("Correspondent", "owner")
+    draft = make_article(status=Article.Status.DRAFT, created_by=owner)
+    article_type = ContentType.objects.get_for_model(Article).pk
+    url = f"/admin/r/{article_type}/{draft.pk}/"
+    client.force_login(make_staff("Correspondent", "colleague"))
+    assert client.get(url).status_code == 404
+    client.force_login(owner)
+    assert client.get(url).status_code == 302
