@@ -37,20 +37,46 @@ from articles.changelist import (
 from articles.desk import publishing_picture, with_waiting_since
 from articles.diff import text_diff
 from articles.html import sanitize_html
-from articles.models import Article, ArticleEvent, Byline, Correction, Region, StaleEdit
+from articles.models import (
+    PROPOSED_FIELDS,
+    Article,
+    ArticleEvent,
+    Byline,
+    Correction,
+    Region,
+    StaleEdit,
+)
 from articles.preview import preview_url
 from disclaimers.admin import MentionInline, record_review
 from disclaimers.models import Mention
 
 
-class BylineInline(NewsroomTabularInline):
+class StoryPartInline:
+    """Bylines and corrections change with the story, for those who may edit it:
+    an author proposing a change to a published story proposes its text only."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and editable(request, obj)
+
+
+def editable(request, article) -> bool:
+    return article is None or workflow.may_edit(request.user, article)
+
+
+class BylineInline(StoryPartInline, NewsroomTabularInline):
     model = Byline
     extra = 1
     autocomplete_fields = ["author"]
     fields = ["author", "position"]
 
 
-class CorrectionInline(NewsroomStackedInline):
+class CorrectionInline(StoryPartInline, NewsroomStackedInline):
     model = Correction
     extra = 0
     fields = ["kind", "noted_at", "text"]
@@ -77,8 +103,16 @@ BODY_EDITOR = {
 }
 
 
-# Steps that do not change the story's text: never sent with its form.
-SEPARATE_STEPS = {ArticleEvent.Action.TRANSLATE, ArticleEvent.Action.RECALL}
+# Steps that do not take the form's edit: never sent with it.
+SEPARATE_STEPS = {
+    ArticleEvent.Action.TRANSLATE,
+    ArticleEvent.Action.RECALL,
+    ArticleEvent.Action.APPROVE_CHANGE,
+    ArticleEvent.Action.REJECT_CHANGE,
+    ArticleEvent.Action.MARK_CURRENT,
+}
+# What an author proposing a change to a published story may edit.
+PROPOSABLE = {*PROPOSED_FIELDS, "version"}
 
 
 @dataclass
@@ -279,7 +313,38 @@ class ArticleAdmin(NewsroomAdmin):
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return super().has_change_permission(request)
-        return workflow.may_edit(request.user, obj)
+        return workflow.may_edit(request.user, obj) or workflow.may_propose(
+            request.user, obj
+        )
+
+    def proposing(self, request, article) -> bool:
+        """The author of a published story, whose save proposes a change."""
+        return (
+            article is not None
+            and article.pk is not None
+            and not workflow.may_edit(request.user, article)
+            and workflow.may_propose(request.user, article)
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if not self.proposing(request, obj):
+            return readonly
+        # The change proposed is to the text readers read; the rest stays as is.
+        return [
+            *readonly,
+            *(name for name in ArticleForm.Meta.fields if name not in PROPOSABLE),
+        ]
+
+    def get_object(self, request, object_id, from_field=None):
+        article = super().get_object(request, object_id, from_field)
+        if self.proposing(request, article) and (
+            change := workflow.pending_change(article)
+        ):
+            # Its author goes on with the change they proposed (nothing saved).
+            for name in PROPOSED_FIELDS:
+                setattr(article, name, getattr(change, name))
+        return article
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -288,6 +353,15 @@ class ArticleAdmin(NewsroomAdmin):
         return form
 
     def response_change(self, request, obj):
+        if self.proposing(request, obj):
+            self.message_user(
+                request,
+                _(
+                    "Your change is proposed: readers see it once an editor "
+                    "approves it."
+                ),
+            )
+            return redirect("admin:articles_article_change", obj.pk)
         step = requested_step(request)
         if step is None:
             return super().response_change(request, obj)
@@ -309,9 +383,13 @@ class ArticleAdmin(NewsroomAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        if self.proposing(request, obj):
+            workflow.propose(obj, request.user)  # the live story stays as it is
+            return
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
+        # When proposing, nothing but the text was editable: this saves nothing.
         super().save_related(request, form, formsets, change)
         article = form.instance
         author = getattr(request.user, "author", None)
@@ -363,6 +441,7 @@ class ArticleAdmin(NewsroomAdmin):
                 ).exists(),
                 "stale_changes": stale_changes(article),
                 "preview_url": preview_url(article),
+                **proposal_context(request.user, article),
             }
         return super().change_view(
             request, object_id, form_url, {**extra, **(extra_context or {})}
@@ -486,6 +565,22 @@ class ArticleAdmin(NewsroomAdmin):
             "now": timezone.now(),
         }
         return TemplateResponse(request, "admin/articles/article/queue.html", context)
+
+
+def proposal_context(user, article: Article) -> dict:
+    """A change proposed to a published story: what it changes, for the editor who
+    decides and for its author."""
+    change = workflow.pending_change(article)
+    if change is None:
+        return {}
+    live = Article.objects.get(pk=article.pk)  # not the author's proposed text
+    return {
+        "pending_change": change,
+        "pending_diff": text_diff(live, change),
+        "pending_source": (live.source, change.source)
+        if live.source != change.source
+        else None,
+    }
 
 
 class QueueColumn:

@@ -446,11 +446,15 @@ class ArticleEvent(models.Model):
         RESTORE = "restore", _("revision restored")
         IMPORT = "import", _("imported from the archive")
         RECALL = "recall", _("recalled by the author")
+        PROPOSE = "propose", _("change proposed")
+        APPROVE_CHANGE = "approve_change", _("proposed change approved")
+        REJECT_CHANGE = "reject_change", _("proposed change rejected")
+        MARK_CURRENT = "mark_current", _("translation marked up to date")
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="events"
     )
-    action = models.CharField(_("action"), max_length=10, choices=Action)
+    action = models.CharField(_("action"), max_length=20, choices=Action)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
@@ -498,3 +502,65 @@ class Correction(models.Model):
                 (check_publication_time, self.noted_at, "noted_at"),
             ]
         )
+
+
+class ProposedChange(models.Model):
+    """A change to a published story, proposed by its author or translator.
+
+    Readers keep the live text until an editor approves the change, having seen the
+    difference (articles.workflow.approve_change).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting an editor")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="proposals"
+    )
+    headline = models.CharField(_("headline"), max_length=300)
+    lead = models.TextField(_("lead"), blank=True)
+    body = models.TextField(_("body"), blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    # The story's version the proposal was written against.
+    based_on = models.PositiveIntegerField(_("based on version"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("proposed change")
+        verbose_name_plural = _("proposed changes")
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            # One open proposal per story: its author goes on editing that one.
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=Q(status="pending"),
+                name="one_pending_change_per_story",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.article}: {self.get_status_display()}"
+
+
+# What a proposed change may change: the text readers read.
+PROPOSED_FIELDS = ("headline", "lead", "body", "source")

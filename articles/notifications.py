@@ -59,6 +59,18 @@ def on_step(sender, article: Article, action: str, actor, comment: str, **kwargs
                 else _("Scheduled: %(headline)s")
             )
             text = _("%(actor)s approved your story.")
+        elif action == Action.PROPOSE:
+            recipients = editors().exclude(pk=actor.pk)
+            subject = _("Change proposed: %(headline)s")
+            text = _("%(actor)s proposed a change to a published story.")
+        elif action in (Action.APPROVE_CHANGE, Action.REJECT_CHANGE):
+            recipients = reachable(author).exclude(pk=actor.pk)
+            subject = (
+                _("Your change is live: %(headline)s")
+                if action == Action.APPROVE_CHANGE
+                else _("Your change was not accepted: %(headline)s")
+            )
+            text = _("%(actor)s decided on your proposed change. %(comment)s")
         else:
             return
         values = {"headline": article.headline, "actor": actor, "comment": comment}

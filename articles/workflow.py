@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.language import check_language
-from articles.models import Article, ArticleEvent, Byline
+from articles.models import (
+    PROPOSED_FIELDS,
+    Article,
+    ArticleEvent,
+    Byline,
+    ProposedChange,
+)
 from articles.signals import step_taken
 from newsroom.i18n import other_language
 
@@ -37,9 +43,28 @@ def may_edit(user, article: Article) -> bool:
     return article.created_by_id == user.pk and article.status in AUTHOR_EDITABLE
 
 
+def may_propose(user, article: Article) -> bool:
+    """The author of a published story proposes changes to it; editors edit it."""
+    return (
+        user.has_perm("articles.change_article")
+        and not is_editor(user)
+        and article.created_by_id == user.pk
+        and article.status == Status.PUBLISHED
+    )
+
+
+def pending_change(article: Article) -> ProposedChange | None:
+    return article.proposals.filter(status=ProposedChange.Status.PENDING).first()
+
+
 def allowed_actions(user, article: Article) -> list[str]:
     """The steps `user` may take on `article` now, for the admin's buttons."""
     actions = []
+    if is_editor(user):
+        if pending_change(article):
+            actions += [Action.APPROVE_CHANGE, Action.REJECT_CHANGE]
+        if article.is_stale:
+            actions.append(Action.MARK_CURRENT)
     if article.status in AUTHOR_EDITABLE and may_edit(user, article):
         actions.append(Action.SUBMIT)
     if article.status == Status.SUBMITTED and article.created_by_id == user.pk:
@@ -268,6 +293,76 @@ def withdraw(
     return article
 
 
+@transaction.atomic
+def propose(edited: Article, user) -> ProposedChange:
+    """The author's change to a published story, kept aside for an editor: `edited`
+    is the story with the change applied, never saved itself."""
+    _require(may_propose(user, edited))
+    values = {name: getattr(edited, name) for name in PROPOSED_FIELDS}
+    change = (
+        edited.proposals.select_for_update()
+        .filter(status=ProposedChange.Status.PENDING)
+        .first()
+    )
+    if change is None:
+        change = ProposedChange(article=edited, proposed_by=user)
+    for name, value in values.items():
+        setattr(change, name, value)
+    change.based_on, change.proposed_at = edited.version, timezone.now()
+    change.save()
+    _record(edited, Action.PROPOSE, user)
+    return change
+
+
+@transaction.atomic
+def approve_change(article: Article, user) -> Article:
+    """An editor puts a proposed change live, having seen the difference. For a
+    translation, that is also its approval: it is up to date again."""
+    _require(is_editor(user))
+    change = pending_change(article)
+    if change is None:
+        _refuse(_("There is no proposed change to approve."))
+    for name in PROPOSED_FIELDS:
+        setattr(article, name, getattr(change, name))
+    check_language(article)
+    if article.translation_of_id:
+        article.approved_by, article.approved_at = user, timezone.now()
+    article.save()
+    change.status = ProposedChange.Status.APPROVED
+    change.decided_by, change.decided_at = user, timezone.now()
+    change.save()
+    _record(article, Action.APPROVE_CHANGE, user)
+    return article
+
+
+@transaction.atomic
+def reject_change(article: Article, user, comment: str = "") -> Article:
+    _require(is_editor(user))
+    change = pending_change(article)
+    if change is None:
+        _refuse(_("There is no proposed change to reject."))
+    change.status = ProposedChange.Status.REJECTED
+    change.decided_by, change.decided_at = user, timezone.now()
+    change.save()
+    _record(article, Action.REJECT_CHANGE, user, comment.strip())
+    return article
+
+
+@transaction.atomic
+def mark_current(article: Article, user) -> Article:
+    """An editor, having read the original's changes, finds the translation still
+    right: it is up to date from now."""
+    _require(is_editor(user))
+    if not article.is_stale:
+        _refuse(
+            _("Only a translation whose original changed can be marked up to date.")
+        )
+    article.approved_by, article.approved_at = user, timezone.now()
+    article.save()
+    _record(article, Action.MARK_CURRENT, user)
+    return article
+
+
 def take(action: str, article: Article, user, **params) -> Article:
     """The step `action`, by name, with its own `params` (see check()); the story
     it leaves (a translation step leaves the new draft)."""
@@ -282,6 +377,9 @@ def take(action: str, article: Article, user, **params) -> Article:
             article, user, comment, params.get("translations")
         ),
         Action.TRANSLATE: lambda: translate(article, user),
+        Action.APPROVE_CHANGE: lambda: approve_change(article, user),
+        Action.REJECT_CHANGE: lambda: reject_change(article, user, comment),
+        Action.MARK_CURRENT: lambda: mark_current(article, user),
     }
     if action not in steps:
         raise PermissionDenied(_("There is no such step."))
