@@ -47,6 +47,7 @@ from articles.models import (
     StaleEdit,
 )
 from articles.preview import preview_url
+from articles.rendering import render_material
 from disclaimers.admin import MentionInline, record_review
 from disclaimers.models import Mention
 
@@ -441,6 +442,12 @@ class ArticleAdmin(NewsroomAdmin):
                 ).exists(),
                 "stale_changes": stale_changes(article),
                 "preview_url": preview_url(article),
+                # A translation is made looking at its original, as readers see it.
+                "original_material": render_material(
+                    article.translation_of, article.translation_of.language
+                )
+                if article.translation_of_id
+                else None,
                 **proposal_context(request.user, article),
             }
         return super().change_view(

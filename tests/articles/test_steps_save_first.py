@@ -196,3 +196,17 @@ def test_withdrawing_an_original_asks_what_becomes_of_its_translations(
     translation.refresh_from_db()
     expected = "withdrawn" if choice == "withdraw" else "published"
     assert translation.status == expected
+
+
+def test_the_translator_sees_the_original_rendered_beside_the_form(client, make_staff):
+    translator = make_staff("Translator")
+    original = make_article(
+        language="ru", body="<p>Первый <strong>абзац</strong> оригинала.</p>"
+    )
+    draft = workflow.translate(original, translator)
+    client.force_login(translator)
+    page = client.get(f"{ADMIN}{draft.pk}/change/", headers=ENGLISH).text
+    aside = page[page.index('<aside class="translating__original') :]
+    aside = aside[: aside.index("</aside>")]
+    assert 'lang="ru"' in aside
+    assert "<p>Первый <strong>абзац</strong> оригинала.</p>" in aside
