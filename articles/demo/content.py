@@ -485,3 +485,6 @@ STALE_ORIGINAL_INDEX = 2
 STALE_UPDATE = "<p>Обновлено: ещё трое кандидатов обжаловали отказ в регистрации.</p>"
 # A published Russian-only story a translator has started on.
 TRANSLATION_IN_PROGRESS_INDEX = 1
+# A published story whose author proposed a correction: it waits for an editor.
+PROPOSED_CHANGE_INDEX = 0
+PROPOSED_LEAD_PREFIX = "Уточнение: "

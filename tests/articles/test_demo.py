@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from articles.models import Article
+from articles.models import Article, ProposedChange
 from authors.models import Author
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +38,4 @@ def test_demo_shows_a_newsroom_day_in_progress():
         status=Article.Status.DRAFT, translation_of__isnull=False
     ).exists()
     assert Article.objects.stale_translations().count() == 1
+    assert ProposedChange.objects.filter(status="pending").count() == 1

@@ -155,6 +155,9 @@ class Command(BaseCommand):
         stale = originals[content.STALE_ORIGINAL_INDEX]
         stale.body += content.STALE_UPDATE
         stale.save()
+        corrected = Article.objects.get(pk=originals[content.PROPOSED_CHANGE_INDEX].pk)
+        corrected.lead = content.PROPOSED_LEAD_PREFIX + corrected.lead
+        workflow.propose(corrected, correspondent)  # the live text stays as it is
         return 3
 
     def load_photos(self, authors) -> dict[int, Photo]:
