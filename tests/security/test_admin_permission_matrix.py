@@ -37,6 +37,19 @@ pytestmark = pytest.mark.django_db
 SECRET = "Unpublished governor scoop"
 
 ANONYMOUS, SUPERUSER = "anonymous", "superuser"
+# Every step a button posts on its own (articles.workflow.take).
+WORKFLOW_STEPS = (
+    "publish",
+    "schedule",
+    "return",
+    "submit",
+    "recall",
+    "withdraw",
+    "translate",
+    "approve_change",
+    "reject_change",
+    "mark_current",
+)
 C, T, E, L, S = "Correspondent", "Translator", "Editor", "Legal", SUPERUSER
 ROLES = [ANONYMOUS, C, T, E, L, S]
 READERS_OF_STORIES = {C, T, E, L, S}
@@ -113,6 +126,13 @@ EXPECTED = {
             "workflow submit": set(),  # already submitted
             "workflow withdraw": set(),  # not published
             "workflow translate": set(),  # not published
+            # Another correspondent's submission, no proposal, not a translation;
+            # a schedule with no time: refused for everyone, changing nothing.
+            "workflow recall": set(),
+            "workflow schedule": set(),
+            "workflow approve_change": set(),
+            "workflow reject_change": set(),
+            "workflow mark_current": set(),
         },
     ),
     "articles.region": crud(view=READERS_OF_STORIES, add={E, S}, change={E, S}),
@@ -272,7 +292,7 @@ def doors(objects, search_terms) -> list[Door]:
                 {"comment": "Rewrite the lead."},
                 judge="effect",
             )
-            for step in ("publish", "return", "submit", "withdraw", "translate")
+            for step in WORKFLOW_STEPS
         ],
         Door(
             "password GET",
