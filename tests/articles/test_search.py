@@ -186,7 +186,7 @@ def test_a_search_past_the_time_limit_asks_to_narrow_it(client, stories, monkeyp
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_sleep(0.05)")
 
-    monkeypatch.setattr("articles.search.TIME_LIMIT_MS", 1)
+    monkeypatch.setattr("articles.search.STEP_TIME_LIMIT_MS", 1)
     monkeypatch.setattr("articles.search.postgres_search", slow_search)
     response = client.get(
         "/en/search/", {"q": "anything"}, headers={"accept-language": "en"}
