@@ -167,6 +167,7 @@ def main():
             if "matches too much" in text or getattr(results, "too_broad", False)
             else f"{len(results.articles)} shown"
             + (", more" if results.has_next else "")
+            + (", offers older" if results.searched_to else "")
         )
         rows.append((name, pages, engine, language, query, said))
         print(
