@@ -2,33 +2,52 @@
 
 On PostgreSQL the query runs against the stored `search_vector` column (migration 0004,
 GIN-indexed) with websearch_to_tsquery, which accepts any input: "quoted phrases",
--exclusions and `or`. Matches are found first, in a MATERIALIZED CTE, and only then
-sorted, so a rare term sorted by date never makes the planner walk the date index.
-Broad matches are never counted exactly, and relevance ranks only a bounded set of the
-newest matches.
+-exclusions and `or`. Which plan serves a query is decided by the SQL's shape and by
+what a first, small walk of the newest stories finds, never by the planner's
+estimates (it may have no statistics right after an import):
+
+- the newest candidates are walked in date order, each tested against the query
+  (a LIMIT subquery the planner cannot reorder); a common word fills the page there;
+- a word rare among them is matched first through the GIN index, in a MATERIALIZED
+  CTE bounded by a LIMIT, and only those rows are checked and sorted;
+- a query the index cannot narrow (more than SPARSE matches of its words, such as a
+  phrase of common words) is walked further, a bounded stretch per page; the page then
+  offers to continue into older stories instead of giving up.
+
+Newest first pages by keyset (`before`), as the lists do, without a total for broad
+queries; by relevance, the newest RANKED matches are ranked and paged.
 """
 
 import html
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import OperationalError, connection, transaction
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.calendar import local_midnight
 from articles.models import Article
+from articles.pagination import Cursor
 from articles.rendering import with_register_names
 
 PAGE_SIZE = 20
 MAX_PAGES = 50
-COUNT_CAP = 1000  # beyond this the page says "more than 1000"
+COUNT_CAP = 1000  # SQLite: beyond this the page says "more than 1000"
 RANKED = 1000  # relevance ranks at most this many of the newest matches
-TIME_LIMIT_MS = 300
-WINDOW = 5000  # newest candidates tried first; enough matches there = a broad term
+# Each statement's limit: a page makes at most three searching ones, each bounded.
+STEP_TIME_LIMIT_MS = 150
+# The first walk: enough to fill a page with a word in 4% of stories, cheap (~2 ms)
+# for a rare word, and it tells how common the query's words are among recent stories.
+PROBE = 500
+# Fewer than this many of the probe's stories hold the query's words: they are rare
+# enough for the GIN index to find them all.
+DENSE = PROBE // 100
+SPARSE = 2000  # at most this many index matches are checked and sorted
+WALK = 10_000  # stories tested per page when the index cannot narrow the query
 MAX_QUERY_LENGTH = 200
 CONFIGS = {"ru": "russian", "en": "english"}
 # Marks a match in a snippet; turned into <mark> once the text is escaped.
@@ -37,6 +56,7 @@ HEADLINE_OPTIONS = (
     f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=35, MinWords=15, "
     "MaxFragments=2, FragmentDelimiter=' … '"
 )
+TSQUERY = "websearch_to_tsquery(%s::regconfig, %s)"
 
 
 @dataclass
@@ -49,16 +69,21 @@ class Query:
     date_to: date | None = None
     region: int | None = None
     tag: str = ""
-    page: int = 1
+    page: int = 1  # by relevance
+    before: Cursor | None = None  # newest first: the stories older than this
 
 
 @dataclass
 class Results:
     articles: list[Article]
-    count: int  # exact up to COUNT_CAP
+    count: int  # how many match in all, when `counted`
     more_than_counted: bool
     has_next: bool
     too_broad: bool = False  # stopped at the time limit; the reader should narrow it
+    counted: bool = True  # False: a broad query, shown newest first without a total
+    older: Cursor | None = None  # newest first: where the next page starts
+    # Newest first: the page is not full, but stories older than this are unsearched.
+    searched_to: datetime | None = None
 
 
 def search(language: str, query: Query) -> Results:
@@ -70,10 +95,16 @@ def search(language: str, query: Query) -> Results:
     if connection.vendor == "postgresql":
         try:
             with transaction.atomic():
-                # A pathological query (a phrase of very common words) must not hold
-                # a worker: past the limit the reader is asked to narrow the search.
+                # No plan here may hold a worker for long; a sequential scan is never
+                # wanted (the walks read an index in date order, the match reads the
+                # GIN index), and JIT compiling costs more than any of these queries.
                 with connection.cursor() as cursor:
-                    cursor.execute(f"SET LOCAL statement_timeout = {TIME_LIMIT_MS}")
+                    cursor.execute(
+                        "SELECT set_config('statement_timeout', %s, true), "
+                        "set_config('enable_seqscan', 'off', true), "
+                        "set_config('jit', 'off', true)",
+                        [str(STEP_TIME_LIMIT_MS)],
+                    )
                 return postgres_search(CONFIGS[language], text, query, candidates)
         except OperationalError:
             return Results([], 0, False, False, too_broad=True)
@@ -95,51 +126,205 @@ def filtered(language: str, query: Query) -> QuerySet:
     return articles
 
 
-def postgres_search(
-    config: str, text: str, query: Query, candidates: QuerySet
-) -> Results:
-    """Two plans, because no single one is fast for both broad and rare terms.
-
-    First the newest WINDOW candidates are read through the date index and matched:
-    a broad term fills the page from them at once. Only when they hold too few
-    matches (a rare term) are all matches found through the GIN index first, in a
-    MATERIALIZED CTE, and then sorted.
-    """
-    tsquery = "websearch_to_tsquery(%s::regconfig, %s)"
-    table = Article._meta.db_table
-    wanted = (query.page - 1) * PAGE_SIZE + PAGE_SIZE + 1
-    order = (
-        f"ts_rank_cd(search_vector, {tsquery}) DESC, published_at DESC, id DESC"
-        if query.order == "relevance"
-        else "published_at DESC, id DESC"
+def older_than(articles: QuerySet, cursor: Cursor | None) -> QuerySet:
+    if cursor is None:
+        return articles
+    # The redundant `lte` bounds the index range scan; the OR alone would not.
+    return articles.filter(published_at__lte=cursor.published_at).filter(
+        Q(published_at__lt=cursor.published_at) | Q(pk__lt=cursor.pk)
     )
-    order_params = [config, text] if query.order == "relevance" else []
-    window_sql, window_params = (
-        candidates.newest_first().values("id")[:WINDOW].query.sql_with_params()
+
+
+def words_only(text: str) -> str:
+    """The query's wanted words without phrases or exclusions: it matches every story
+    the query matches, and the GIN index answers it without reading the stories."""
+    return " or ".join(" ".join(phrases) for phrases in parse(text).alternatives)
+
+
+@dataclass
+class Walk:
+    hits: list[tuple[int, datetime]]
+    boundary: Cursor | None  # the last story walked, if the stretch was walked whole
+    words_seen: int  # stories of the stretch holding the query's words
+
+
+def walk(
+    config: str,
+    text: str,
+    candidates: QuerySet,
+    after: Cursor | None,
+    size: int,
+    wanted: int,
+) -> Walk:
+    """Test the `size` newest candidates older than `after`, in date order, stopping
+    at `wanted` matches. The LIMIT subquery keeps the planner from reordering it: it
+    reads the newest-first index and nothing else."""
+    stretch = (
+        older_than(candidates, after)
+        .newest_first()
+        .annotate(vector=RawSQL(f"{Article._meta.db_table}.search_vector", []))
+        .values("id", "published_at", "vector")[:size]
+    )
+    stretch_sql, stretch_params = stretch.query.sql_with_params()
+    relaxed = words_only(text)
+    sql = (
+        "SELECT id, published_at, hit, n, seen FROM ("
+        f"SELECT w.id, w.published_at, w.vector @@ {TSQUERY} AS hit, "
+        "row_number() OVER () AS n, "
+        f"count(*) FILTER (WHERE w.vector @@ {TSQUERY}) OVER "
+        "(ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS seen "
+        f"FROM ({stretch_sql}) w) x WHERE hit OR n = %s LIMIT %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, count(*) OVER () FROM {table} WHERE id IN ({window_sql}) "
-            f"AND search_vector @@ {tsquery} ORDER BY {order} LIMIT %s",
-            [*window_params, config, text, *order_params, wanted],
+            sql,
+            [config, text, config, relaxed or text, *stretch_params, size, wanted + 1],
         )
         rows = cursor.fetchall()
-    in_window = rows[0][1] if rows else 0
-    if in_window >= wanted or in_window >= RANKED:
-        ids = [row[0] for row in rows][wanted - PAGE_SIZE - 1 :]
-        # Matches beyond the window are not counted: say "more than".
-        count, more = min(in_window, COUNT_CAP), True
-    else:
-        ids, count = match_first(config, text, query, candidates)
-        more = count > COUNT_CAP
-        count = min(count, COUNT_CAP)
-    articles = in_order(ids[:PAGE_SIZE])
+    hits = [(pk, at) for pk, at, hit, _, _ in rows if hit][:wanted]
+    last = rows[-1] if rows else None
+    walked_whole = last is not None and last[3] == size and len(hits) < wanted
+    return Walk(
+        hits,
+        Cursor(last[1], last[0]) if walked_whole else None,
+        last[4] if last else 0,
+    )
+
+
+def postgres_search(
+    config: str, text: str, query: Query, candidates: QuerySet
+) -> Results:
+    relevance = query.order == "relevance"
+    before = None if relevance else query.before
+    wanted = RANKED if relevance else PAGE_SIZE + 1
+    probe = walk(config, text, candidates, before, PROBE, wanted)
+    if len(probe.hits) >= wanted or probe.boundary is None:
+        # A common word filled the page, or the candidates ran out: all found.
+        return finish(config, text, query, probe.hits, probe.boundary)
+    if probe.words_seen < DENSE and words_only(text):
+        matched = index_match(config, text, query, candidates, before)
+        if matched is not None:
+            return matched
+    rest = walk(
+        config, text, candidates, probe.boundary, WALK, wanted - len(probe.hits)
+    )
+    return finish(config, text, query, probe.hits + rest.hits, rest.boundary)
+
+
+def index_match(
+    config: str, text: str, query: Query, candidates: QuerySet, before: Cursor | None
+) -> Results | None:
+    """All matches through the GIN index first, then checked and sorted: right for a
+    rare word. None when the index holds more than SPARSE matches of the words."""
+    table = Article._meta.db_table
+    # One row of the candidates by id: the publication rule and filters, looked up
+    # per match through the primary key (OFFSET 0 keeps the lookup per row).
+    one, one_params = (
+        older_than(candidates, before)
+        .filter(pk=RawSQL("m.id", []))
+        .annotate(vector=RawSQL(f"{table}.search_vector", []))
+        .values("id", "published_at", "vector")
+        .query.sql_with_params()
+    )
+    relevance = query.order == "relevance"
+    order = (
+        f"ts_rank_cd(c.vector, {TSQUERY}) DESC, c.published_at DESC, c.id DESC"
+        if relevance
+        else "c.published_at DESC, c.id DESC"
+    )
+    # A relevance page ranks the newest RANKED matches only, as broad queries do.
+    newest = f"ORDER BY c.published_at DESC, c.id DESC LIMIT {RANKED}"
+    sql = (
+        f"WITH m AS MATERIALIZED (SELECT id FROM {table} "
+        f"WHERE search_vector @@ {TSQUERY} LIMIT %s), "
+        f"c AS MATERIALIZED (SELECT c.* FROM m CROSS JOIN LATERAL "
+        f"({one} OFFSET 0) c WHERE c.vector @@ {TSQUERY} {newest}) "
+        f"SELECT c.id, c.published_at, (SELECT count(*) FROM m), "
+        f"(SELECT count(*) FROM c) FROM c ORDER BY {order} LIMIT %s OFFSET %s"
+    )
+    offset = (query.page - 1) * PAGE_SIZE if relevance else 0
+    params = [
+        config,
+        words_only(text),
+        SPARSE + 1,
+        *one_params,
+        config,
+        text,
+        *([config, text] if relevance else []),
+        PAGE_SIZE + 1,
+        offset,
+    ]
+    try:
+        # A word common only in old stories makes the index hand over many matches;
+        # past STEP_TIME_LIMIT_MS the query is walked instead.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+    except OperationalError:
+        return None
+    if rows and rows[0][2] > SPARSE:
+        return None
+    ids = [row[0] for row in rows]
+    count = rows[0][3] if rows else 0
+    articles = with_snippets(config, text, in_order(ids[:PAGE_SIZE]))
+    has_next = len(ids) > PAGE_SIZE
+    return Results(
+        articles,
+        count,
+        False,
+        has_next,
+        counted=before is None,
+        older=Cursor.of(articles[-1]) if has_next and not relevance else None,
+    )
+
+
+def finish(
+    config: str,
+    text: str,
+    query: Query,
+    hits: list[tuple[int, datetime]],
+    boundary: Cursor | None,
+) -> Results:
+    """A page from the walked matches, newest first or ranked."""
+    if query.order == "relevance":
+        ids = ranked(config, text, [pk for pk, _ in hits], query.page)
+        articles = with_snippets(config, text, in_order(ids[:PAGE_SIZE]))
+        return Results(articles, len(hits), False, len(ids) > PAGE_SIZE, counted=False)
+    articles = with_snippets(config, text, in_order([pk for pk, _ in hits[:PAGE_SIZE]]))
+    full = len(hits) > PAGE_SIZE
+    first_page_whole = boundary is None and not full
+    return Results(
+        articles,
+        len(articles),
+        False,
+        full,
+        counted=first_page_whole,
+        older=Cursor.of(articles[-1]) if full else boundary,
+        searched_to=boundary.published_at if boundary and not full else None,
+    )
+
+
+def ranked(config: str, text: str, ids: list[int], page: int) -> list[int]:
+    """One page of `ids` (at most RANKED), most relevant first."""
+    if not ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {Article._meta.db_table} WHERE id = ANY(%s) "
+            f"ORDER BY ts_rank_cd(search_vector, {TSQUERY}) DESC, "
+            "published_at DESC, id DESC LIMIT %s OFFSET %s",
+            [ids, config, text, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def with_snippets(config: str, text: str, articles: list[Article]) -> list[Article]:
     snippets = {}
     if articles:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT id, ts_headline(%s::regconfig, coalesce(lead, '') || ' ' || "
-                f"regexp_replace(body, '<[^>]+>', ' ', 'g'), {tsquery}, %s) "
+                f"regexp_replace(body, '<[^>]+>', ' ', 'g'), {TSQUERY}, %s) "
                 f"FROM {Article._meta.db_table} WHERE id = ANY(%s)",
                 [config, config, text, HEADLINE_OPTIONS, [a.pk for a in articles]],
             )
@@ -147,47 +332,7 @@ def postgres_search(
     for article in articles:
         # The body's entities (&amp;) are text again before marked() escapes it.
         article.snippet = marked(html.unescape(snippets.get(article.pk, "")))
-    return Results(articles, count, more, len(ids) > PAGE_SIZE)
-
-
-def match_first(
-    config: str, text: str, query: Query, candidates: QuerySet
-) -> tuple[list[int], int]:
-    """All matches through the GIN index, then sorted: right for a rare term."""
-    tsquery = "websearch_to_tsquery(%s::regconfig, %s)"
-    matches = (
-        candidates.alias(
-            matched=RawSQL(
-                f"search_vector @@ {tsquery}", [config, text], BooleanField()
-            )
-        )
-        .filter(matched=True)
-        .annotate(vector=RawSQL("search_vector", []))
-        .values("id", "published_at", "vector")
-    )
-    match_sql, match_params = matches.query.sql_with_params()
-    cte = f"WITH matches AS MATERIALIZED ({match_sql})"
-    if query.order == "relevance":
-        sql = (
-            f"{cte}, newest AS (SELECT * FROM matches "
-            f"ORDER BY published_at DESC, id DESC LIMIT {RANKED}) "
-            f"SELECT id, (SELECT count(*) FROM matches) FROM newest "
-            f"ORDER BY ts_rank_cd(vector, {tsquery}) DESC, "
-            f"published_at DESC, id DESC LIMIT %s OFFSET %s"
-        )
-        params = [*match_params, config, text]
-    else:
-        sql = (
-            f"{cte} SELECT id, count(*) OVER () FROM matches "
-            f"ORDER BY published_at DESC, id DESC LIMIT %s OFFSET %s"
-        )
-        params = list(match_params)
-    params += [PAGE_SIZE + 1, (query.page - 1) * PAGE_SIZE]
-    # The matches are materialised once: counting them costs nothing more.
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return [row[0] for row in rows], rows[0][1] if rows else 0
+    return articles
 
 
 @dataclass
@@ -234,9 +379,13 @@ def fallback_search(text: str, query: Query, candidates: QuerySet) -> Results:
     matches = candidates.filter(wanted)
     for phrase in terms.excluded:
         matches = matches.exclude(contains(phrase))
-    offset = (query.page - 1) * PAGE_SIZE
+    # Newest first pages by keyset like PostgreSQL's; relevance (not ranked here) by
+    # page number.
+    relevance = query.order == "relevance"
+    offset = (query.page - 1) * PAGE_SIZE if relevance else 0
+    shown = matches if relevance else older_than(matches, query.before)
     rows = list(
-        with_register_names(matches.newest_first().select_related("region"))[
+        with_register_names(shown.newest_first().select_related("region"))[
             offset : offset + PAGE_SIZE + 1
         ]
     )
@@ -249,11 +398,13 @@ def fallback_search(text: str, query: Query, candidates: QuerySet) -> Results:
     ]
     for article in rows:
         article.snippet = snippet_around(article, words)
+    has_next = len(rows) > PAGE_SIZE
     return Results(
         rows[:PAGE_SIZE],
         min(count, COUNT_CAP),
         count > COUNT_CAP,
-        len(rows) > PAGE_SIZE,
+        has_next,
+        older=Cursor.of(rows[PAGE_SIZE - 1]) if has_next and not relevance else None,
     )
 
 

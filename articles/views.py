@@ -22,7 +22,7 @@ from articles.calendar import add_months, local_midnight, month_calendar, month_
 from articles.feeds import feed_links
 from articles.forms import SearchForm
 from articles.models import Article, Region, TaggedArticle
-from articles.pagination import keyset_page
+from articles.pagination import Cursor, keyset_page
 from articles.preview import preview_url, previewable_stories
 from articles.rendering import render_material, with_register_names
 from articles.search import MAX_PAGES, Query, search
@@ -498,15 +498,34 @@ class SearchView(PublicPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form = SearchForm(self.request.GET or None)
         query = form.query() if form.is_bound else Query()
+        # Newest first pages by keyset, as the lists do; by relevance, by number.
+        if query.order == "date":
+            query.page = 1
+            query.before = Cursor.parse(self.request.GET.get("before"))
         results = search(current_language(), query)
+        if query.order == "date":
+            older = {"before": str(results.older)} if results.older else None
+            newer = {} if query.before else None
+        else:
+            more = results.has_next and query.page < MAX_PAGES
+            older = {"page": query.page + 1} if more else None
+            newer = {"page": query.page - 1} if query.page > 1 else None
         return super().get_context_data(
             form=form,
             query=query,
             results=results,
             page_title=_("Search"),
-            next_page=query.page + 1
-            if results.has_next and query.page < MAX_PAGES
-            else None,
-            previous_page=query.page - 1 if query.page > 1 else None,
+            next_url=self.page_url(older),
+            previous_url=self.page_url(newer),
             **kwargs,
         )
+
+    def page_url(self, changes: dict | None) -> str | None:
+        """This search's address with another page (an empty dict: the first)."""
+        if changes is None:
+            return None
+        params = self.request.GET.copy()
+        for name in ("page", "before"):
+            params.pop(name, None)
+        params.update(changes)
+        return f"?{params.urlencode()}"

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
@@ -186,7 +187,7 @@ def test_a_search_past_the_time_limit_asks_to_narrow_it(client, stories, monkeyp
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_sleep(0.05)")
 
-    monkeypatch.setattr("articles.search.TIME_LIMIT_MS", 1)
+    monkeypatch.setattr("articles.search.STEP_TIME_LIMIT_MS", 1)
     monkeypatch.setattr("articles.search.postgres_search", slow_search)
     response = client.get(
         "/en/search/", {"q": "anything"}, headers={"accept-language": "en"}
@@ -207,3 +208,121 @@ def test_snippet_shows_ampersands_and_brackets_once_escaped(client):
 
     assert "Smith &amp; Sons" in page and "3 &lt; 4" in page
     assert "&amp;amp;" not in page and "&amp;lt;" not in page
+
+
+def test_newest_first_pages_continue_by_keyset_without_repeats(client):
+    for number in range(45):
+        make_article(
+            language="en",
+            headline=f"Court story {number:02}",
+            published_at=timezone.now() - timedelta(hours=number + 1),
+        )
+    seen, url, pages = [], "/en/search/?q=court", 0
+    while url:
+        response = client.get(url if url.startswith("/") else f"/en/search/{url}")
+        pages += 1
+        seen += [a.headline for a in response.context["results"].articles]
+        url = response.context["next_url"]
+    assert pages == 3
+    assert seen == [f"Court story {number:02}" for number in range(45)]
+
+
+@pytest.fixture
+def small_steps(monkeypatch):
+    """The plans' bounds shrunk, so a few stories exercise every plan."""
+    monkeypatch.setattr("articles.search.PROBE", 5)
+    monkeypatch.setattr("articles.search.DENSE", 2)
+    monkeypatch.setattr("articles.search.WALK", 10)
+    monkeypatch.setattr("articles.search.SPARSE", 8)
+
+
+def newer_court_stories(count):
+    for number in range(count):
+        make_article(
+            language="en",
+            headline=f"Court news {number}",
+            body="<p>The court sat with rights defenders.</p>",
+            published_at=timezone.now() - timedelta(hours=number + 1),
+        )
+
+
+@pytest.mark.postgres
+def test_a_rare_word_behind_many_newer_stories_is_found_and_counted(
+    client, small_steps
+):
+    newer_court_stories(30)
+    make_article(
+        language="en",
+        headline="The earthquake of old",
+        published_at=timezone.now() - timedelta(days=3000),
+    )
+    response = client.get("/en/search/", {"q": "earthquake"})
+    assert "The earthquake of old" in main_text(response)
+    assert response.context["results"].count == 1
+
+
+@pytest.mark.postgres
+def test_a_query_the_index_cannot_narrow_offers_older_stories_instead_of_giving_up(
+    client, small_steps
+):
+    newer_court_stories(30)
+    make_article(
+        language="en",
+        headline="Old ruling",
+        body="<p>The court rights were read.</p>",
+        published_at=timezone.now() - timedelta(days=3000),
+    )
+    url, pages, found_on = "/en/search/?q=%22court+rights%22", 0, None
+    while url and found_on is None:
+        response = client.get(url if url.startswith("/") else f"/en/search/{url}")
+        pages += 1
+        page = main_text(response)
+        assert "matches too much" not in page
+        if "Old ruling" in page:
+            found_on = pages
+        else:
+            assert "older ones may match too" in page
+            url = response.context["next_url"]
+    # 30 newer stories, 5 + 10 walked per page: found on the third page.
+    assert found_on == 3
+
+
+def plans_of(sql_statements):
+    with connection.cursor() as cursor:
+        for sql in sql_statements:
+            cursor.execute(f"EXPLAIN {sql}")
+            yield "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("statistics", ["fresh", "none"])
+def test_rare_word_is_matched_through_the_gin_index_whatever_the_statistics(
+    client, small_steps, statistics
+):
+    newer_court_stories(30)
+    make_article(language="en", headline="Earthquake", published_at=moscow(2010, 1, 1))
+    with connection.cursor() as cursor:
+        if statistics == "fresh":
+            cursor.execute("ANALYZE articles_article")
+        else:
+            cursor.execute(
+                "DELETE FROM pg_statistic WHERE starelid = 'articles_article'::regclass"
+            )
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/en/search/", {"q": "earthquake"})
+    searching = [q["sql"] for q in captured if "websearch_to_tsquery" in q["sql"]]
+    plans = list(plans_of(q for q in searching if "ts_headline" not in q))
+    assert any("article_search_vector_idx" in plan for plan in plans)
+    assert not any("Seq Scan on articles_article" in plan for plan in plans)
+
+
+@pytest.mark.postgres
+def test_rare_word_search_through_the_index_keeps_the_query_budget(
+    client, small_steps, django_assert_max_num_queries
+):
+    newer_court_stories(30)
+    make_article(language="en", headline="Earthquake", published_at=moscow(2010, 1, 1))
+    # Sidebar (2), labels, regions; the search's savepoint and settings, the walk, the
+    # index match in its own savepoint (its time limit may end it), stories, snippets.
+    with django_assert_max_num_queries(13):
+        client.get("/en/search/", {"q": "earthquake"})
