@@ -1,10 +1,11 @@
 """Backups of the whole installation (the database and the uploaded files), and restores.
 
-A backup is a folder of three files: the database (pg_dump's custom format on
-PostgreSQL, an online-backup copy on SQLite), media.tar (everything under MEDIA_ROOT)
-and manifest.json, written last: when it was made, the database vendor, the applied
-migrations, the counts of articles and photos, and each file's SHA-256. A restore
-checks all of it before it changes anything.
+A backup is a folder of four files: the database (pg_dump's custom format on
+PostgreSQL, an online-backup copy on SQLite), media.tar (everything under MEDIA_ROOT),
+private.tar (the replaced photo originals under PHOTO_PRIVATE_ROOT, which the
+database's ReplacedImage rows name) and manifest.json, written last: when it was
+made, the database vendor, the applied migrations, the counts of articles and photos,
+and each file's SHA-256. A restore checks all of it before it changes anything.
 """
 
 import hashlib
@@ -23,11 +24,15 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from articles.models import Article
-from photos.models import Photo
+from photos.models import Photo, private_storage
 
 FORMAT = 1
 MANIFEST = "manifest.json"
 MEDIA = "media.tar"
+PRIVATE = "private.tar"
+# The folders a backup keeps, each as one tar: the manifest's part and its file.
+# Backups made before the private folder was kept have no "private" part.
+FOLDERS = {"media": MEDIA, "private": PRIVATE}
 DATABASE_FILES = {"postgresql": "database.pgdump", "sqlite": "database.sqlite3"}
 COUNTED = {"articles": Article, "photos": Photo}
 
@@ -62,6 +67,7 @@ def backup(folder: Path, using: str = "default") -> dict:
             with closing(sqlite3.connect(database)) as copy:
                 state = describe(copy.cursor())
         media_files = tar_media(folder / MEDIA)
+        private_files = tar_folder(private_root(), folder / PRIVATE)
         manifest = {
             "format": FORMAT,
             "created_at": timezone.now().isoformat(),
@@ -74,6 +80,11 @@ def backup(folder: Path, using: str = "default") -> dict:
                 "file": MEDIA,
                 "sha256": sha256(folder / MEDIA),
                 "files": media_files,
+            },
+            "private": {
+                "file": PRIVATE,
+                "sha256": sha256(folder / PRIVATE),
+                "files": private_files,
             },
             **state,
         }
@@ -110,10 +121,10 @@ def restore(folder: Path, using: str = "default", *, force: bool = False) -> dic
     else:
         read_only = database.resolve().as_uri() + "?mode=ro"
         copy_sqlite(read_only, str(connection.settings_dict["NAME"]))
-    media_root = Path(settings.MEDIA_ROOT)
-    media_root.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(folder / MEDIA) as archive:
-        archive.extractall(media_root, filter="data")
+    for part, root in folder_roots(manifest).items():
+        root.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(folder / manifest[part]["file"]) as archive:
+            archive.extractall(root, filter="data")
     with connection.cursor() as cursor:
         restored = describe(cursor)["counts"]
     if restored != manifest["counts"]:
@@ -164,7 +175,7 @@ def check_contents(folder: Path, manifest: dict, vendor: str) -> None:
             f"cannot be restored into {vendor}; move the content with "
             "export_articles and import_articles instead."
         )
-    for part in ("database", "media"):
+    for part in ("database", *folder_roots(manifest)):
         name = manifest[part]["file"]
         path = folder / name
         if Path(name).name != name or not path.is_file():
@@ -185,12 +196,27 @@ def check_contents(folder: Path, manifest: dict, vendor: str) -> None:
             "The backup was made by a newer version of Newsroom (migrations unknown "
             f"here: {', '.join(unknown)}); restore it with that version."
         )
-    with tarfile.open(folder / MEDIA) as archive:
-        for member in archive.getmembers():
-            try:
-                tarfile.data_filter(member, settings.MEDIA_ROOT)
-            except tarfile.FilterError as error:
-                raise BackupError(f"{MEDIA} holds an unsafe entry: {error}") from None
+    for part, root in folder_roots(manifest).items():
+        name = manifest[part]["file"]
+        with tarfile.open(folder / name) as archive:
+            for member in archive.getmembers():
+                try:
+                    tarfile.data_filter(member, str(root))
+                except tarfile.FilterError as error:
+                    raise BackupError(
+                        f"{name} holds an unsafe entry: {error}"
+                    ) from None
+
+
+def private_root() -> Path:
+    """Where replaced photo originals are kept (PHOTO_PRIVATE_ROOT or its default)."""
+    return Path(private_storage().location)
+
+
+def folder_roots(manifest: dict) -> dict[str, Path]:
+    """The folders the backup holds (its manifest's parts), each with where it goes."""
+    roots = {"media": Path(settings.MEDIA_ROOT), "private": private_root()}
+    return {part: roots[part] for part in FOLDERS if part in manifest}
 
 
 def holds_articles(connection) -> bool:
@@ -280,7 +306,12 @@ def copy_sqlite(source: str, target: str) -> None:
 
 def tar_media(path: Path) -> int:
     """Put every file under MEDIA_ROOT into an uncompressed tar; returns the count."""
-    root = Path(settings.MEDIA_ROOT)
+    return tar_folder(Path(settings.MEDIA_ROOT), path)
+
+
+def tar_folder(root: Path, path: Path) -> int:
+    """Every file under `root` (none when it does not exist) into an uncompressed
+    tar at `path`; returns the count."""
     count = 0
     with tarfile.open(path, "w", dereference=True) as archive:
         for file in sorted(root.rglob("*")) if root.exists() else []:

@@ -150,6 +150,9 @@ class Importer:
         self.progress = progress or (lambda summary, bytes_read: None)
         self.summary = Summary()
         self._cache: dict[tuple, int] = {}
+        # Lines refused as a second translation: the second pass does not report
+        # them again (a file imported twice names each conflict once).
+        self._second_translations: set[tuple[str, str]] = set()
 
     # The two passes --------------------------------------------------------------
 
@@ -240,20 +243,49 @@ class Importer:
         last = 0
         while page := list(pending.filter(pk__gt=last)[:1000]):
             for legacy in page:
-                original = self.original_of(legacy.language, legacy.original_legacy_id)
-                if original is None:
-                    self.summary.unlinked += 1
-                    self.report(
-                        f"{legacy.language}/{legacy.legacy_id}: original "
-                        f"{legacy.original_legacy_id!r} not found, left unlinked"
-                    )
-                    continue
-                with transaction.atomic():
-                    article = Article.objects.get(pk=legacy.article_id)
-                    article.translation_of_id = original
-                    article.save()
-                self.summary.linked += 1
+                self.link(legacy)
             last = page[-1].pk
+
+    def link(self, legacy: LegacyId) -> None:
+        """Link one translation to its original, or say why it stays unlinked.
+
+        A second translation of one original in the same language (the model allows
+        one) is a bad line: reported by its legacy id, kept unlinked, the run goes on.
+        """
+        name = f"{legacy.language}/{legacy.legacy_id}"
+        if (legacy.language, legacy.legacy_id) in self._second_translations:
+            self.summary.unlinked += 1  # reported with its line already
+            return
+        original = self.original_of(legacy.language, legacy.original_legacy_id)
+        if original is None:
+            self.summary.unlinked += 1
+            self.report(
+                f"{name}: original {legacy.original_legacy_id!r} not found, "
+                "left unlinked"
+            )
+            return
+        if other := self.translation_in_place(
+            original, legacy.language, legacy.article_id
+        ):
+            self.summary.unlinked += 1
+            self.summary.failed += 1
+            self.report(
+                f"{name}: original {legacy.original_legacy_id!r} already has a "
+                f"translation in {legacy.language} ({other}), left unlinked"
+            )
+            return
+        try:
+            with transaction.atomic():
+                article = Article.objects.get(pk=legacy.article_id)
+                article.translation_of_id = original
+                article.save()
+        # An editor's click meanwhile (a translation made, the story edited).
+        except (DatabaseError, StaleEdit, ValidationError) as error:
+            self.summary.unlinked += 1
+            self.summary.failed += 1
+            self.report(f"{name}: not linked to its original ({error}), left unlinked")
+            return
+        self.summary.linked += 1
 
     # One line ----------------------------------------------------------------------
 
@@ -311,6 +343,21 @@ class Importer:
             "region_id": self.region(record.region, record.language),
             "translation_of_id": original,
         }
+        if original and (
+            other := self.translation_in_place(original, record.language, article.pk)
+        ):
+            # Checked before any write, so the line is refused by name and field
+            # rather than by the database's constraint (one_translation_per_language).
+            self._second_translations.add((record.language, record.legacy_id))
+            raise ValidationError(
+                {
+                    "translation_of": ValidationError(
+                        f"{record.translation_of!r} already has a translation in "
+                        f"{record.language} ({other})",
+                        code="translation_exists",
+                    )
+                }
+            )
         if record.slug:
             wanted["slug"] = record.slug
         photo, photo_saved = self.photo(record, article, original, clean, written)
@@ -388,6 +435,22 @@ class Importer:
             .values_list("article_id", flat=True)
             .first()
         )
+
+    def translation_in_place(
+        self, original: int, language: str, article: int | None
+    ) -> str | None:
+        """The legacy id (or "#pk") of `original`'s translation in `language`, when
+        one other than `article` exists: a story has one per language."""
+        other = (
+            Article.objects.filter(translation_of_id=original, language=language)
+            .exclude(pk=article)
+            .values_list("pk", "legacy__legacy_id")
+            .first()
+        )
+        if other is None:
+            return None
+        pk, legacy_id = other
+        return legacy_id or f"#{pk}"
 
     def author(self, name: Name, language: str) -> int:
         """The author known by any of the line's spellings, or a new one."""

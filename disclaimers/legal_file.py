@@ -1,20 +1,31 @@
 """The labels and the register as one JSON document a lawyer can review and move.
 
-{"labels": [{"text", "locales", "effective_from", "effective_to", "placement"}],
+{"labels": [{"text", "locales", "effective_from", "effective_to", "placement",
+             "emphasis", "additional"}],
  "register": [{"kind", "listed_on", "delisted_on", "names": {"ru": [...], "en": [...]},
                "footnote": {"ru", "en"}}]}
+
+Every row is written as the admin writes it (full_clean(), then save()): a new label
+version supersedes the one in force, a partial overlap is refused, texts are free of
+control characters and end dates follow start dates.
 """
 
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from disclaimers.models import DesignatedEntity, Disclaimer
 
 
 class LegalFileError(ValueError):
-    """The document is not valid; nothing was changed."""
+    """The document is not valid; nothing was changed. `problems` holds one line per
+    refused entry, each naming it (`labels[2]: locales: ...`)."""
+
+    def __init__(self, problems: list[str] | str):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
 
 
 def export_document() -> dict:
@@ -27,6 +38,7 @@ def export_document() -> dict:
                 "effective_to": label.effective_to and label.effective_to.isoformat(),
                 "placement": label.placement,
                 "emphasis": label.emphasis,
+                "additional": label.additional,
             }
             for label in Disclaimer.objects.order_by("effective_from", "pk")
         ],
@@ -51,16 +63,19 @@ def import_document(document, user) -> tuple[int, int]:
     Returns (labels, register entries) written.
     """
     labels, entities = parse_document(document)
+    problems = []
     with transaction.atomic():
-        for fields in labels:
+        # In the file's order, each checked against those before it: a file may
+        # bring a version and the one that replaces it.
+        for where, fields in labels:
             label = (
                 Disclaimer.objects.filter(
                     text=fields["text"], effective_from=fields["effective_from"]
                 ).first()
                 or Disclaimer()
             )
-            save_as(label, fields, user)
-        for fields in entities:
+            problems += save_as(label, fields, user, where)
+        for where, fields in entities:
             first_name = fields["names_ru"].splitlines()[0]
             entity = (
                 next(
@@ -75,73 +90,105 @@ def import_document(document, user) -> tuple[int, int]:
                 )
                 or DesignatedEntity()
             )
-            save_as(entity, fields, user)
+            problems += save_as(entity, fields, user, where)
+        if problems:
+            # All or nothing: every refusal reported, no entry written.
+            transaction.set_rollback(True)
+    if problems:
+        raise LegalFileError(problems)
     return len(labels), len(entities)
 
 
-def save_as(instance, fields: dict, user) -> None:
-    """Save `fields` into `instance` as `user`; an unchanged row is left alone."""
+def save_as(instance, fields: dict, user, where: str) -> list[str]:
+    """Save `fields` into `instance` as `user`, by the model's rules (full_clean);
+    an unchanged row is left alone. Returns the refusals, each naming `where`."""
     if instance.pk and all(
         getattr(instance, name) == value for name, value in fields.items()
     ):
-        return
+        return []
     for name, value in fields.items():
         setattr(instance, name, value)
     instance._history_user = user  # simple-history records who made the change
-    instance.full_clean()
-    instance.save()
+    try:
+        with transaction.atomic():
+            instance.full_clean()
+            instance.save()
+    except ValidationError as error:
+        return [f"{where}: {reason}" for reason in reasons(error)]
+    return []
 
 
-def parse_document(document) -> tuple[list[dict], list[dict]]:
+def reasons(error: ValidationError) -> list[str]:
+    """A model's refusal as lines of `field: message`."""
+    if not hasattr(error, "error_dict"):
+        return [" ".join(error.messages)]
+    return [
+        f"{field}: {' '.join(message for item in errors for message in item)}"
+        for field, errors in error.error_dict.items()
+    ]
+
+
+def parse_document(document) -> tuple[list[tuple], list[tuple]]:
+    """The file's labels and register entries as model fields, each with where it
+    stands in the file; every malformed entry reported at once (LegalFileError)."""
     if not isinstance(document, dict) or not {"labels", "register"} & document.keys():
         raise LegalFileError('expected an object with "labels" and/or "register"')
-    languages = {code for code, _name in settings.LANGUAGES}
-    labels = []
-    for number, item in enumerate(document.get("labels", []), 1):
-        where = f"labels[{number}]"
-        require_object(item, where)
-        locales = item.get("locales", sorted(languages))
-        if (
-            not isinstance(locales, list)
-            or not locales
-            or not set(locales) <= languages
-        ):
-            raise LegalFileError(
-                f"{where}: locales must be a list of {sorted(languages)}"
-            )
-        labels.append(
-            {
-                "text": require_text(item, "text", where),
-                "locales": locales,
-                "effective_from": require_date(item, "effective_from", where),
-                "effective_to": optional_date(item, "effective_to", where),
-                "placement": choice(item, "placement", Disclaimer.Placement, where),
-                "emphasis": choice(item, "emphasis", Disclaimer.Emphasis, where),
-            }
-        )
-    entities = []
-    for number, item in enumerate(document.get("register", []), 1):
-        where = f"register[{number}]"
-        require_object(item, where)
-        names, footnote = item.get("names"), item.get("footnote")
-        if not isinstance(names, dict) or not names.get("ru"):
-            raise LegalFileError(f'{where}: names must give at least one "ru" name')
-        if not isinstance(footnote, dict):
-            raise LegalFileError(f"{where}: footnote must be an object by language")
-        entities.append(
-            {
-                "kind": choice(
-                    item, "kind", DesignatedEntity.Kind, where, required=True
-                ),
-                "listed_on": require_date(item, "listed_on", where),
-                "delisted_on": optional_date(item, "delisted_on", where),
-                "names_ru": name_lines(names.get("ru"), f"{where}.names.ru"),
-                "names_en": name_lines(names.get("en", []), f"{where}.names.en"),
-                "footnote_ru": require_text(footnote, "ru", f"{where}.footnote"),
-                "footnote_en": require_text(footnote, "en", f"{where}.footnote"),
-            }
-        )
+    labels, entities, problems = [], [], []
+    for part, parse, parsed in (
+        ("labels", parse_label, labels),
+        ("register", parse_entity, entities),
+    ):
+        items = document.get(part, [])
+        if not isinstance(items, list):
+            problems.append(f"{part}: expected a list")
+            continue
+        for number, item in enumerate(items, 1):
+            where = f"{part}[{number}]"
+            try:
+                parsed.append((where, parse(item, where)))
+            except LegalFileError as error:
+                problems += error.problems
+    if problems:
+        raise LegalFileError(problems)
     return labels, entities
+
+
+def parse_label(item, where: str) -> dict:
+    languages = {code for code, _name in settings.LANGUAGES}
+    require_object(item, where)
+    locales = item.get("locales", sorted(languages))
+    if not isinstance(locales, list) or not locales or not set(locales) <= languages:
+        raise LegalFileError(f"{where}: locales must be a list of {sorted(languages)}")
+    additional = item.get("additional", False)
+    if not isinstance(additional, bool):
+        raise LegalFileError(f"{where}: additional must be true or false")
+    return {
+        "text": require_text(item, "text", where),
+        "locales": locales,
+        "effective_from": require_date(item, "effective_from", where),
+        "effective_to": optional_date(item, "effective_to", where),
+        "placement": choice(item, "placement", Disclaimer.Placement, where),
+        "emphasis": choice(item, "emphasis", Disclaimer.Emphasis, where),
+        "additional": additional,
+    }
+
+
+def parse_entity(item, where: str) -> dict:
+    require_object(item, where)
+    names, footnote = item.get("names"), item.get("footnote")
+    if not isinstance(names, dict) or not names.get("ru"):
+        raise LegalFileError(f'{where}: names must give at least one "ru" name')
+    if not isinstance(footnote, dict):
+        raise LegalFileError(f"{where}: footnote must be an object by language")
+    return {
+        "kind": choice(item, "kind", DesignatedEntity.Kind, where, required=True),
+        "listed_on": require_date(item, "listed_on", where),
+        "delisted_on": optional_date(item, "delisted_on", where),
+        "names_ru": name_lines(names.get("ru"), f"{where}.names.ru"),
+        "names_en": name_lines(names.get("en", []), f"{where}.names.en"),
+        "footnote_ru": require_text(footnote, "ru", f"{where}.footnote"),
+        "footnote_en": require_text(footnote, "en", f"{where}.footnote"),
+    }
 
 
 def lines(text: str) -> list[str]:

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from newsroom.text import check_text
+
 
 def in_force_on(day: date, start: str, end: str) -> Q:
     """Rows whose [start, end] date range covers `day` (an empty end: open)."""
@@ -20,6 +22,33 @@ def in_force_on(day: date, start: str, end: str) -> Q:
 
 def site_languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
+
+
+def check_dates(start: date | None, end: date | None, field: str) -> None:
+    """An end date (`field`) on or after the start date, or a refusal."""
+    if start and end and end < start:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("This date comes before the start date (%(start)s)."),
+                    code="dates_out_of_order",
+                    params={"start": start},
+                )
+            }
+        )
+
+
+def check_texts(instance, fields: list[str]) -> None:
+    """Each text field free of control characters (tabs and line breaks allowed),
+    every refusal at once, as the story's texts (newsroom.text)."""
+    errors = {}
+    for field in fields:
+        try:
+            check_text(getattr(instance, field), field)
+        except ValidationError as error:
+            errors.update(error.error_dict)
+    if errors:
+        raise ValidationError(errors)
 
 
 class KeptForTheRecord(models.QuerySet):
@@ -152,9 +181,12 @@ class Disclaimer(KeptModel):
                 self.effective_to = later - timedelta(days=1)
             super().save(*args, **kwargs)
             for other in replaced:
-                # Saved one by one, so each change is in the version's history.
+                # Saved one by one, so each change is in the version's history, by
+                # whoever saved this version (a command names its user so).
                 other.effective_to = self.effective_from - timedelta(days=1)
                 other.superseded_by = self
+                if hasattr(self, "_history_user"):
+                    other._history_user = self._history_user
                 other.save()
 
     def delete(self, *args, **kwargs):
@@ -175,6 +207,8 @@ class Disclaimer(KeptModel):
         return self.effective_from <= timezone.localdate()
 
     def clean(self):
+        check_texts(self, ["text"])
+        check_dates(self.effective_from, self.effective_to, "effective_to")
         if self.additional or not self.effective_from:
             return
         for other in self.overlapping():
@@ -252,6 +286,10 @@ class DesignatedEntity(KeptModel):
 
     def __str__(self):
         return self.names()[0] if self.names() else "—"
+
+    def clean(self):
+        check_texts(self, ["names_ru", "names_en", "footnote_ru", "footnote_en"])
+        check_dates(self.listed_on, self.delisted_on, "delisted_on")
 
     def names(self) -> list[str]:
         """Every name form, in both languages."""

@@ -337,6 +337,18 @@ NEWSROOM_PAGE_SIZE = 20
 # Uploads: larger files or images are refused before any processing.
 PHOTO_MAX_UPLOAD_BYTES = int(os.environ.get("PHOTO_MAX_UPLOAD_BYTES", 25 * 1024 * 1024))
 PHOTO_MAX_PIXELS = 60_000_000
+# Replaced photo originals, kept for the record and never served
+# (photos.models.private_storage); unset means "private-photos" beside MEDIA_ROOT.
+PHOTO_PRIVATE_ROOT = (
+    Path(os.environ["PHOTO_PRIVATE_ROOT"]).resolve()
+    if os.environ.get("PHOTO_PRIVATE_ROOT")
+    else None
+)
+if PHOTO_PRIVATE_ROOT and PHOTO_PRIVATE_ROOT.is_relative_to(MEDIA_ROOT.resolve()):
+    raise ImproperlyConfigured(
+        "PHOTO_PRIVATE_ROOT lies inside MEDIA_ROOT, which is served to everyone: "
+        "replaced photos must be kept outside it."
+    )
 
 LOGGING = {
     "version": 1,

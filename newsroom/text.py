@@ -1,6 +1,17 @@
-"""Slugs readable in Latin letters for Russian and English text."""
+"""Slugs readable in Latin letters for Russian and English text, and the rule on
+control characters that every saved text (story, legal file, account) obeys."""
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+# C0 controls (and DEL): XML feeds cannot carry them, PostgreSQL refuses NUL, and
+# they are never typed on purpose. Lone surrogates cannot be encoded as UTF-8.
+CONTROLS = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+# Multi-line text (lead, body, correction) keeps tabs and line breaks.
+CONTROLS_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 # Russian to Latin, close to the passport (ICAO) transliteration readers recognise.
 CYRILLIC_TO_LATIN = str.maketrans(
@@ -20,3 +31,26 @@ def latin_slug(text: str, max_length: int = 80) -> str:
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0]
     return slug
+
+
+def check_plain_text(value: str, field: str) -> None:
+    """A one-line value (headline, slug, name, tag, source): no control characters."""
+    if CONTROLS.search(value):
+        raise _control_character(field)
+
+
+def check_text(value: str, field: str) -> None:
+    """Multi-line text (lead, body): tabs and line breaks only."""
+    if CONTROLS_IN_TEXT.search(value):
+        raise _control_character(field)
+
+
+def _control_character(field: str) -> ValidationError:
+    return ValidationError(
+        {
+            field: ValidationError(
+                _("Remove the control character (such as NUL) from this text."),
+                code="control_character",
+            )
+        }
+    )

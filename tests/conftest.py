@@ -64,8 +64,10 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    """Every test writes its uploads and renditions to a folder of its own."""
+    """Every test writes its uploads and renditions to a folder of its own (and
+    replaced originals beside it, whatever PHOTO_PRIVATE_ROOT the shell sets)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PHOTO_PRIVATE_ROOT = None
     return settings.MEDIA_ROOT
 
 

@@ -115,3 +115,24 @@ def test_gunicorn_runs_one_sync_worker_per_core(monkeypatch):
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert config["workers"] == os.cpu_count()
     assert config["worker_class"] == "sync"
+
+
+def test_replaced_photos_are_kept_where_the_environment_says_never_in_media_root(
+    tmp_path,
+):
+    media, private = tmp_path / "media", tmp_path / "kept"
+    code = "__import__('photos.models').models.private_storage().location"
+    beside = production_setting(code, MEDIA_ROOT=str(media), PHOTO_PRIVATE_ROOT="")
+    assert beside == str(tmp_path / "private-photos")
+    assert production_setting(
+        code, MEDIA_ROOT=str(media), PHOTO_PRIVATE_ROOT=str(private)
+    ) == str(private)
+    # Inside MEDIA_ROOT the proxy would serve them: the site refuses to start.
+    served = manage(
+        "check",
+        **PRODUCTION,
+        MEDIA_ROOT=str(media),
+        PHOTO_PRIVATE_ROOT=str(media / "private"),
+    )
+    assert served.returncode != 0
+    assert "PHOTO_PRIVATE_ROOT lies inside MEDIA_ROOT" in served.stderr

@@ -7,12 +7,21 @@ restored database and media folder, for the copy.
 import hashlib
 
 from articles.models import Article
-from photos.models import Photo
+from photos.models import Photo, private_storage
 
 
 def digest(field_file) -> str:
     with field_file.open("rb") as file:
         return hashlib.sha256(file.read()).hexdigest()
+
+
+def private_digest(path: str) -> str | None:
+    """The replaced image's file in the private folder, or None when it is gone."""
+    try:
+        with private_storage().open(path, "rb") as file:
+            return hashlib.sha256(file.read()).hexdigest()
+    except FileNotFoundError:
+        return None
 
 
 def when(moment) -> str | None:
@@ -23,7 +32,9 @@ def contents() -> dict:
     articles = Article.objects.order_by("pk").prefetch_related(
         "tags", "bylines__author", "corrections", "events__actor", "mentions__entity"
     )
-    photos = Photo.objects.order_by("pk").prefetch_related("renditions")
+    photos = Photo.objects.order_by("pk").prefetch_related(
+        "renditions", "replaced_images__replaced_by"
+    )
     return {
         "articles": [
             {
@@ -91,6 +102,15 @@ def contents() -> dict:
                     [r.width, r.format, r.file.name, digest(r.file)]
                     for r in photo.renditions.all()
                 ),
+                "replaced": [
+                    [
+                        old.path,
+                        private_digest(old.path),
+                        old.replaced_by.username if old.replaced_by else None,
+                        when(old.replaced_at),
+                    ]
+                    for old in photo.replaced_images.all()
+                ],
             }
             for photo in photos
         ],

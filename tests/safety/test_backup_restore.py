@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
@@ -25,7 +26,10 @@ from django.utils import timezone
 from archive.backups import sha256
 from articles import workflow
 from articles.models import Article, Correction
+from photos.images import clean_image
+from photos.models import private_storage
 from tests.factories import make_article, make_author, make_photo
+from tests.photos.images import photo_bytes
 from tests.safety.contents import contents
 
 # pg_dump reads what is committed, as it does on a running site.
@@ -91,14 +95,26 @@ def empty_database(tmp_path):
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def run(code_or_command: list[str], database: str, media_root: Path):
-    """A manage.py command (or Python code) in a process of its own, as on a server."""
+def run(
+    code_or_command: list[str],
+    database: str,
+    media_root: Path,
+    private_root: Path | None = None,
+):
+    """A manage.py command (or Python code) in a process of its own, as on a server.
+
+    The private folder of replaced images is `private_root`, or a folder of its own
+    beside `media_root` (never the test process's).
+    """
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "newsroom.settings",
         "DEBUG": "1",
         "DATABASE_URL": database_url(database),
         "MEDIA_ROOT": str(media_root),
+        "PHOTO_PRIVATE_ROOT": str(
+            private_root or media_root.with_name(media_root.name + "-private")
+        ),
     }
     return subprocess.run(
         [sys.executable, *code_or_command],
@@ -119,9 +135,26 @@ CONTENTS = (
 def files_under(root: Path) -> dict[str, bytes]:
     return {
         path.relative_to(root).as_posix(): path.read_bytes()
-        for path in sorted(root.rglob("*"))
+        for path in sorted(Path(root).rglob("*"))
         if path.is_file()
     }
+
+
+def private_root() -> Path:
+    return Path(private_storage().location)
+
+
+@pytest.fixture
+def replaced(newsroom, make_staff):
+    """The lead photo's image replaced by an editor: its original kept privately."""
+    photo = newsroom.lead_photo
+    photo.put_image(
+        clean_image(ContentFile(photo_bytes(size=(800, 600)))),
+        by=make_staff("Editor", "photo-editor"),
+    )
+    assert photo.replaced_images.count() == 1
+    assert files_under(private_root())  # moved on commit (a transactional test)
+    return photo
 
 
 def test_a_restored_backup_holds_the_same_stories_history_and_photo_files(
@@ -155,6 +188,53 @@ def test_a_restored_backup_holds_the_same_stories_history_and_photo_files(
     assert "already holds articles" in again.stderr
 
 
+def test_a_restored_backup_brings_back_the_replaced_images_and_their_files(
+    replaced, media_root, empty_database, tmp_path
+):
+    original = json.loads(json.dumps(contents()))
+    assert original["photos"][0]["replaced"][0][1]  # the private file's digest
+    call_command("backup", tmp_path / "backup", stdout=io.StringIO())
+
+    restored_media = tmp_path / "restored-media"
+    restored_private = tmp_path / "restored-private"
+    restore = run(
+        ["manage.py", "restore", str(tmp_path / "backup")],
+        empty_database,
+        restored_media,
+        restored_private,
+    )
+    assert restore.returncode == 0, restore.stderr
+    copy = run(["-c", CONTENTS], empty_database, restored_media, restored_private)
+    assert copy.returncode == 0, copy.stderr
+    assert json.loads(copy.stdout) == original
+    assert files_under(restored_private) == files_under(private_root())
+    # The record's images stay out of the public folder.
+    assert files_under(restored_media) == files_under(media_root)
+
+
+def test_a_backup_without_a_private_folder_restores_as_one_made_before_it_existed(
+    newsroom, media_root, empty_database, tmp_path
+):
+    assert not private_root().exists()
+    call_command("backup", tmp_path / "backup", stdout=io.StringIO())
+    folder = tmp_path / "backup"
+    assert manifest_of(folder)["private"]["files"] == 0
+    # A backup from before the private folder was kept: no such part at all.
+    (folder / manifest_of(folder)["private"]["file"]).unlink()
+    rewrite_manifest(folder, lambda manifest: manifest.pop("private"))
+
+    restored_private = tmp_path / "restored-private"
+    restore = run(
+        ["manage.py", "restore", str(folder)],
+        empty_database,
+        tmp_path / "restored-media",
+        restored_private,
+    )
+    assert restore.returncode == 0, restore.stderr
+    assert "Restored 3 articles, 2 photos" in restore.stdout
+    assert not files_under(restored_private)
+
+
 def test_the_manifest_says_what_the_backup_holds(newsroom, tmp_path):
     call_command("backup", tmp_path / "backup", stdout=io.StringIO())
     folder = tmp_path / "backup"
@@ -162,13 +242,13 @@ def test_the_manifest_says_what_the_backup_holds(newsroom, tmp_path):
     assert manifest["database"]["vendor"] == connection.vendor
     assert manifest["counts"] == {"articles": 3, "photos": 2}
     assert "0001_initial" in manifest["migrations"]["articles"]
-    for part in ("database", "media"):
+    for part in ("database", "media", "private"):
         assert manifest[part]["sha256"] == sha256(folder / manifest[part]["file"])
     assert (folder.stat().st_mode & 0o777) == 0o700  # it holds password hashes
 
 
 @pytest.fixture
-def backup(newsroom, tmp_path):
+def backup(replaced, tmp_path):
     """A fresh backup of the newsroom, and what the database and media held."""
     folder = tmp_path / "backup"
     call_command("backup", folder, stdout=io.StringIO())
@@ -191,15 +271,20 @@ def damage(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
-def unsafe_media(folder: Path) -> None:
-    with tarfile.open(folder / "media.tar", "a") as archive:
-        entry = tarfile.TarInfo("../outside.txt")
-        entry.size = 4
-        archive.addfile(entry, io.BytesIO(b"evil"))
-    rewrite_manifest(
-        folder,
-        lambda manifest: manifest["media"].update(sha256=sha256(folder / "media.tar")),
-    )
+def unsafe_entry(part: str, name: str):
+    """Spoils the backup's `part` archive with a path out of its folder, the manifest
+    updated to match (a forged backup, not a damaged one)."""
+
+    def spoil(folder: Path) -> None:
+        with tarfile.open(folder / name, "a") as archive:
+            entry = tarfile.TarInfo("../outside.txt")
+            entry.size = 4
+            archive.addfile(entry, io.BytesIO(b"evil"))
+        rewrite_manifest(
+            folder, lambda manifest: manifest[part].update(sha256=sha256(folder / name))
+        )
+
+    return spoil
 
 
 def other_vendor(folder: Path) -> None:
@@ -217,6 +302,11 @@ def newer_version(folder: Path) -> None:
 BAD_BACKUPS = {
     "database damaged": (lambda f: damage(f / DUMP), f"{DUMP} is damaged"),
     "media damaged": (lambda f: damage(f / "media.tar"), "media.tar is damaged"),
+    "private photos damaged": (
+        lambda f: damage(f / "private.tar"),
+        "private.tar is damaged",
+    ),
+    "private photos missing": (lambda f: (f / "private.tar").unlink(), "is missing"),
     "database missing": (lambda f: (f / DUMP).unlink(), "is missing"),
     "unfinished": (lambda f: (f / "manifest.json").unlink(), "has no manifest.json"),
     "manifest garbled": (
@@ -229,7 +319,11 @@ BAD_BACKUPS = {
     ),
     "another database vendor": (other_vendor, "export_articles"),
     "a newer version": (newer_version, "articles.9999_from_the_future"),
-    "unsafe media path": (unsafe_media, "unsafe entry"),
+    "unsafe media path": (unsafe_entry("media", "media.tar"), "unsafe entry"),
+    "unsafe private path": (
+        unsafe_entry("private", "private.tar"),
+        "private.tar holds an unsafe entry",
+    ),
 }
 
 
@@ -240,11 +334,13 @@ def test_an_unfit_backup_is_refused_and_changes_nothing(
     spoil, reason = BAD_BACKUPS[fault]
     spoil(backup)
     before, files = contents(), files_under(media_root)
+    private = files_under(private_root())
     # --force: even allowed to replace content, the restore must refuse.
     with pytest.raises(CommandError, match=reason):
         call_command("restore", backup, force=True, stdout=io.StringIO())
     assert contents() == before
     assert files_under(media_root) == files
+    assert files_under(private_root()) == private
     assert not (tmp_path / "outside.txt").exists()
 
 

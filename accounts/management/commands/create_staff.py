@@ -1,4 +1,9 @@
-"""Create (or update) a newsroom account in a role: manage.py create_staff NAME --role ROLE."""
+"""Create (or update) a newsroom account in a role: manage.py create_staff NAME --role ROLE.
+
+The account obeys the rules of the administrator's user form: the model's validation
+(username characters, e-mail address, a unique name), no control characters in names
+or address (newsroom.text), and Django's password validators.
+"""
 
 import getpass
 import sys
@@ -11,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.roles import ROLE_PERMISSIONS
+from newsroom.text import check_plain_text
 
 
 class Command(BaseCommand):
@@ -42,6 +48,8 @@ class Command(BaseCommand):
         user.email = email or user.email
         user.first_name = first_name or user.first_name
         user.last_name = last_name or user.last_name
+        # Checked before the password is asked for: nothing to type twice in vain.
+        self.check_account(user)
         password = self.read_password(options["password_stdin"])
         try:
             validate_password(password, user)
@@ -58,6 +66,28 @@ class Command(BaseCommand):
             user.groups.set([group])
         verb = "Created" if created else "Updated"
         self.stdout.write(self.style.SUCCESS(f"{verb} {username} as {group.name}."))
+
+    def check_account(self, user) -> None:
+        """The user's names and address by the model's rules, or a CommandError
+        naming each refused field."""
+        errors = {}
+        for field in ("username", "first_name", "last_name", "email"):
+            try:
+                check_plain_text(getattr(user, field), field)
+            except ValidationError as error:
+                errors.update(error.error_dict)
+        try:
+            user.full_clean(exclude=["password", *errors])
+        except ValidationError as error:
+            errors.update(error.error_dict)
+        if errors:
+            raise CommandError(
+                "Refused: "
+                + "; ".join(
+                    f"{field}: {' '.join(message for item in items for message in item)}"
+                    for field, items in errors.items()
+                )
+            )
 
     def read_password(self, from_stdin: bool) -> str:
         if from_stdin or not sys.stdin.isatty():

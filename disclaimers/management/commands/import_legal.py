@@ -1,9 +1,12 @@
-"""manage.py import_legal FILE.json --user NAME: validated, all-or-nothing, recorded."""
+"""manage.py import_legal FILE.json --user NAME: validated, all-or-nothing, recorded.
+
+Each label version and register entry goes through the model's full_clean() and
+save(), the rules the legal officer's admin forms apply (disclaimers/legal_file.py).
+"""
 
 import json
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from disclaimers.legal_file import LegalFileError, import_document
@@ -40,8 +43,12 @@ class Command(BaseCommand):
             raise CommandError(f"{file} is not valid UTF-8 JSON: {error}") from None
         try:
             labels, entries = import_document(document, account)
-        except (LegalFileError, ValidationError) as error:
-            raise CommandError(f"{file}: {error} (nothing was changed)") from None
+        except LegalFileError as error:
+            # Every refused entry on a line of its own, named by its place in the file.
+            raise CommandError(
+                f"{file}: nothing was changed; refused:\n"
+                + "\n".join(f"  {problem}" for problem in error.problems)
+            ) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported {labels} labels and {entries} register entries."
