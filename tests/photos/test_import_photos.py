@@ -50,9 +50,7 @@ def test_a_huge_image_fails_its_own_line_and_the_run_goes_on(folder, media_root)
             line(id="3"),
         )
     )
-    assert "line 2: unreadable photo 'photos/bomb.png' (The image has too many" in (
-        errors
-    )
+    assert "line 2: unreadable photo 'photos/bomb.png' (" in errors  # and why
     assert sorted(LegacyId.objects.values_list("legacy_id", flat=True)) == ["1", "3"]
     photo = Photo.objects.get()
     stored = {p.name for p in media_root.rglob("*") if p.is_file()}
