@@ -9,9 +9,8 @@ from functools import cache, lru_cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from taggit.models import Tag
 
-from newsroom.text import latin_slug
+from newsroom.text import latin_slug, tag_slug
 
 # The archive's first year: nothing older exists, and the calendar and sitemaps
 # start here. An earlier date is a legacy placeholder ("0001-01-01"), not a story.
@@ -89,7 +88,8 @@ def check_tag_name(value: str, field: str = "tags") -> None:
 # An archive names the same few thousand tags on line after line.
 @lru_cache(maxsize=10_000)
 def _tag_slug(name: str) -> str:
-    return Tag().slugify(name)
+    # Whichever language it is named in: any letter or digit will do.
+    return tag_slug(name, "ru")
 
 
 def _control_character(field: str) -> ValidationError:

@@ -20,3 +20,18 @@ def latin_slug(text: str, max_length: int = 80) -> str:
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0]
     return slug
+
+
+def tag_slug(name: str, language: str, max_length: int = 100) -> str:
+    """A tag's slug in `language`: Russian keeps its Cyrillic letters (as tag pages
+    always had them), English is Latin (a stray Cyrillic word transliterated)."""
+    if language == "ru":
+        return slugify(name, allow_unicode=True)[:max_length].strip("-")
+    return latin_slug(name, max_length) or slugify(name, allow_unicode=True)[
+        :max_length
+    ].strip("-")
+
+
+def tag_key(name: str) -> str:
+    """A tag name as typed names are matched against it: case and spacing ignored."""
+    return " ".join(name.split()).casefold()

@@ -11,10 +11,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from taggit.models import Tag
 
 from archive.models import LegacyId
-from articles.models import Article, Region
+from articles.models import Article, Region, Tag
 from authors.models import Author
 from tests.archive.pages import assert_no_server_error, public_urls
 
