@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
+from taggit import admin as taggit_admin
 
 from accounts.admin_rules import (
     NewsroomAdmin,
@@ -615,6 +616,11 @@ class RegionAdmin(NewsroomAdmin):
     list_display = ["name_en", "name_ru", "slug"]
     search_fields = ["name_en", "name_ru", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
+
+
+# taggit stays installed only for the migrations that name it (README, Dependencies);
+# importing its admin registers its Tag, which no story uses any more: undone here.
+admin.site.unregister(taggit_admin.Tag)
 
 
 class UnnamedInFilter(admin.SimpleListFilter):
