@@ -121,14 +121,21 @@ class Tag(NamedInLanguages, models.Model):  # noqa: DJ008 (its __str__ is the na
             setattr(self, f"lookup_{language}", tag_key(name))
             if name and not getattr(self, f"slug_{language}"):
                 setattr(self, f"slug_{language}", self.unique_slug(name, language))
+        changed = [
+            (language, stored[f"slug_{language}"])
+            for language in (LANGUAGE_CODES if stored else ())
+            if stored[f"slug_{language}"]
+            and stored[f"slug_{language}"] != getattr(self, f"slug_{language}")
+        ]
+        if not changed:  # a new tag, or its slugs as they were: one statement
+            super().save(*args, **kwargs)
+            return
         with transaction.atomic():
             super().save(*args, **kwargs)
-            for language in LANGUAGE_CODES if stored else ():
-                former = stored[f"slug_{language}"]
-                if former and former != getattr(self, f"slug_{language}"):
-                    FormerTagSlug.objects.update_or_create(
-                        language=language, slug=former, defaults={"tag": self}
-                    )
+            for language, former in changed:
+                FormerTagSlug.objects.update_or_create(
+                    language=language, slug=former, defaults={"tag": self}
+                )
 
     def get_absolute_url(self, language: str | None = None) -> str:
         language = language or current_language()
