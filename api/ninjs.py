@@ -10,7 +10,6 @@ import re
 from datetime import UTC, datetime
 
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
@@ -104,11 +103,11 @@ def ninjs_item(
             "infosources": [{"name": article.source}] if article.source else [],
             "subjects": [
                 {
-                    "name": tag.name,
-                    "literal": tag.slug,
-                    "uri": root + reverse("articles:tag", kwargs={"slug": tag.slug}),
+                    "name": tag.own_name(language),
+                    "literal": tag.slug_in(language),
+                    "uri": root + tag.get_absolute_url(language),
                 }
-                for tag in article.tags.all()
+                for tag in article.tags_shown()
             ],
             "places": [
                 {

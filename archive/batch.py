@@ -11,9 +11,8 @@ the first revision (record_creation), the import step in each story's history
 from django.db import connection
 from django.db.models import DateTimeField
 from django.utils import timezone
-from taggit.models import Tag
 
-from archive.jsonl import LANGUAGES, Record
+from archive.jsonl import LANGUAGES, Name, Record
 from archive.models import LegacyId
 from articles import workflow
 from articles.models import Article, ArticleEvent, Byline, Correction, TaggedArticle
@@ -27,7 +26,7 @@ class NewArticles:
         self.records = records
         self.drafts = drafts  # by line number, made ahead (see draft)
         # Tags met in this batch; one created here exists only if the batch commits.
-        self.tags: dict[str, int] = {}
+        self.tags: dict[tuple, int] = {}
 
     def insert(self) -> None:
         in_batch = {(record.language, record.legacy_id) for record in self.records}
@@ -81,7 +80,9 @@ class NewArticles:
                 (article.pk, author, position)
                 for position, author in enumerate(dict.fromkeys(authors))
             ]
-            tags = dict.fromkeys(self.tag(name) for name in record.tags)
+            tags = dict.fromkeys(
+                self.tag(name, record.language) for name in record.tags
+            )
             tagged += [(tag, article.pk) for tag in tags]
             corrections += [
                 Correction(
@@ -123,21 +124,12 @@ class NewArticles:
             for entity, match in mentions_in(article, entities)
         )
 
-    def tag(self, name: str) -> int:
-        """A tag's id, matched case-insensitively as TAGGIT_CASE_INSENSITIVE asks."""
-        key = name.lower()
-        if key in self.tags:
-            return self.tags[key]
-        remembered = self.importer.remembered(("tag", key))
-        if remembered is None:
-            tag = Tag.objects.filter(name__iexact=name).order_by("pk").first()
-            if tag is None:
-                tag = Tag.objects.create(name=name)  # its save() makes a unique slug
-            else:
-                self.importer.remember(("tag", key), tag.pk)
-            remembered = tag.pk
-        self.tags[key] = remembered
-        return remembered
+    def tag(self, name: Name, language: str) -> int:
+        """A tag's id, matched as the line-by-line import matches it."""
+        key = (language, name.name, name.name_ru, name.name_en)
+        if key not in self.tags:
+            self.tags[key] = self.importer.tag(name, language)
+        return self.tags[key]
 
 
 def draft(record: Record) -> Article:

@@ -20,6 +20,7 @@ from archive.models import LegacyId
 from articles import workflow
 from articles.html import sanitize_html
 from articles.models import Article, Byline, Correction, Region, StaleEdit
+from articles.tags import tag_named
 from authors.models import Author, AuthorAlias, unique_slug
 from newsroom import page_cache
 from photos.images import CleanImage, clean_image, with_renditions
@@ -363,6 +364,9 @@ class Importer:
         photo, photo_saved = self.photo(record, article, original, clean, written)
         wanted["lead_photo_id"] = photo.pk if photo else None
         authors = [self.author(name, record.language) for name in record.authors]
+        tags = list(
+            dict.fromkeys(self.tag(name, record.language) for name in record.tags)
+        )
         corrections = [(item.kind, item.text, item.at) for item in record.corrections]
 
         new = article.pk is None
@@ -376,10 +380,8 @@ class Importer:
             bylines_differ = authors != list(
                 article.bylines.values_list("author_id", flat=True)
             )
-            # Tags are matched case-insensitively (TAGGIT_CASE_INSENSITIVE).
-            tags_differ = {tag.lower() for tag in record.tags} != {
-                tag.lower() for tag in article.tags.names()
-            }
+            # Names were matched as the admin matches them (either language, any case).
+            tags_differ = set(tags) != set(article.tags.values_list("pk", flat=True))
             corrections_differ = corrections != list(
                 article.corrections.values_list("kind", "text", "noted_at")
             )
@@ -406,7 +408,7 @@ class Importer:
                 for position, author in enumerate(dict.fromkeys(authors))
             )
         if new or tags_differ:
-            article.tags.set(record.tags)
+            article.tags.set(tags)
         if new or corrections_differ:
             article.corrections.all().delete()
             Correction.objects.bulk_create(
@@ -483,6 +485,19 @@ class Importer:
             # trace in the cache either.
             self.remember(key, author.pk)
         return author.pk
+
+    def tag(self, name: Name, language: str) -> int:
+        """The tag any of the line's names calls (in either language, any case),
+        given the names the line adds; or a new one."""
+        names = {"ru": name.name_ru, "en": name.name_en}
+        key = ("tag", language, name.name, *names.values())
+        if key in self._cache:
+            return self._cache[key]
+        tag, written = tag_named(name.name, language, names)
+        if not written:
+            # Cached only when nothing was written, as for authors.
+            self.remember(key, tag.pk)
+        return tag.pk
 
     def region(self, name: Name | None, language: str) -> int | None:
         if name is None:

@@ -94,7 +94,7 @@ class Record:
     published_at: datetime | None
     source: str
     region: Name | None
-    tags: list[str]
+    tags: list[Name]
     authors: list[Name]
     photo: PhotoRecord | None
     corrections: list[CorrectionRecord]
@@ -139,7 +139,7 @@ def parse_line(number: int, raw: bytes | str) -> Record:
         published_at=published_at,
         source=line.text("source"),
         region=line.name(data.get("region"), "region"),
-        tags=line.strings("tags"),
+        tags=[tag for item in line.items("tags") if (tag := line.name(item, "tags"))],
         authors=[
             name
             for author in line.items("authors")
@@ -168,7 +168,9 @@ def check_values(record: Record) -> None:
     same line compares equal to what was stored.
     """
     record.slug = normalised_slug(record.slug)
-    checks = [(check_tag_name, tag, "tags") for tag in record.tags]
+    checks = [
+        (check_tag_name, form, "tags") for tag in record.tags for form in tag.forms()
+    ]
     for name in record.authors:
         checks += [(check_plain_text, form, "authors") for form in name.forms()]
     if record.region:
@@ -199,7 +201,8 @@ def _limited_values(record: Record):
     yield "headline", record.headline, 300
     yield "slug", record.slug, 100
     yield "source", record.source, 200
-    yield from (("tags", tag, 100) for tag in record.tags)
+    for tag in record.tags:
+        yield from (("tags", form, 100) for form in tag.forms())
     for name in record.authors:
         yield from (("authors", form, 200) for form in name.forms())
     if record.region:
@@ -381,7 +384,10 @@ def article_line(article: Article, legacy_id: str, original_id: str, photo_file:
         ],
         "source": article.source,
         "region": _both_names(article.region, language),
-        "tags": sorted(tag.name for tag in article.tags.all()),
+        "tags": sorted(
+            (_both_names(tag, language) for tag in article.tags.all()),
+            key=lambda names: names["name"],
+        ),
         "photo": None,
         "corrections": [
             {"at": item.noted_at.isoformat(), "text": item.text, "kind": item.kind}
@@ -404,6 +410,7 @@ def article_line(article: Article, legacy_id: str, original_id: str, photo_file:
 
 
 def _both_names(named, language: str):
+    """`name` in the line's language (else the other's), and both names as they are."""
     if named is None:
         return None
     return {

@@ -19,8 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
-from taggit.admin import TagAdmin
-from taggit.models import Tag
+from taggit import admin as taggit_admin
 
 from accounts.admin_rules import (
     NewsroomAdmin,
@@ -45,9 +44,12 @@ from articles.models import (
     Correction,
     Region,
     StaleEdit,
+    Tag,
 )
 from articles.preview import preview_url
 from articles.rendering import render_material
+from articles.tags import name_taken, parse_tags, set_tags, tag_list_text
+from articles.validation import check_tag_name
 from disclaimers.admin import MentionInline, record_review
 from disclaimers.models import Mention
 
@@ -160,6 +162,15 @@ class ArticleForm(forms.ModelForm):
         sanitize=sanitize_html,
         widget=AdminTextareaWidget,
     )
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=2000,
+        help_text=_(
+            "Separated by commas, in the story’s language. A tag known in the other "
+            "language is written “its name = the name in this language”."
+        ),
+    )
 
     class Meta:
         model = Article
@@ -177,6 +188,56 @@ class ArticleForm(forms.ModelForm):
             "version",
         ]
         widgets = {"version": forms.HiddenInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.typed_tags = []
+        article = self.instance
+        if article.pk:
+            tags = list(article.tags.all())
+            self.initial.setdefault("tags", tag_list_text(tags, article.language))
+            if unnamed := [tag for tag in tags if not tag.own_name(article.language)]:
+                # The translator's to do: these would not show on the story's page.
+                self.fields["tags"].help_text = _(
+                    "Without a name in this story’s language (readers do not see "
+                    "them here): %(tags)s. Give each its name after “=”."
+                ) % {"tags": ", ".join(tag.name for tag in unnamed)}
+
+    def clean_tags(self) -> list[str]:
+        """The tag list, parsed; returns each tag's name in the story's language as
+        typed (the workflow's checks read those)."""
+        language = self.cleaned_data.get("language") or self.instance.language
+        entries = parse_tags(self.cleaned_data.get("tags", ""))
+        errors = []
+        for entry in entries:
+            for name in filter(None, (entry.name, entry.own_name)):
+                try:
+                    check_tag_name(name)
+                except ValidationError as error:
+                    errors += error.messages
+            if entry.own_name and name_taken(entry.own_name, language):
+                errors.append(
+                    ValidationError(
+                        _("“%(name)s” is already another tag’s name."),
+                        code="duplicate_name",
+                        params={"name": entry.own_name},
+                    )
+                )
+            if len(entry.name) > 100 or len(entry.own_name) > 100:
+                errors.append(
+                    ValidationError(
+                        _("A tag’s name is at most 100 characters."), code="too_long"
+                    )
+                )
+        if errors:
+            raise ValidationError(errors)
+        self.typed_tags = entries
+        return [entry.shown for entry in entries]
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        if "tags" in self.cleaned_data:
+            set_tags(self.instance, self.typed_tags)
 
     def clean(self):
         cleaned = super().clean()
@@ -237,6 +298,7 @@ class ArticleAdmin(NewsroomAdmin):
         "created_by",
         "created_at",
         "updated_at",
+        "tag_list",
     ]
     inlines = [BylineInline, CorrectionInline, MentionInline]
     show_full_result_count = False
@@ -276,6 +338,10 @@ class ArticleAdmin(NewsroomAdmin):
     def state(self, article):
         return article.state()
 
+    @admin.display(description=_("tags"))
+    def tag_list(self, article):
+        return tag_list_text(list(article.tags.all()), article.language)
+
     @admin.display(description=_("body"))
     def rendered_body(self, article):
         # Stored sanitised (Article.normalise): shown as readers see the text.
@@ -286,7 +352,7 @@ class ArticleAdmin(NewsroomAdmin):
         if obj is None or self.has_change_permission(request, obj):
             return fieldsets
         # Read-only: the text as it reads, without the form's bookkeeping.
-        shown = {"body": "rendered_body"}
+        shown = {"body": "rendered_body", "tags": "tag_list"}
         return [
             (
                 title,
@@ -655,17 +721,42 @@ class RegionAdmin(NewsroomAdmin):
     prepopulated_fields = {"slug": ["name_en"]}
 
 
-# taggit registered its own admin when imported above; ours keeps the same rules.
-admin.site.unregister(Tag)
+# taggit stays installed only for the migrations that name it (README, Dependencies);
+# importing its admin registers its Tag, which no story uses any more: undone here.
+admin.site.unregister(taggit_admin.Tag)
+
+
+class UnnamedInFilter(admin.SimpleListFilter):
+    """Tags that lack a name in a language: what editors have still to name."""
+
+    title = _("without a name in")
+    parameter_name = "unnamed_in"
+
+    def lookups(self, request, model_admin):
+        return settings.LANGUAGES
+
+    def queryset(self, request, queryset):
+        if self.value() in dict(settings.LANGUAGES):
+            return queryset.filter(**{f"name_{self.value()}": ""})
+        return queryset
+
+
+class TagForm(forms.ModelForm):
+    class Meta:
+        model = Tag
+        fields = ["name_ru", "name_en", "slug_ru", "slug_en"]
+        help_texts = {
+            "slug_ru": _("Made from the name when left empty."),
+            "slug_en": _("Made from the name when left empty."),
+        }
 
 
 @admin.register(Tag)
-class NewsroomTagAdmin(NewsroomAdmin, TagAdmin):
-    # taggit's "merge tags" action and page move only rows of its generic table,
-    # which stories do not use (TaggedArticle), and the page checked no permission:
-    # neither is offered. Its inline lists that same unused table.
-    actions = []
-    inlines = []
+class TagAdmin(NewsroomAdmin):
+    """Editors give each tag its name in the other language here."""
 
-    def get_urls(self):
-        return admin.ModelAdmin.get_urls(self)
+    form = TagForm
+    list_display = ["name_ru", "name_en", "slug_ru", "slug_en"]
+    list_filter = [UnnamedInFilter]
+    search_fields = ["name_ru", "name_en", "slug_ru", "slug_en"]
+    ordering = ["name_ru", "name_en"]

@@ -12,9 +12,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
-from taggit.models import Tag
 
-from articles.models import Article, Region
+from articles.models import Article, Region, Tag
 from articles.rendering import render_materials, syndicated_html
 from authors.models import Author
 from newsroom.i18n import agency_name, current_language
@@ -30,6 +29,10 @@ class ArticleFeed(Feed):
     def get_object(self, request, kind=None, slug=None):
         if kind is None:
             return None
+        if kind == "tags":  # a tag's feed is in the languages it is named in
+            return kind, get_object_or_404(
+                Tag.objects.by_slug(slug, current_language())
+            )
         return kind, get_object_or_404(SUBJECTS[kind], slug=slug)
 
     def title(self, subject):
@@ -83,7 +86,7 @@ class ArticleFeed(Feed):
         return ", ".join(str(byline.author) for byline in article.bylines.all()) or None
 
     def item_categories(self, article):
-        return [tag.name for tag in article.tags.all()]
+        return [tag.own_name(article.language) for tag in article.tags_shown()]
 
     def feed_copyright(self):
         return agency_name()

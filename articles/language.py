@@ -88,7 +88,9 @@ def wrong_language(article, tags: list[str] | None = None) -> dict[str, list[str
                 },
             )
     if tags is None:
-        tags = list(article.tags.names()) if article.pk else []
+        # Each as the story's form shows it: in its language, else the other's.
+        stored = article.tags.all() if article.pk else []
+        tags = [tag.own_name(language) or tag.name for tag in stored]
     for tag in tags:
         if in_other_language(tag, language):
             note(

@@ -1,4 +1,4 @@
-"""Articles, the regions they cover, and the corrections appended to them."""
+"""Articles, the regions and tags they are filed under, and their corrections."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,8 +8,6 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
 
 from articles import signals
 from articles.html import sanitize_html
@@ -17,11 +15,12 @@ from articles.validation import (
     check_fields,
     check_plain_text,
     check_publication_time,
+    check_tag_name,
     check_text,
     normalised_slug,
 )
-from newsroom.i18n import NamedInLanguages
-from newsroom.text import latin_slug
+from newsroom.i18n import NamedInLanguages, current_language
+from newsroom.text import latin_slug, tag_key, tag_slug
 from photos.models import Photo
 from photos.rendering import photo_ids_in
 
@@ -38,6 +37,184 @@ class Region(NamedInLanguages, models.Model):  # noqa: DJ008 (its __str__ is the
 
     def get_absolute_url(self):
         return reverse("articles:region", kwargs={"slug": self.slug})
+
+
+class TagQuerySet(models.QuerySet):
+    def named_in(self, language: str) -> "TagQuerySet":
+        """Tags with a name in `language`: the only ones its pages show."""
+        return self.exclude(**{f"name_{language}": ""})
+
+    def matching(self, name: str) -> "TagQuerySet":
+        """Tags called `name` in either language, case-insensitively, oldest first."""
+        key = tag_key(name)
+        return self.filter(Q(lookup_ru=key) | Q(lookup_en=key)).order_by("pk")
+
+    def by_slug(self, slug: str, language: str) -> "TagQuerySet":
+        return self.filter(**{f"slug_{language}": slug}).named_in(language)
+
+
+class Tag(NamedInLanguages, models.Model):  # noqa: DJ008 (its __str__ is the name)
+    """A subject stories are filed under, with a name and slug per language.
+
+    One tag serves a story and its translation; each language's pages show only the
+    tags named in it (a Russian name never reaches an English page).
+    """
+
+    # An integer key, as taggit's tags had: the stories' links (TaggedArticle) kept
+    # theirs when the tags moved here, without rewriting a row per story.
+    id = models.AutoField(primary_key=True)
+    name_ru = models.CharField(_("name in Russian"), max_length=100, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
+    slug_ru = models.SlugField(
+        _("slug in Russian"), max_length=100, blank=True, allow_unicode=True
+    )
+    slug_en = models.SlugField(_("slug in English"), max_length=100, blank=True)
+    # Each name folded (case, spacing) as typed names are matched: kept in columns
+    # so matching is the same on SQLite, whose LIKE folds ASCII letters only.
+    lookup_ru = models.CharField(max_length=100, blank=True, editable=False)
+    lookup_en = models.CharField(max_length=100, blank=True, editable=False)
+    articles = models.ManyToManyField(
+        "Article",
+        verbose_name=_("stories"),
+        through="TaggedArticle",
+        related_name="tags",
+        blank=True,
+    )
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name_ru", "name_en"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name_ru="") | ~Q(name_en=""), name="tag_has_a_name"
+            ),
+            models.UniqueConstraint(
+                fields=["slug_ru"],
+                condition=~Q(slug_ru=""),
+                name="tag_slug_ru_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["slug_en"],
+                condition=~Q(slug_en=""),
+                name="tag_slug_en_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["lookup_ru"], name="tag_lookup_ru_idx"),
+            models.Index(fields=["lookup_en"], name="tag_lookup_en_idx"),
+        ]
+
+    def save(self, *args, **kwargs):
+        """Names tidied and folded for matching; a slug made for each name that has
+        none; a changed slug kept as a former one, so its old address redirects."""
+        stored = (
+            Tag.objects.filter(pk=self.pk).values(*SLUG_FIELDS).first()
+            if self.pk
+            else None
+        )
+        for language in LANGUAGE_CODES:
+            name = " ".join(getattr(self, f"name_{language}").split())
+            setattr(self, f"name_{language}", name)
+            setattr(self, f"lookup_{language}", tag_key(name))
+            if name and not getattr(self, f"slug_{language}"):
+                setattr(self, f"slug_{language}", self.unique_slug(name, language))
+        changed = [
+            (language, stored[f"slug_{language}"])
+            for language in (LANGUAGE_CODES if stored else ())
+            if stored[f"slug_{language}"]
+            and stored[f"slug_{language}"] != getattr(self, f"slug_{language}")
+        ]
+        if not changed:  # a new tag, or its slugs as they were: one statement
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            for language, former in changed:
+                FormerTagSlug.objects.update_or_create(
+                    language=language, slug=former, defaults={"tag": self}
+                )
+
+    def get_absolute_url(self, language: str | None = None) -> str:
+        language = language or current_language()
+        with translation.override(language):
+            return reverse("articles:tag", kwargs={"slug": self.slug_in(language)})
+
+    def own_name(self, language: str) -> str:
+        """The name in `language` only ("" when it has none): what its pages show."""
+        return getattr(self, f"name_{language}")
+
+    def slug_in(self, language: str) -> str:
+        return getattr(self, f"slug_{language}")
+
+    @property
+    def slug(self) -> str:
+        """The slug in the active language, as `name` is the name in it."""
+        return self.slug_in(current_language())
+
+    def clean(self):
+        if not (self.name_ru.strip() or self.name_en.strip()):
+            raise ValidationError(
+                _("Give the tag a name in at least one language."), code="no_name"
+            )
+        check_fields(
+            [
+                (check_tag_name, getattr(self, f"name_{language}"), f"name_{language}")
+                for language in LANGUAGE_CODES
+                if getattr(self, f"name_{language}")
+            ]
+        )
+        errors = {}
+        for language in LANGUAGE_CODES:
+            name = getattr(self, f"name_{language}")
+            others = Tag.objects.exclude(pk=self.pk)
+            if name and others.filter(**{f"lookup_{language}": tag_key(name)}).exists():
+                errors[f"name_{language}"] = ValidationError(
+                    _("Another tag has this name."), code="duplicate_name"
+                )
+            slug = getattr(self, f"slug_{language}")
+            if slug and others.filter(**{f"slug_{language}": slug}).exists():
+                errors[f"slug_{language}"] = ValidationError(
+                    _("Another tag has this slug."), code="duplicate_slug"
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def unique_slug(self, name: str, language: str) -> str:
+        """A slug for `name` no other tag has in `language` (-2, -3, ... if taken)."""
+        base = tag_slug(name, language) or "tag"
+        slug, number = base, 1
+        taken = Tag.objects.exclude(pk=self.pk)
+        while taken.filter(**{f"slug_{language}": slug}).exists():
+            number += 1
+            slug = f"{base[:90]}-{number}"
+        return slug
+
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+SLUG_FIELDS = [f"slug_{code}" for code in LANGUAGE_CODES]
+
+
+class FormerTagSlug(models.Model):
+    """A slug a tag had in a language before it changed: its page redirects."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="former_slugs")
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
+    slug = models.SlugField(_("slug"), max_length=100, allow_unicode=True)
+
+    class Meta:
+        verbose_name = _("former tag slug")
+        verbose_name_plural = _("former tag slugs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["language", "slug"], name="former_tag_slug_once"
+            )
+        ]
+
+    def __str__(self):
+        return self.slug
 
 
 # Up to this many stories, a tag's or author's list is fetched by id (see among()).
@@ -130,7 +307,6 @@ class Article(models.Model):
         related_name="+",
         help_text=_("Photos inside the body: a paragraph with just [photo:ID]."),
     )
-    tags = TaggableManager(_("tags"), blank=True, through="TaggedArticle")
     authors = models.ManyToManyField(
         "authors.Author",
         verbose_name=_("authors"),
@@ -285,6 +461,11 @@ class Article(models.Model):
                 code="not_publishable",
             )
 
+    def tags_shown(self) -> list["Tag"]:
+        """The tags its pages, feeds and API items show: those named in the story's
+        language (read from the prefetched tags: for_display)."""
+        return [tag for tag in self.tags.all() if tag.own_name(self.language)]
+
     def photo_ids(self) -> list[int]:
         """The lead photo and the photos placed in the body."""
         lead = [self.lead_photo_id] if self.lead_photo_id else []
@@ -375,16 +556,18 @@ class StaleEdit(Exception):
         )
 
 
-class TaggedArticle(TaggedItemBase):
-    """A tag on a story, in a table of its own with a real foreign key.
+class TaggedArticle(models.Model):
+    """A tag on a story: the link table of Tag.articles (and Article.tags).
 
-    taggit's shared table keys objects by an integer that PostgreSQL cannot match to
-    the article's bigint key through an index: a tag page or the related stories
-    read the whole table. Here the join is an ordinary indexed one.
+    Its own table with real foreign keys and an index from the tag, so a tag page or
+    the related stories join through an index, whatever the archive's size.
     """
 
     content_object = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="tagged_items"
+    )
+    tag = models.ForeignKey(
+        Tag, verbose_name=_("tag"), on_delete=models.CASCADE, related_name="tagged"
     )
 
     class Meta:
@@ -399,6 +582,9 @@ class TaggedArticle(TaggedItemBase):
         indexes = [
             models.Index(fields=["tag", "content_object"], name="tag_stories_idx")
         ]
+
+    def __str__(self):
+        return f"{self.tag} ({self.content_object_id})"
 
 
 class Byline(models.Model):

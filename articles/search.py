@@ -122,7 +122,7 @@ def filtered(language: str, query: Query) -> QuerySet:
     if query.region:
         articles = articles.filter(region=query.region)
     if query.tag:
-        articles = articles.filter(tags__slug=query.tag)
+        articles = articles.filter(**{f"tags__slug_{language}": query.tag})
     return articles
 
 

@@ -16,12 +16,11 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, TemplateView
-from taggit.models import Tag
 
 from articles.calendar import add_months, local_midnight, month_calendar, month_url
 from articles.feeds import feed_links
 from articles.forms import SearchForm
-from articles.models import Article, Region, TaggedArticle
+from articles.models import Article, FormerTagSlug, Region, Tag, TaggedArticle
 from articles.pagination import Cursor, keyset_page
 from articles.preview import preview_url, previewable_stories
 from articles.rendering import render_material, with_register_names
@@ -139,19 +138,51 @@ class NewsListView(ArticleListView):
 
 
 class TagView(ArticleListView):
+    """A tag's stories in the page's language, under the tag's slug in it.
+
+    A tag with no name in the language has no page in it; its slug in the other
+    language, or a slug it had before, redirects (301) to the page's own.
+    """
+
+    def get(self, request, *args, **kwargs):
+        language, slug = current_language(), kwargs["slug"]
+        self.tag = Tag.objects.by_slug(slug, language).first()
+        if self.tag is None:
+            tag = tag_known_by(slug, language)
+            if tag is None:
+                raise Http404("No such tag in this language")
+            return redirect(tag.get_absolute_url(language), permanent=True)
+        return super().get(request, *args, **kwargs)
+
     def articles(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         tagged = TaggedArticle.objects.filter(tag=self.tag)
         return super().articles().among(tagged.values_list("content_object", flat=True))
 
     def page_title(self) -> str:
-        return str(self.tag)
+        return self.tag.own_name(current_language())
+
+    def alternates(self) -> dict[str, str]:
+        # Only the languages the tag is named in have its page.
+        return {
+            code: self.tag.get_absolute_url(code)
+            for code, _name in settings.LANGUAGES
+            if self.tag.own_name(code)
+        }
 
     def feeds(self) -> list[dict]:
         return (
             feed_links(reverse("articles:home"), f"tags/{self.tag.slug}/")
             + super().feeds()
         )
+
+
+def tag_known_by(slug: str, language: str) -> Tag | None:
+    """The tag named in `language` whose slug in any language, or former slug,
+    `slug` is."""
+    known_by = Q(pk__in=FormerTagSlug.objects.filter(slug=slug).values("tag"))
+    for code, _name in settings.LANGUAGES:
+        known_by |= Q(**{f"slug_{code}": slug})
+    return Tag.objects.named_in(language).filter(known_by).order_by("pk").first()
 
 
 class RegionView(ArticleListView):
@@ -268,7 +299,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
             .only("pk", "slug", "language", "headline", "published_at")
         )
         found = {}
-        if tag_ids := [tag.pk for tag in article.tags.all()]:
+        if tag_ids := [tag.pk for tag in article.tags_shown()]:
             tagged = TaggedArticle.objects.filter(tag__in=tag_ids)
             for story in earlier.among(tagged.values_list("content_object", flat=True))[
                 :RELATED_COUNT

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.language import check_language
+from articles.tags import check_tags_named
 from articles.models import (
     PROPOSED_FIELDS,
     Article,
@@ -142,7 +143,7 @@ def _check_submit(article: Article, user, tags=None, **params) -> None:
     _require(may_edit(user, article))
     if article.status not in AUTHOR_EDITABLE:
         _refuse(_("Only a draft or a returned story can be submitted."))
-    check_language(article, tags)
+    check_text_language(article, tags)
 
 
 def _check_publish(article: Article, user, tags=None, **params) -> None:
@@ -162,7 +163,7 @@ def _check_publish(article: Article, user, tags=None, **params) -> None:
                 "goes out with its original or after it."
             )
         )
-    check_language(article, tags)
+    check_text_language(article, tags)
 
 
 def _check_schedule(article: Article, user, at=None, **params) -> None:
@@ -198,6 +199,12 @@ def _check_recall(article: Article, user, **params) -> None:
     _require(article.created_by_id == user.pk)
     if article.status != Status.SUBMITTED:
         _refuse(_("Only a submitted story no editor has acted on can be recalled."))
+
+
+def check_text_language(article: Article, tags=None) -> None:
+    """All of a story in its own language: the text, and its tags named in it."""
+    check_language(article, tags)
+    check_tags_named(article, tags)
 
 
 # What becomes of an original's published translations when it is withdrawn.

@@ -148,9 +148,7 @@ def ensure_rows(model, rows: list[dict], key: str) -> list[int]:
 
 def ensure_catalogue() -> dict:
     """Regions, tags, authors and photos the synthetic stories point at."""
-    from taggit.models import Tag
-
-    from articles.models import Region
+    from articles.models import Region, Tag
     from authors.models import Author
     from photos.models import Photo, Photographer, Rendition
 
@@ -163,13 +161,31 @@ def ensure_catalogue() -> dict:
         ],
         "slug",
     )
+    # Named in both languages, under one slug, so a page's URL serves either.
     tags = ensure_rows(
         Tag,
-        [{"name": f"topic-{n:02}", "slug": f"topic-{n:02}"} for n in range(50)],
-        "slug",
+        [
+            {
+                "name_en": f"topic-{n:02}",
+                "name_ru": f"тема-{n:02}",
+                "slug_en": f"topic-{n:02}",
+                "slug_ru": f"topic-{n:02}",
+            }
+            for n in range(50)
+        ],
+        "slug_en",
     )
     (rare_tag,) = ensure_rows(
-        Tag, [{"name": "rare-topic", "slug": "rare-topic"}], "slug"
+        Tag,
+        [
+            {
+                "name_en": "rare-topic",
+                "name_ru": "редкая-тема",
+                "slug_en": "rare-topic",
+                "slug_ru": "rare-topic",
+            }
+        ],
+        "slug_en",
     )
     authors = ensure_rows(
         Author,

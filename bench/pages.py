@@ -41,10 +41,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from taggit.models import Tag  # noqa: E402
 
 from articles.calendar import local_midnight  # noqa: E402
-from articles.models import Article  # noqa: E402
+from articles.models import Article, Tag  # noqa: E402
 from articles.pagination import Cursor  # noqa: E402
 from authors.models import Author  # noqa: E402
 from bench.search_latency import CASES as SEARCH_CASES  # noqa: E402
@@ -110,7 +109,9 @@ def sample_urls(count: int, seed: int = 10) -> list[Page]:
         return str(Cursor.of(article))
 
     tags = list(
-        Tag.objects.filter(slug__startswith="topic-").values_list("slug", flat=True)
+        Tag.objects.filter(slug_en__startswith="topic-").values_list(
+            "slug_en", flat=True
+        )
     )
     authors = list(
         Author.objects.filter(slug__startswith="author-").values_list("slug", flat=True)

@@ -40,7 +40,7 @@ STALE_IF_ERROR_SECONDS = 24 * 3600
 # its pages this long after, at most (the target is a second).
 GENERATION_CHECK_SECONDS = 0.25
 # The apps whose rows appear on public pages.
-CONTENT_APPS = {"articles", "authors", "photos", "disclaimers", "taggit"}
+CONTENT_APPS = {"articles", "authors", "photos", "disclaimers"}
 
 
 def shared():

@@ -54,3 +54,18 @@ def _control_character(field: str) -> ValidationError:
             )
         }
     )
+
+
+def tag_slug(name: str, language: str, max_length: int = 100) -> str:
+    """A tag's slug in `language`: Russian keeps its Cyrillic letters (as tag pages
+    always had them), English is Latin (a stray Cyrillic word transliterated)."""
+    if language == "ru":
+        return slugify(name, allow_unicode=True)[:max_length].strip("-")
+    return latin_slug(name, max_length) or slugify(name, allow_unicode=True)[
+        :max_length
+    ].strip("-")
+
+
+def tag_key(name: str) -> str:
+    """A tag name as typed names are matched against it: case and spacing ignored."""
+    return " ".join(name.split()).casefold()

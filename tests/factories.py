@@ -5,7 +5,8 @@ from itertools import count
 
 from django.utils import timezone
 
-from articles.models import Article, Byline, Region
+from articles.models import Article, Byline, Region, Tag
+from articles.tags import tag_names
 from authors.models import Author
 
 _numbers = count(1)
@@ -31,7 +32,15 @@ def make_author(**fields) -> Author:
     return Author.objects.create(**fields)
 
 
+def make_tag(**fields) -> Tag:
+    """A tag named in the languages given (name_ru, name_en)."""
+    tag = Tag(**fields)
+    tag.save()
+    return tag
+
+
 def make_article(*, authors=(), tags=(), **fields) -> Article:
+    """A published English story by default; `tags` are names typed in its language."""
     number = next(_numbers)
     fields.setdefault("language", "en")
     # Text in the story's own language: the workflow refuses text left untranslated.
@@ -47,10 +56,16 @@ def make_article(*, authors=(), tags=(), **fields) -> Article:
         fields.setdefault("published_at", timezone.now() - timedelta(minutes=number))
     article = Article.objects.create(**fields)
     if tags:
-        article.tags.set(tags)
+        tag_names(article, list(tags))
     for position, author in enumerate(authors):
         Byline.objects.create(article=article, author=author, position=position)
     return article
+
+
+def names_of_tags(article) -> list[str]:
+    """The story's tags by name in its language (else the other's), sorted."""
+    language = article.language
+    return sorted(tag.own_name(language) or tag.name for tag in article.tags.all())
 
 
 def main_text(response) -> str:

@@ -10,7 +10,14 @@ from django.utils import timezone
 from articles.models import Article
 from photos.models import Photographer
 from tests.disclaimers.conftest import LABEL_2020, LABEL_2022
-from tests.factories import make_article, make_author, make_photo, make_region, moscow
+from tests.factories import (
+    make_article,
+    make_author,
+    make_photo,
+    make_region,
+    make_tag,
+    moscow,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +71,7 @@ def story(labels, memorial, photographer):
     inside = make_photo(caption_en="Court building", caption_ru="Здание суда")
     author = make_author(name_en="Faik Medjid", name_ru="Фаик Меджид")
     region = make_region(slug="north", name_en="North", name_ru="Север")
+    make_tag(name_ru="суды", name_en="courts")
     original = make_article(
         language="ru",
         headline="«Мемориал» обжалует решение суда",
@@ -71,7 +79,7 @@ def story(labels, memorial, photographer):
         body=f"<p>Юристы «Мемориала» подали жалобу.</p><p>[photo:{inside.pk}]</p>",
         source="наш корреспондент",
         region=region,
-        tags=["суды", "courts"],
+        tags=["суды"],
         authors=[author],
         lead_photo=lead,
     )

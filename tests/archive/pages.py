@@ -3,10 +3,9 @@
 import re
 
 from django.utils import timezone
-from taggit.models import Tag
 
 from archive.models import LegacyId
-from articles.models import Article, Region
+from articles.models import Article, Region, Tag
 from authors.models import Author
 
 LANGUAGES = ("en", "ru")
@@ -42,7 +41,7 @@ def public_urls() -> list[str]:
             ]
         urls.append(f"/{article.language}/search/?q={article.headline[:20]}")
     subjects = [
-        ("tags", Tag.objects.values_list("slug", flat=True)),
+        ("tags", Tag.objects.values_list("slug_en", flat=True)),
         ("regions", Region.objects.values_list("slug", flat=True)),
         ("authors", Author.objects.values_list("slug", flat=True)),
     ]

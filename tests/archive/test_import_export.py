@@ -10,10 +10,17 @@ from django.utils import timezone
 from PIL import Image
 
 from archive.models import LegacyId
-from articles.models import Article, Correction, Region
+from articles.models import Article, Correction, Region, Tag
 from authors.models import Author, AuthorAlias
 from photos.models import Photo, Photographer
-from tests.factories import make_article, make_author, make_photo, make_region
+from tests.factories import (
+    make_article,
+    make_author,
+    make_photo,
+    make_region,
+    make_tag,
+    names_of_tags,
+)
 from tests.photos.images import photo_bytes
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +81,7 @@ def test_line_becomes_a_published_article_with_authors_region_tags_and_photo(fol
     assert article.status == Article.Status.PUBLISHED
     assert [str(a) for a in article.authors.all()] == ["Ruslan Aliev"]
     assert article.region.name_en == "Dagestan"
-    assert list(article.tags.names()) == ["floods"]
+    assert names_of_tags(article) == ["floods"]
     assert article.lead_photo.credit(
         "en"
     ) == "Photo by Nino Beridze for Kavkaz Uzel" or (
@@ -368,7 +375,7 @@ def snapshot() -> list:
                     )
                     for b in article.bylines.all()
                 ],
-                sorted(article.tags.names()),
+                names_of_tags(article),
                 [(c.kind, c.text, c.noted_at) for c in article.corrections.all()],
                 # A line carries its own language's caption and alt text only.
                 photo
@@ -441,7 +448,7 @@ def test_a_batch_of_new_lines_is_complete_and_takes_few_statements(
         )
         assert [str(a) for a in article.authors.all()]
         # "tag1" and "TAG1" are one tag, as TAGGIT_CASE_INSENSITIVE says.
-        assert len(article.tags.names()) == 1
+        assert article.tags.count() == 1
         assert article.corrections.count() == 1
         assert article.legacy.legacy_id == article.translation_of.legacy.legacy_id
     assert Article.objects.filter(slug="story-3").exists()
@@ -582,3 +589,55 @@ def test_batch_insert_stamps_creation_times(folder):
     for article in Article.objects.all():
         assert before <= article.created_at == article.updated_at <= timezone.now()
         assert article.version == 1
+
+
+def test_imported_tag_names_match_either_language_and_objects_give_both(folder):
+    make_tag(name_ru="Наводнения", name_en="Floods")
+    path = write(
+        folder,
+        line(id="1", tags=["FLOODS"]),
+        line(id="2", language="ru", headline="Плотина", tags=["наводнения"]),
+        line(id="3", tags=[{"name": "Dams", "name_ru": "Плотины"}]),
+        line(id="4", language="ru", headline="Дамба", tags=[{"name": "плотины"}]),
+    )
+
+    run_import(path)
+
+    floods = Tag.objects.get(name_en="Floods")
+    dams = Tag.objects.get(name_en="Dams")
+    assert (dams.name_ru, dams.slug_ru, dams.slug_en) == ("Плотины", "плотины", "dams")
+    assert Tag.objects.count() == 2
+    for legacy_id, tag in [("1", floods), ("2", floods), ("3", dams), ("4", dams)]:
+        assert list(LegacyId.objects.get(legacy_id=legacy_id).article.tags.all()) == [
+            tag
+        ]
+
+
+def test_bulk_import_matches_tag_names_as_the_line_by_line_import_does(folder):
+    make_tag(name_ru="Наводнения", name_en="Floods")
+    lines = [
+        line(id=str(n), headline=f"Story {n}", tags=["floods", {"name": "Dams"}])
+        for n in range(1, 4)
+    ] + [line(id="9", language="ru", headline="Плотина", tags=["ДАМБЫ", "dams"])]
+
+    run_import(write(folder, *lines))
+
+    assert Tag.objects.count() == 3
+    dams = Tag.objects.get(name_en="Dams")
+    assert dams.articles.count() == 4  # "dams" in a Russian line matches it too
+    assert Tag.objects.get(name_ru="ДАМБЫ").name_en == ""
+
+
+def test_export_names_each_tag_in_the_lines_language_with_both_names(folder):
+    make_tag(name_ru="Наводнения", name_en="Floods")
+    story = make_article(language="ru", headline="Паводок", tags=["наводнения"])
+    make_tag(name_ru="Плотины").articles.add(story)
+    path = folder / "out.jsonl"
+
+    call_command("export_articles", str(path), stdout=io.StringIO())
+
+    (exported,) = [json.loads(text) for text in path.read_text().splitlines()]
+    assert exported["tags"] == [
+        {"name": "Наводнения", "name_ru": "Наводнения", "name_en": "Floods"},
+        {"name": "Плотины", "name_ru": "Плотины", "name_en": ""},
+    ]

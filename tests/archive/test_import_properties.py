@@ -17,10 +17,9 @@ from django.utils import timezone, translation
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
-from taggit.models import Tag
 
 from archive.models import LegacyId
-from articles.models import Article, Region
+from articles.models import Article, Region, Tag
 from authors.models import Author
 from photos.models import Photo, Photographer, Rendition
 from tests.archive.pages import assert_no_server_error, public_urls

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article, Byline, Correction
+from articles.tags import tag_names
 from photos.rendering import WIDTHS
 from tests.factories import make_author, make_photo, make_region
 
@@ -48,7 +49,7 @@ def build_archive(size: int) -> dict:
         for n in range(size)
     )
     for article in articles:
-        article.tags.add("courts", "elections")
+        tag_names(article, ["courts", "elections"])
     Byline.objects.bulk_create(
         Byline(article=article, author=person, position=position)
         for article in articles

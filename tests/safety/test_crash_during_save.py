@@ -14,7 +14,7 @@ from articles import workflow
 from articles.admin import ArticleAdmin
 from articles.models import Article, Byline, Correction
 from disclaimers.models import Mention
-from tests.factories import make_article, make_author
+from tests.factories import make_article, make_author, names_of_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def stored(pk: int) -> dict:
     article = Article.objects.get(pk=pk)
     return {
         "row": Article.objects.filter(pk=pk).values().get(),
-        "tags": sorted(article.tags.names()),
+        "tags": names_of_tags(article),
         "bylines": list(article.bylines.values_list("author_id", "position")),
         "corrections": list(article.corrections.values_list("kind", "text")),
         "mentions": list(

@@ -4,7 +4,7 @@ import pytest
 
 from articles.models import Article, Correction
 from articles.preview import preview_url
-from tests.factories import make_article, make_author, make_photo
+from tests.factories import make_article, make_author, make_photo, names_of_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def kept(article: Article) -> dict:
     return {
         "text": (article.headline, article.lead, article.body),
         "published_at": article.published_at,
-        "tags": sorted(article.tags.names()),
+        "tags": names_of_tags(article),
         "authors": list(article.bylines.values_list("author__name_en", "position")),
         "lead_photo": article.lead_photo_id,
         "photo_ids": article.photo_ids(),

@@ -18,10 +18,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import registered_models
-from taggit.models import Tag
 
 from accounts.admin_rules import NewsroomAdmin, VisibleChoicesMixin
-from articles.models import Article, ArticleEvent, TaggedArticle
+from articles.models import Article, ArticleEvent, Tag, TaggedArticle
 from disclaimers.models import Mention
 from photos.models import Photographer
 from tests.factories import (
@@ -154,7 +153,7 @@ EXPECTED = {
         change={E, S},
         **{"autocomplete author": READERS_OF_STORIES},
     ),
-    "taggit.tag": crud(view=PHOTO_DESK, add=PHOTO_DESK, change={E, S}),
+    "articles.tag": crud(view=PHOTO_DESK, add=PHOTO_DESK, change={E, S}),
 }
 
 
@@ -208,8 +207,8 @@ def change_payload(obj) -> dict:
         return {"status": Mention.Status.DISMISSED}
     if label == "articles.region":
         return {"name_en": "Renamed", "name_ru": "Переименован", "slug": obj.slug}
-    if label == "taggit.tag":
-        return {"name": "renamed", "slug": "renamed"}
+    if label == "articles.tag":
+        return {"name_en": "renamed", "slug_en": "renamed"}
     return {}
 
 
@@ -381,7 +380,7 @@ def world(make_staff, labels, memorial):
         "authors.author": author,
         "photos.photo": photo,
         "photos.photographer": photographer,
-        "taggit.tag": Tag.objects.get(name="flood"),
+        "articles.tag": Tag.objects.get(name_en="flood"),
     }
     search_terms = {
         "articles.article": "governor",

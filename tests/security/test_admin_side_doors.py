@@ -3,11 +3,10 @@ actions) obey the same role table as the change form."""
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from taggit.models import Tag
 
-from articles.models import Article
+from articles.models import Article, Tag
 from disclaimers.models import Disclaimer, Mention
-from tests.factories import article_form_data, make_article, make_photo
+from tests.factories import article_form_data, make_article, make_photo, names_of_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -241,7 +240,7 @@ def offered_actions(response) -> list[str]:
 
 
 def tag_actions(client) -> list[str]:
-    return offered_actions(client.get("/admin/taggit/tag/"))
+    return offered_actions(client.get("/admin/articles/tag/"))
 
 
 @pytest.mark.parametrize("role", ["Correspondent", "Translator", "Editor"])
@@ -249,21 +248,15 @@ def test_no_role_merges_tags_through_a_page_that_skips_permissions(
     client, make_staff, role
 ):
     story = make_article(tags=["flood"])
-    flood = Tag.objects.get(name="flood")
     client.force_login(make_staff(role))
     assert "render_tag_form" not in tag_actions(client)
 
-    client.post(
-        "/admin/taggit/tag/",
-        {"action": "render_tag_form", ACTION_CHECKBOX_NAME: [flood.pk]},
-    )
-    session = client.session
-    session["selected_tag_ids"] = str(flood.pk)
-    session.save()
+    # taggit's own admin and its merge page are not installed.
+    assert client.get("/admin/taggit/tag/").status_code in (302, 404)
     response = client.post("/admin/taggit/tag/merge-tags/", {"new_tag_name": "x"})
-    assert response.status_code in (302, 404)  # no such page: read as a tag's id
-    assert sorted(story.tags.names()) == ["flood"]
-    assert not Tag.objects.filter(name="x").exists()
+    assert response.status_code in (302, 404)
+    assert names_of_tags(story) == ["flood"]
+    assert not Tag.objects.matching("x").exists()
 
 
 @pytest.mark.parametrize("role", ["Correspondent", "Translator", "Editor", "Legal"])

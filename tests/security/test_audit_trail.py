@@ -132,7 +132,7 @@ EDITS = {
         },
         {"names_en": "Memorial\nMemorial Society"},
     ),
-    "taggit.tag": ({"name": "floods", "slug": "floods"}, {"name": "Floods"}),
+    "articles.tag": ({"name_en": "floods"}, {"name_en": "Floods"}),
     "auth.group": ({"name": "Photo desk"}, {"name": "Photo and video desk"}),
     "accounts.user": (
         {

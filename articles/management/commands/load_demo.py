@@ -18,6 +18,7 @@ from articles import workflow
 from articles.demo import content
 from articles.demo.pictures import landscape
 from articles.models import Article, Byline, Region
+from articles.tags import tag_named
 from authors.models import Author, AuthorAlias
 from disclaimers.legal_file import import_document
 from photos.images import clean_image
@@ -224,8 +225,9 @@ class Command(BaseCommand):
             },
         )
         if created:
+            # One tag per subject, named in both languages.
             article.tags.set(
-                [content.TAGS[tag] if language == "ru" else tag for tag in tags]
+                [tag_named(tag, "en", {"ru": content.TAGS[tag]})[0] for tag in tags]
             )
             Byline.objects.bulk_create(
                 Byline(article=article, author=author, position=position)

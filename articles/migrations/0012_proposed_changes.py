@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0010_recall_step'),
+        ('articles', '0011_tags_per_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
