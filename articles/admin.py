@@ -349,10 +349,16 @@ class ArticleAdmin(NewsroomAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or self.has_change_permission(request, obj):
+        if obj is None:
             return fieldsets
-        # Read-only: the text as it reads, without the form's bookkeeping.
-        shown = {"body": "rendered_body", "tags": "tag_list"}
+        if self.proposing(request, obj):
+            # The text is edited; the tags are shown as they are.
+            shown, hidden = {"tags": "tag_list"}, set()
+        elif self.has_change_permission(request, obj):
+            return fieldsets
+        else:
+            # Read-only: the text as it reads, without the form's bookkeeping.
+            shown, hidden = {"body": "rendered_body", "tags": "tag_list"}, {"version"}
         return [
             (
                 title,
@@ -361,7 +367,7 @@ class ArticleAdmin(NewsroomAdmin):
                     "fields": [
                         shown.get(name, name)
                         for name in options["fields"]
-                        if name != "version"
+                        if name not in hidden
                     ],
                 },
             )
@@ -400,7 +406,12 @@ class ArticleAdmin(NewsroomAdmin):
         # The change proposed is to the text readers read; the rest stays as is.
         return [
             *readonly,
-            *(name for name in ArticleForm.Meta.fields if name not in PROPOSABLE),
+            "tag_list",
+            *(
+                name
+                for name in ArticleForm.Meta.fields
+                if name not in PROPOSABLE and name != "tags"
+            ),
         ]
 
     def get_object(self, request, object_id, from_field=None):

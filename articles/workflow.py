@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.language import check_language
-from articles.tags import check_tags_named
 from articles.models import (
     PROPOSED_FIELDS,
     Article,
@@ -22,6 +21,7 @@ from articles.models import (
     ProposedChange,
 )
 from articles.signals import step_taken
+from articles.tags import check_tags_named
 from newsroom.i18n import other_language
 
 Status = Article.Status
@@ -331,7 +331,7 @@ def approve_change(article: Article, user) -> Article:
         _refuse(_("There is no proposed change to approve."))
     for name in PROPOSED_FIELDS:
         setattr(article, name, getattr(change, name))
-    check_language(article)
+    check_text_language(article)
     if article.translation_of_id:
         article.approved_by, article.approved_at = user, timezone.now()
     article.save()
