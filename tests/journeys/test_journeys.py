@@ -48,7 +48,7 @@ def file_a_story(page, live_server, tmp_path) -> Article:
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
     assert page.locator("[action$='/workflow/publish/']").count() == 0
     page.click("button[value=submit]")
-    expect(page.locator(".messagelist")).to_contain_text("Done")
+    expect(page.locator(".messagelist")).to_contain_text("Saved, then: submitted")
     assert page.get_by_role("button", name=re.compile("publish", re.I)).count() == 0
     return Article.objects.get(headline=HEADLINE_RU)
 
@@ -74,7 +74,9 @@ def publish_and_translate(page, live_server, story) -> Article:
     page.goto(f"{live_server.url}/admin/articles/article/queue/")
     page.click(f"text={HEADLINE_RU}")
     page.click("button[value=publish]")
-    expect(page.locator(".messagelist")).to_contain_text("Done")
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Saved, then: approved and published"
+    )
 
     log_in(page, live_server, "translator")
     page.goto(f"{live_server.url}/admin/articles/article/{story.pk}/change/")
@@ -87,15 +89,19 @@ def publish_and_translate(page, live_server, story) -> Article:
     page.keyboard.type(
         "The defence of the detained activists insists on an open trial."
     )
+    # Tags are carried over in the original's language: the translator translates them.
+    page.fill("#id_tags", "courts, human rights")
     page.click("input[name=_continue]")
     page.click("button[value=submit]")
-    expect(page.locator(".messagelist")).to_contain_text("Done")
+    expect(page.locator(".messagelist")).to_contain_text("Saved, then: submitted")
 
     log_in(page, live_server, "editor")
     page.goto(f"{live_server.url}/admin/articles/article/queue/")
     page.click(f"text={HEADLINE_EN}")
     page.click("button[value=publish]")
-    expect(page.locator(".messagelist")).to_contain_text("Done")
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Saved, then: approved and published"
+    )
     return Article.objects.get(headline=HEADLINE_EN)
 
 
