@@ -175,7 +175,7 @@ def test_translation_of_a_scheduled_original_waits_for_it_everywhere(
     log_in(page, live_server, "editor")
     open_story(page, live_server, translation)
     page.click("button[value=publish]")  # "now": the original is not out yet
-    expect(page.locator(MESSAGES)).to_contain_text("Saved, then:")
+    expect(page.locator(MESSAGES)).to_have_text("Saved, then: approved and scheduled.")
     expect(page.locator(".workflow h2")).to_contain_text("scheduled for")
     translation.refresh_from_db()
     assert translation.status == Status.PUBLISHED
