@@ -2,6 +2,7 @@
 original, the language check, previews, returns, label versions and proposed changes."""
 
 import re
+import statistics
 from datetime import timedelta
 from xml.etree import ElementTree
 
@@ -258,10 +259,15 @@ def test_english_story_with_russian_paragraph_tag_or_source_is_refused(
 def test_preview_shows_a_draft_with_its_label_credit_and_footnote(
     page, live_server, desk
 ):
-    photo = make_photo(credit_text="Highland Herald")
+    photo = make_photo(
+        caption_ru="Здание областного суда",
+        caption_en="The regional court building",
+        credit_text="Highland Herald",
+    )
     story = story_of(
         desk,
         headline="Суд над «Мемориалом» отложен",
+        lead="Заседание перенесли на две недели.",
         body="<p>Дело «Мемориала» рассмотрят позже.</p>",
         lead_photo=photo,
         status=Status.DRAFT,
@@ -269,6 +275,7 @@ def test_preview_shows_a_draft_with_its_label_credit_and_footnote(
     translation = make_article(
         language="en",
         headline="The trial of Memorial is postponed",
+        lead="The hearing was moved by two weeks.",
         body="<p>The case of Memorial will be heard later.</p>",
         lead_photo=photo,
         translation_of=story,
@@ -453,33 +460,63 @@ def test_proposed_change_goes_live_only_after_the_editor_approves(
 # The editors' queue ------------------------------------------------------------------
 
 
+# Stories published each of the last 30 days (today last), and hours each waited.
+PER_DAY = [1, 2, 0, 1, 2, 3, 2, 0, 1, 3, 2, 2, 0, 0, 1]
+PER_DAY += [2, 4, 3, 1, 0, 2, 3, 2, 1, 0, 0, 2, 3, 3, 1]
+WAITED = [2, 5, 1, 8, 3, 4, 26, 2]
+
+
+def approved_after(desk, story, hours: int) -> None:
+    """The story's submission and approval, as the workflow would have recorded."""
+    for action, before in (("submit", hours), ("publish", 0)):
+        event = story.events.create(action=action, actor=desk["editor"])
+        ArticleEvent.objects.filter(pk=event.pk).update(
+            at=story.published_at - timedelta(hours=before)
+        )
+
+
 def test_editors_queue_shows_waiting_stories_and_the_last_thirty_days(
     page, live_server, desk
 ):
     now = timezone.now()
-    for days_ago in range(0, 28, 2):
-        for extra in range(days_ago % 3 + 1):
-            published = story_of(
-                desk, published_at=now - timedelta(days=days_ago, hours=extra)
-            )
-            for action, hours in (("submit", 5), ("publish", 0)):
-                ArticleEvent.objects.filter(
-                    pk=published.events.create(action=action, actor=desk["editor"]).pk
-                ).update(at=published.published_at - timedelta(hours=hours))
-    waiting = story_of(
-        desk, headline="Школа открылась после ремонта", status=Status.SUBMITTED
-    )
-    ArticleEvent.objects.create(
-        article=waiting, action="submit", actor=desk["correspondent"]
-    )
+    number = 0
+    for days_ago, count in enumerate(reversed(PER_DAY)):
+        for hour in range(count):
+            published_at = now - timedelta(days=days_ago, minutes=10 + 40 * hour)
+            story = story_of(desk, published_at=published_at)
+            approved_after(desk, story, WAITED[number % len(WAITED)])
+            number += 1
+    waiting = [
+        story_of(desk, headline="Школа открылась после ремонта"),
+        make_article(
+            language="en",
+            headline="A school reopens after repairs",
+            created_by=desk["translator"],
+        ),
+    ]
+    for story, hours in zip(waiting, (3, 1), strict=True):
+        story.status = Status.SUBMITTED
+        story.save()
+        event = story.events.create(action="submit", actor=story.created_by)
+        ArticleEvent.objects.filter(pk=event.pk).update(at=now - timedelta(hours=hours))
     story_of(
         desk,
         headline="Фестиваль начнётся в субботу",
         published_at=now + timedelta(days=3),
     )
+
     log_in(page, live_server, "editor")
     page.goto(f"{live_server.url}/admin/articles/article/queue/")
-    expect(page.locator("#content svg")).to_be_visible()
-    expect(page.locator("#content")).to_contain_text(waiting.headline)
-    expect(page.locator("#content")).to_contain_text("Фестиваль начнётся в субботу")
+    picture = page.locator(".publishing-picture")
+    expect(picture.locator("svg rect")).to_have_count(30)
+    waits = [WAITED[n % len(WAITED)] for n in range(number)]
+    expect(picture.locator("figcaption")).to_contain_text(
+        f"{sum(PER_DAY)} stories published; at most 4 a day; median time from "
+        f"submission to approval: {statistics.median(waits):.1f} h"
+    )
+    content = page.locator("#content")
+    for story in waiting:
+        expect(content).to_contain_text(story.headline)
+    expect(content).to_contain_text("waiting 3 hours")
+    expect(content).to_contain_text("Фестиваль начнётся в субботу")
     docs_screenshot(page, "queue")
