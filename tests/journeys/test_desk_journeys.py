@@ -163,7 +163,9 @@ def test_translation_of_a_scheduled_original_waits_for_it_everywhere(
     expect(page.locator(MESSAGES)).to_have_text("Done: translation started.")
     page.fill("#id_headline", TRANSLATED)
     page.fill("#id_lead", "Work on the dam will take a month.")
-    page.click(".field-body .ProseMirror >> visible=true")
+    # Focused, not clicked: the editor sets its caret a moment after a click,
+    # which would undo the keys pressed next.
+    page.locator(".field-body .ProseMirror >> visible=true").focus()
     page.keyboard.press("Control+A")
     page.keyboard.type("The reservoir will stay open to visitors.")
     page.click("button[value=submit]")
@@ -195,7 +197,9 @@ def test_translation_of_a_scheduled_original_waits_for_it_everywhere(
 
 def write_in_russian(page) -> None:
     """A Russian paragraph, tag and source on an English story."""
-    page.click(".field-body .ProseMirror >> visible=true")
+    # Focused, not clicked: the editor sets its caret a moment after a click,
+    # which would undo the keys pressed next.
+    page.locator(".field-body .ProseMirror >> visible=true").focus()
     page.keyboard.press("Control+End")
     page.keyboard.press("Enter")
     page.keyboard.type("Жители села собрались у здания администрации.")

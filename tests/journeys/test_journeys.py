@@ -84,7 +84,9 @@ def publish_and_translate(page, live_server, story) -> Article:
     expect(page.locator("#id_headline")).to_have_value(HEADLINE_RU)
     page.fill("#id_headline", HEADLINE_EN)
     page.fill("#id_lead", "The hearing was moved by two weeks.")
-    page.click(".field-body .ProseMirror >> visible=true")
+    # Focused, not clicked: the editor sets its caret a moment after a click,
+    # which would undo the keys pressed next.
+    page.locator(".field-body .ProseMirror >> visible=true").focus()
     page.keyboard.press("Control+A")
     page.keyboard.type(
         "The defence of the detained activists insists on an open trial."
