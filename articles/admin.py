@@ -451,10 +451,14 @@ class ArticleAdmin(NewsroomAdmin):
             transaction.set_rollback(True)
             self.message_user(request, refusal_message(refusal), messages.ERROR)
             return redirect(request.path)
+        done = step.action
+        if done == ArticleEvent.Action.PUBLISH and obj.published_at > timezone.now():
+            # A translation approved before its original goes out is scheduled
+            # for the original's time: say what happened, not what was pressed.
+            done = ArticleEvent.Action.SCHEDULE
         self.message_user(
             request,
-            _("Saved, then: %(step)s.")
-            % {"step": ArticleEvent.Action(step.action).label},
+            _("Saved, then: %(step)s.") % {"step": ArticleEvent.Action(done).label},
         )
         return redirect("admin:articles_article_change", obj.pk)
 

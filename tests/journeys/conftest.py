@@ -68,6 +68,19 @@ def screenshot(page, name: str) -> None:
     page.set_viewport_size(WIDTHS["desktop"])
 
 
+# `DOCS_SCREENSHOTS=docs/screenshots` refreshes the README's pictures from the journeys.
+DOCS = os.environ.get("DOCS_SCREENSHOTS")
+
+
+def docs_screenshot(page, name: str, full_page: bool = False) -> None:
+    """A desktop picture for the README: in the artifacts, and in DOCS if set."""
+    page.set_viewport_size(WIDTHS["desktop"])
+    folders = [ARTIFACTS, *([Path(DOCS)] if DOCS else [])]
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
+
+
 def axe_violations(page) -> list[dict]:
     """Serious and critical accessibility violations axe-core finds on the page."""
     if not AXE.exists():

@@ -74,7 +74,9 @@ def publish_and_translate(page, live_server, story) -> Article:
     page.goto(f"{live_server.url}/admin/articles/article/queue/")
     page.click(f"text={HEADLINE_RU}")
     page.click("button[value=publish]")
-    expect(page.locator(".messagelist")).to_contain_text("Saved, then: approved")
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Saved, then: approved and published"
+    )
 
     log_in(page, live_server, "translator")
     page.goto(f"{live_server.url}/admin/articles/article/{story.pk}/change/")
@@ -82,13 +84,16 @@ def publish_and_translate(page, live_server, story) -> Article:
     expect(page.locator("#id_headline")).to_have_value(HEADLINE_RU)
     page.fill("#id_headline", HEADLINE_EN)
     page.fill("#id_lead", "The hearing was moved by two weeks.")
-    page.click(".field-body .ProseMirror >> visible=true")
+    # Focused, not clicked: the editor sets its caret a moment after a click,
+    # which would undo the keys pressed next.
+    page.locator(".field-body .ProseMirror >> visible=true").focus()
     page.keyboard.press("Control+A")
     page.keyboard.type(
         "The defence of the detained activists insists on an open trial."
     )
-    page.fill("#id_tags", "courts, human rights")
-    # Submitting saves the translation first: no separate save needed.
+    # The original's tags have no English names yet: the translator gives them.
+    page.fill("#id_tags", "суды = courts, права человека = human rights")
+    page.click("input[name=_continue]")
     page.click("button[value=submit]")
     expect(page.locator(".messagelist")).to_contain_text("Saved, then: submitted")
 
@@ -96,7 +101,9 @@ def publish_and_translate(page, live_server, story) -> Article:
     page.goto(f"{live_server.url}/admin/articles/article/queue/")
     page.click(f"text={HEADLINE_EN}")
     page.click("button[value=publish]")
-    expect(page.locator(".messagelist")).to_contain_text("Saved, then: approved")
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Saved, then: approved and published"
+    )
     return Article.objects.get(headline=HEADLINE_EN)
 
 
