@@ -42,6 +42,7 @@ from articles.models import (
     ArticleEvent,
     Byline,
     Correction,
+    ProposedChange,
     Region,
     StaleEdit,
     Tag,
@@ -104,6 +105,21 @@ BODY_EDITOR = {
     "History": True,
     "Typographic": True,
 }
+
+
+class FiledByMeFilter(admin.SimpleListFilter):
+    """?filed_by=me: the stories the signed-in person filed (links of the first page)."""
+
+    title = _("filed by")
+    parameter_name = "filed_by"
+
+    def lookups(self, request, model_admin):
+        return [("me", _("me"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(created_by=request.user)
+        return queryset
 
 
 # Steps that do not take the form's edit: never sent with it.
@@ -278,6 +294,7 @@ class ArticleAdmin(NewsroomAdmin):
     ]
     # No date_hierarchy and no "related only" author list: both read every row.
     list_filter = [
+        FiledByMeFilter,
         "status",
         "language",
         ("published_at", admin.DateFieldListFilter),
@@ -627,6 +644,12 @@ class ArticleAdmin(NewsroomAdmin):
                 with_waiting_since(
                     stories.filter(status=Article.Status.SUBMITTED)
                 ).order_by("waiting_since", "pk"),
+            ),
+            (
+                _("Proposed changes to published stories"),
+                stories.filter(
+                    proposals__status=ProposedChange.Status.PENDING
+                ).order_by("proposals__proposed_at"),
             ),
             (
                 _("Stale translations"),

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, ArticleEvent
+from articles.models import Article, ArticleEvent, ProposedChange
 
 Action = ArticleEvent.Action
 
@@ -148,6 +148,14 @@ def waiting_for(user) -> list[Waiting]:
     own = Article.objects.filter(created_by=user)
     rows = []
     if user.has_perm("articles.change_article"):
+        if not user.has_perm("articles.publish_article"):
+            rows.append(
+                (
+                    _("My proposed changes awaiting an editor"),
+                    own.filter(proposals__status=ProposedChange.Status.PENDING),
+                    f"{stories}?filed_by=me",
+                )
+            )
         rows.append(
             (
                 _("Returned to me"),
@@ -168,6 +176,13 @@ def waiting_for(user) -> list[Waiting]:
             (
                 _("Awaiting my approval"),
                 Article.objects.filter(status=Article.Status.SUBMITTED),
+                queue,
+            )
+        )
+        rows.append(
+            (
+                _("Proposed changes to approve"),
+                Article.objects.filter(proposals__status=ProposedChange.Status.PENDING),
                 queue,
             )
         )

@@ -5,8 +5,9 @@ import html
 
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 
-from articles.models import TEXT_FIELDS
+from articles.models import TEXT_FIELDS, Article
 
 
 def paragraphs(text: str, markup: bool) -> list[str]:
@@ -17,8 +18,9 @@ def paragraphs(text: str, markup: bool) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def text_diff(old, new) -> list[tuple[str, SafeString]]:
-    """For each text field that differs: its name and an HTML table of the changes."""
+def text_diff(old, new) -> list[tuple[str, str, SafeString]]:
+    """For each text field that differs: its name, its label in the active language
+    and an HTML table of the changes."""
     changes = []
     for name in TEXT_FIELDS:
         before = paragraphs(getattr(old, name) or "", markup=name == "body")
@@ -27,5 +29,6 @@ def text_diff(old, new) -> list[tuple[str, SafeString]]:
             table = difflib.HtmlDiff(wrapcolumn=70).make_table(
                 before, after, context=True, numlines=1
             )
-            changes.append((name, mark_safe(table)))  # difflib escapes the text
+            label = capfirst(Article._meta.get_field(name).verbose_name)
+            changes.append((name, label, mark_safe(table)))  # difflib escapes the text
     return changes

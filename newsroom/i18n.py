@@ -1,7 +1,7 @@
 """Per-language values: the agency's name and the name_ru/name_en pairs of the models."""
 
 from django.conf import settings
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 
 
 def current_language() -> str:
@@ -32,3 +32,7 @@ class NamedInLanguages:
 
     def __str__(self):
         return self.name
+
+
+# Django 6.1's own string, not yet in its Russian catalogue: translated in ours.
+gettext_noop("- Select an option -")

@@ -4,6 +4,8 @@ Every place, person and event here is invented. Times are relative to the day th
 demo is loaded, so the newest stories are always recent.
 """
 
+from datetime import timedelta
+
 REGIONS = [
     # slug, English, Russian
     ("north-valley", "North Valley", "Северная долина"),
@@ -488,3 +490,11 @@ TRANSLATION_IN_PROGRESS_INDEX = 1
 # A published story whose author proposed a correction: it waits for an editor.
 PROPOSED_CHANGE_INDEX = 0
 PROPOSED_LEAD_PREFIX = "Уточнение: "
+# Filed, submitted and approved through the workflow, two hours apart.
+APPROVED_AFTER_SUBMISSION = (
+    "ru",
+    "В Северной долине открыли новую поликлинику",
+    "Поликлиника рассчитана на двести посещений в смену.",
+    ["Строительство шло полтора года и завершилось в срок."],
+)
+APPROVAL_WAIT = timedelta(hours=2)

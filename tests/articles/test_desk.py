@@ -88,12 +88,19 @@ def test_the_first_admin_page_shows_each_person_what_waits_for_them(client, make
     make_article(status=Article.Status.SUBMITTED, created_by=correspondent)
     make_article(status=Article.Status.RETURNED, created_by=editor)
     client.force_login(correspondent)
-    assert waiting_rows(client) == {"Returned to me": "1", "My drafts": "1"}
+    assert waiting_rows(client) == {
+        "My proposed changes awaiting an editor": "0",
+        "Returned to me": "1",
+        "My drafts": "1",
+    }
+    mine = client.get("/admin/articles/article/?filed_by=me").text
+    assert mine.count('class="field-headline"') == 3
     client.force_login(editor)
     rows = waiting_rows(client)
     assert rows["Awaiting my approval"] == "1"
     assert rows["Returned to me"] == "1"
     assert rows["Stale translations"] == "0"
+    assert rows["Proposed changes to approve"] == "0"
     assert rows["Register mentions to review"] == "0"
 
 

@@ -101,7 +101,9 @@ class Command(BaseCommand):
         for role in ROLE_PERMISSIONS:
             username = role.lower()
             user, created = User.objects.get_or_create(
-                username=username, defaults={"is_staff": True}
+                username=username,
+                # An address, so the notifications show (in the console, with make run).
+                defaults={"is_staff": True, "email": f"{username}@example.org"},
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
@@ -156,10 +158,25 @@ class Command(BaseCommand):
         stale = originals[content.STALE_ORIGINAL_INDEX]
         stale.body += content.STALE_UPDATE
         stale.save()
+        # One story filed, submitted and approved two hours later: the queue's median.
+        language, headline, lead, paragraphs = content.APPROVED_AFTER_SUBMISSION
+        approved = Article.objects.create(
+            language=language,
+            headline=headline,
+            lead=lead,
+            body="".join(f"<p>{paragraph}</p>" for paragraph in paragraphs),
+            source=content.SOURCE[language],
+            created_by=correspondent,
+        )
+        workflow.submit(approved, correspondent)
+        approved.events.filter(action=workflow.Action.SUBMIT).update(
+            at=timezone.now() - content.APPROVAL_WAIT
+        )
+        workflow.publish(approved, editor)
         corrected = Article.objects.get(pk=originals[content.PROPOSED_CHANGE_INDEX].pk)
         corrected.lead = content.PROPOSED_LEAD_PREFIX + corrected.lead
         workflow.propose(corrected, correspondent)  # the live text stays as it is
-        return 3
+        return 4
 
     def load_photos(self, authors) -> dict[int, Photo]:
         """The demo photos with their credits; returns story index -> lead photo."""
