@@ -105,7 +105,15 @@ def search(language: str, query: Query) -> Results:
                         "set_config('jit', 'off', true)",
                         [str(STEP_TIME_LIMIT_MS)],
                     )
-                return postgres_search(CONFIGS[language], text, query, candidates)
+                results = postgres_search(CONFIGS[language], text, query, candidates)
+                # Inside a longer transaction (a test's, or ATOMIC_REQUESTS) these
+                # would outlive the search; a failed search's savepoint undoes them.
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SET LOCAL statement_timeout TO DEFAULT; "
+                        "SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL jit TO DEFAULT"
+                    )
+                return results
         except OperationalError:
             return Results([], 0, False, False, too_broad=True)
     return fallback_search(text, query, candidates)

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -288,7 +288,9 @@ def test_a_query_the_index_cannot_narrow_offers_older_stories_instead_of_giving_
 
 
 def plans_of(sql_statements):
-    with connection.cursor() as cursor:
+    """The plans of `sql_statements` under the settings the search runs them with."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan TO off; SET LOCAL jit TO off")
         for sql in sql_statements:
             cursor.execute(f"EXPLAIN {sql}")
             yield "\n".join(row[0] for row in cursor.fetchall())
@@ -323,6 +325,21 @@ def test_rare_word_search_through_the_index_keeps_the_query_budget(
     newer_court_stories(30)
     make_article(language="en", headline="Earthquake", published_at=moscow(2010, 1, 1))
     # Sidebar (2), labels, regions; the search's savepoint and settings, the walk, the
-    # index match in its own savepoint (its time limit may end it), stories, snippets.
-    with django_assert_max_num_queries(13):
+    # index match in its own savepoint (its time limit may end it), stories, snippets,
+    # the settings put back.
+    with django_assert_max_num_queries(14):
         client.get("/en/search/", {"q": "earthquake"})
+
+
+@pytest.mark.postgres
+def test_the_searchs_time_limit_and_plan_settings_end_with_the_search(client):
+    """Inside a longer transaction (here the test's) a statement after the search
+    runs with the server's own settings, not the search's 150 ms limit."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        before = cursor.fetchone()[0]
+        client.get("/en/search/", {"q": "earthquake"})
+        cursor.execute("SHOW statement_timeout")
+        after = cursor.fetchone()[0]
+        cursor.execute("SHOW enable_seqscan")
+        assert (after, cursor.fetchone()[0]) == (before, "on")

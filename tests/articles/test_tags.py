@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from articles import workflow
 from articles.models import Article, Tag
@@ -115,7 +116,7 @@ def test_tag_without_a_name_in_the_storys_language_is_refused_by_name(elections)
     story = make_article(status=Article.Status.DRAFT)
     story.tags.set([elections, make_tag(name_ru="Паводок")])
 
-    with pytest.raises(ValidationError) as refusal:
+    with pytest.raises(ValidationError) as refusal, translation.override("en"):
         check_tags_named(story)
 
     assert refusal.value.error_dict["tags"][0].code == "tag_without_name"
