@@ -7,11 +7,31 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
+        """The one place articles/ wires itself into the apps below it, which
+        never import it: they are told of stories by the hooks connected here."""
+        from django.db.models.signals import post_save
+
         from articles import notifications, signals
+        from articles.models import Article
+        from disclaimers import services as disclaimers_services
+        from disclaimers import signals as disclaimers_signals
         from newsroom import page_cache
+        from photos import models as photos
 
         # Public pages show this app's stories (and photos, labels, authors, tags).
         page_cache.connect_signals()
+        # A scheduled story going live changes pages with no one saving anything.
+        page_cache.add_next_change_source(Article.objects.next_publication)
+        # A story's mentions of the register follow its text on every save...
+        post_save.connect(
+            disclaimers_signals.article_saved,
+            sender=Article,
+            dispatch_uid="disclaimers.article_saved",
+        )
+        # ...and every story is re-scanned when the register changes.
+        disclaimers_services.add_story_source(Article.objects.all)
+        # A photo a live story shows keeps its credit and alt text.
+        photos.add_live_language_source(Article.objects.languages_showing)
         signals.step_taken.connect(notifications.on_step, dispatch_uid="notify_step")
         signals.text_changed.connect(
             notifications.on_text_changed, dispatch_uid="notify_stale"

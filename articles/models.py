@@ -1,5 +1,7 @@
 """Articles, the regions and tags they are filed under, and their corrections."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -266,6 +268,36 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self) -> "ArticleQuerySet":
         return self.filter(
             status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
+        )
+
+    def languages_showing(self, photo: Photo) -> set[str]:
+        """The languages of the published (or scheduled) stories using `photo`, as
+        lead photo or placed in the body.
+
+        The body is searched with LIKE, then confirmed with BODY_PHOTO: one read of
+        the published stories' bodies. It runs when a photo is opened or saved in
+        the admin or by the importer, never for a reader's page. Should it grow
+        slow, keep a table of placements written when a story is saved.
+        """
+        live = self.filter(status=Article.Status.PUBLISHED).order_by()
+        languages = set(
+            live.filter(lead_photo=photo).values_list("language", flat=True).distinct()
+        )
+        placed = live.filter(body__contains=f"[photo:{photo.pk}]").exclude(
+            language__in=languages
+        )
+        for language, body in placed.values_list("language", "body").iterator():
+            if photo.pk in photo_ids_in(body):
+                languages.add(language)
+        return languages
+
+    def next_publication(self) -> datetime | None:
+        """When the next scheduled story goes live (None: none is scheduled)."""
+        return (
+            self.scheduled()
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
         )
 
     def stale_translations(self) -> "ArticleQuerySet":

@@ -2,14 +2,25 @@
 
 import html
 import re
+from collections.abc import Callable
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from disclaimers.mentions import Match, first_match, fold_yo, search_terms
 from disclaimers.models import DesignatedEntity, Mention
 
 RESCAN_CHUNK = 500
+
+# articles/ sits above this app, so it hands over its stories (articles/apps.py):
+# each source returns a QuerySet of stories with headline, lead and body.
+story_sources: list[Callable[[], QuerySet]] = []
+
+
+def add_story_source(source: Callable[[], QuerySet]) -> None:
+    """Have `source`'s stories re-scanned when the register changes."""
+    if source not in story_sources:
+        story_sources.append(source)
 
 
 # Bodies are sanitised HTML, so a tag is simply <...>. Each becomes a space: the
@@ -71,26 +82,25 @@ def rescan_archive(entity: DesignatedEntity) -> int:
     Only articles containing a sure piece of one of its names are read, so a new
     register entry costs one indexed-or-sequential text filter, not a full re-read.
     """
-    from articles.models import Article
-
-    candidates = Article.objects.all()
     terms = [term for name in entity.names() for term in search_terms(name)]
-    if terms and len(terms) == len(entity.names()):
-        condition = Q()
-        for term in terms:
-            condition |= (
-                Q(headline__contains=term)
-                | Q(lead__contains=term)
-                | Q(body__contains=term)
-            )
-        candidates = candidates.filter(
-            condition | Q(mentions__entity=entity)
-        ).distinct()
     checked = 0
-    for article in candidates.only("pk", "headline", "lead", "body").iterator(
-        RESCAN_CHUNK
-    ):
-        with transaction.atomic():
-            update_mentions(article, [entity])
-        checked += 1
+    for source in story_sources:
+        candidates = source()
+        if terms and len(terms) == len(entity.names()):
+            condition = Q()
+            for term in terms:
+                condition |= (
+                    Q(headline__contains=term)
+                    | Q(lead__contains=term)
+                    | Q(body__contains=term)
+                )
+            candidates = candidates.filter(
+                condition | Q(mentions__entity=entity)
+            ).distinct()
+        for article in candidates.only("pk", "headline", "lead", "body").iterator(
+            RESCAN_CHUNK
+        ):
+            with transaction.atomic():
+                update_mentions(article, [entity])
+            checked += 1
     return checked

@@ -4,13 +4,12 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from articles.models import Article
 from disclaimers.models import DesignatedEntity
 from disclaimers.services import rescan_archive, update_mentions
 
 
-@receiver(post_save, sender=Article, dispatch_uid="disclaimers.article_saved")
-def article_saved(sender, instance, raw=False, **kwargs):
+# Connected to a story's post_save by articles/apps.py: articles/ sits above this app.
+def article_saved(sender, instance, raw=False, **kwargs) -> None:
     if not raw:
         update_mentions(instance)
 

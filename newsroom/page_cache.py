@@ -77,21 +77,25 @@ def ended(state: tuple | None, now: float) -> bool:
     return state is None or (state[1] is not None and now >= state[1])
 
 
+# The apps above this one (a scheduled story in articles/) say when their content
+# next changes by itself: each registers a function returning that moment, or None.
+next_change_sources: list[Callable[[], datetime | None]] = []
+
+
+def add_next_change_source(source: Callable[[], datetime | None]) -> None:
+    """Have `source` asked when the site next changes with no one saving anything."""
+    if source not in next_change_sources:
+        next_change_sources.append(source)
+
+
 def next_change(now: float) -> float:
     """When pages change with no one saving anything: a scheduled story, midnight."""
-    from articles.models import Article
-
     moment = datetime.fromtimestamp(now, tz=timezone.get_current_timezone())
     midnight = timezone.make_aware(
         datetime.combine(moment.date() + timedelta(days=1), datetime.min.time())
     )
-    scheduled = (
-        Article.objects.scheduled()
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
-    return min(filter(None, [midnight, scheduled])).timestamp()
+    moments = [midnight, *(source() for source in next_change_sources)]
+    return min(filter(None, moments)).timestamp()
 
 
 def lifetime() -> int:

@@ -4,6 +4,7 @@ import errno
 import logging
 import re
 import uuid
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path, PurePosixPath
 
@@ -114,6 +115,17 @@ def original_path(photo, filename: str) -> str:
     return f"photos/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1]}"
 
 
+# The apps that show photos sit above this one (Article.lead_photo in articles/):
+# each registers a function giving the languages of its live pages showing a photo.
+live_language_sources: list[Callable[["Photo"], set[str]]] = []
+
+
+def add_live_language_source(source: Callable[["Photo"], set[str]]) -> None:
+    """Have `source` asked which languages' readers see a photo (live_languages)."""
+    if source not in live_language_sources:
+        live_language_sources.append(source)
+
+
 class Photo(models.Model):
     class Credit(models.TextChoices):
         PHOTO_BY_FOR_AGENCY = "photo_by_for_agency", _("Photo by X for the agency")
@@ -220,30 +232,18 @@ class Photo(models.Model):
 
     def live_languages(self, *, fresh: bool = False) -> set[str]:
         """The languages of the published (or scheduled) stories using this photo,
-        as lead photo or placed in the body.
+        as lead photo or placed in the body: live_language_sources answer.
 
-        The body is searched with LIKE, then confirmed with BODY_PHOTO: one read of
-        the published stories' bodies. It runs when a photo is opened or saved in
-        the admin or by the importer, never for a reader's page. Should it grow
-        slow, keep a table of placements written when a story is saved.
+        It runs when a photo is opened or saved in the admin or by the importer,
+        never for a reader's page.
         """
         if self.pk is None:
             return set()
         if not fresh and hasattr(self, "_live_languages"):
             return self._live_languages
-        # Imported here: articles/ sits above photos/ (Article.lead_photo).
-        from articles.models import Article
-
-        live = Article.objects.filter(status=Article.Status.PUBLISHED).order_by()
-        languages = set(
-            live.filter(lead_photo=self).values_list("language", flat=True).distinct()
-        )
-        placed = live.filter(body__contains=f"[photo:{self.pk}]").exclude(
-            language__in=languages
-        )
-        for language, body in placed.values_list("language", "body").iterator():
-            if self.pk in photo_ids_in(body):
-                languages.add(language)
+        languages = set()
+        for source in live_language_sources:
+            languages |= source(self)
         self._live_languages = languages
         return languages
 
