@@ -8,7 +8,7 @@ HOST    ?= 127.0.0.1:8000
 PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format migrate demo messages clean bench soak
+.PHONY: help run test lint format migrate demo messages clean bench bench-peer soak
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -65,6 +65,17 @@ bench: $(STAMP)  ## archive-scale figures: pages, search, import, req/s (BENCH_A
 	DATABASE_URL=$(BENCH_IMPORT_DB) $(MANAGE) migrate --no-input
 	DATABASE_URL=$(BENCH_IMPORT_DB) $(PYTHON) bench/import_throughput.py $(BENCH_IMPORT_LINES)
 	DATABASE_URL=$(BENCH_DB) $(PYTHON) bench/throughput.py
+
+# The Wagtail peer (../shared/peer/) and Newsroom at the same size, side by side.
+BENCH_PEER_ARTICLES ?= 100000
+BENCH_PEER_DIR      ?= ../shared/peer
+BENCH_PEER_SECONDS  ?= 15
+
+bench-peer: $(STAMP)  ## Newsroom vs the Wagtail peer, req/s side by side (BENCH_PEER_ARTICLES)
+	@command -v wrk >/dev/null || { echo "bench-peer: wrk is not installed: apt-get update && apt-get install -y wrk" >&2; exit 1; }
+	@test -x "$(BENCH_PEER_DIR)/wagtail/setup.sh" || { echo "bench-peer: the peer is not at $(BENCH_PEER_DIR) (no wagtail/setup.sh): set BENCH_PEER_DIR" >&2; exit 1; }
+	BENCH_PG=$(BENCH_PG) $(PYTHON) bench/peer.py --articles $(BENCH_PEER_ARTICLES) \
+		--peer $(BENCH_PEER_DIR) --seconds $(BENCH_PEER_SECONDS)
 
 soak: $(STAMP)  ## 60 s of load with one PostgreSQL restart (after make bench; loopback)
 	DATABASE_URL=$(BENCH_DB) $(PYTHON) bench/soak.py

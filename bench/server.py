@@ -37,7 +37,18 @@ def collect_static(static_root: str) -> None:
 class Server:
     """Gunicorn with sync workers, one per core, as in production, on loopback."""
 
-    def __init__(self, workers: int, **environment: str):
+    def __init__(
+        self,
+        workers: int,
+        *,
+        app: str = "newsroom.wsgi:application",
+        chdir: Path = ROOT,
+        gunicorn: Path = GUNICORN,
+        environment: dict[str, str] | None = None,
+        timeout: int = 30,
+        **overrides: str,
+    ):
+        """Newsroom under the bench settings, or any WSGI `app` given its environment."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = Path(tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1])
@@ -45,16 +56,17 @@ class Server:
         self.log_file = self.log.open("a")
         self.process = subprocess.Popen(
             [
-                GUNICORN,
-                "newsroom.wsgi:application",
+                gunicorn,
+                app,
                 f"--workers={workers}",
                 "--worker-class=sync",
                 f"--bind=127.0.0.1:{self.port}",
                 f"--error-logfile={self.log}",
                 "--log-level=warning",
+                f"--timeout={timeout}",
             ],
-            cwd=ROOT,
-            env=production_environment(**environment),
+            cwd=chdir,
+            env=environment or production_environment(**overrides),
             stdout=self.log_file,
             stderr=self.log_file,
         )
@@ -134,6 +146,7 @@ def wrk(
     connections: int = 16,
     threads: int = 2,
     seconds: int = 10,
+    timeout: int = 10,
 ) -> WrkResult:
     """Load `url`, rotating over `paths`; the figures wrk and the Lua hooks give."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
@@ -144,7 +157,7 @@ def wrk(
             f"--connections={connections}",
             f"--threads={threads}",
             f"--duration={seconds}s",
-            "--timeout=10s",
+            f"--timeout={timeout}s",
             "--latency",
             f"--script={LUA}",
             url,
