@@ -2,9 +2,17 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from articles.language import check_language, wrong_language
 from articles.models import Article
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The refusals read in English here (the admin speaks the user's language)."""
+    with translation.override("en"):
+        yield
 
 
 def story(language="en", **fields) -> Article:

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from disclaimers.models import DesignatedEntity, Disclaimer
 from tests.disclaimers.conftest import LABEL_2020, LABEL_2022
@@ -71,7 +72,7 @@ def test_a_version_for_part_of_the_languages_is_refused_naming_the_entry(
 ):
     before = state()
 
-    with pytest.raises(CommandError) as refused:
+    with pytest.raises(CommandError) as refused, translation.override("en"):
         import_legal(tmp_path, labels=[label(locales=["ru"])])
 
     message = str(refused.value)

@@ -248,7 +248,7 @@ def test_english_story_with_russian_paragraph_tag_or_source_is_refused(
     expect_each_field_named(page)
 
     story.refresh_from_db()
-    assert (story.status, story.source, list(story.tags.names())) == (
+    assert (story.status, story.source, list(story.tags.all())) == (
         Status.DRAFT,
         "",
         [],
@@ -440,7 +440,7 @@ def test_proposed_change_goes_live_only_after_the_editor_approves(
     proposal = page.locator(".workflow__proposal")
     expect(proposal).to_contain_text("A change proposed by correspondent")
     # The lead, side by side: the live text and the proposed one, changes marked.
-    expect(proposal.locator("h3")).to_have_text(["lead"])
+    expect(proposal.locator("h3")).to_have_text(["Lead"])
     diff = proposal.locator("table.diff")
     expect(diff).to_contain_text("Перевал закрыт до утра.")
     expect(diff).to_contain_text("Перевал закрыт до полудня.")
