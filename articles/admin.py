@@ -347,7 +347,10 @@ class ArticleAdmin(NewsroomAdmin):
 
     def get_view_on_site_url(self, obj=None):
         # A story readers cannot see yet opens as its preview.
-        if obj is not None and not Article.objects.published().filter(pk=obj.pk):
+        if (
+            obj is not None
+            and not Article.objects.published().filter(pk=obj.pk).exists()
+        ):
             return preview_url(obj)
         return super().get_view_on_site_url(obj)
 

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from articles.models import Article, ArticleEvent
 
@@ -38,43 +39,61 @@ def editors():
     )
 
 
+# Who hears of each step, and what: the editors or the story's author.
+EDITORS, AUTHOR = "editors", "author"
+MESSAGES = {
+    Action.SUBMIT: (
+        EDITORS,
+        gettext_lazy("Submitted for approval: %(headline)s"),
+        gettext_lazy("%(actor)s submitted a story for approval."),
+    ),
+    Action.RETURN: (
+        AUTHOR,
+        gettext_lazy("Returned to you: %(headline)s"),
+        gettext_lazy("%(actor)s returned your story: %(comment)s"),
+    ),
+    Action.PUBLISH: (
+        AUTHOR,
+        gettext_lazy("Published: %(headline)s"),
+        gettext_lazy("%(actor)s approved your story."),
+    ),
+    Action.SCHEDULE: (
+        AUTHOR,
+        gettext_lazy("Scheduled: %(headline)s"),
+        gettext_lazy("%(actor)s approved your story."),
+    ),
+    Action.PROPOSE: (
+        EDITORS,
+        gettext_lazy("Change proposed: %(headline)s"),
+        gettext_lazy("%(actor)s proposed a change to a published story."),
+    ),
+    Action.APPROVE_CHANGE: (
+        AUTHOR,
+        gettext_lazy("Your change is live: %(headline)s"),
+        gettext_lazy("%(actor)s decided on your proposed change. %(comment)s"),
+    ),
+    Action.REJECT_CHANGE: (
+        AUTHOR,
+        gettext_lazy("Your change was not accepted: %(headline)s"),
+        gettext_lazy("%(actor)s decided on your proposed change. %(comment)s"),
+    ),
+}
+
+
 def on_step(sender, article: Article, action: str, actor, comment: str, **kwargs):
     """A workflow step was taken (articles.signals.step_taken)."""
-    User = get_user_model()
-    author = User.objects.filter(pk=article.created_by_id)
+    if action not in MESSAGES:
+        return
+    audience, subject, text = MESSAGES[action]
+    if audience == EDITORS:
+        recipients = editors()
+    else:
+        recipients = reachable(
+            get_user_model().objects.filter(pk=article.created_by_id)
+        )
+    values = {"headline": article.headline, "actor": actor, "comment": comment}
     with translation.override(settings.LANGUAGE_CODE):
-        if action == Action.SUBMIT:
-            recipients = editors().exclude(pk=actor.pk)
-            subject = _("Submitted for approval: %(headline)s")
-            text = _("%(actor)s submitted a story for approval.")
-        elif action == Action.RETURN:
-            recipients = reachable(author).exclude(pk=actor.pk)
-            subject = _("Returned to you: %(headline)s")
-            text = _("%(actor)s returned your story: %(comment)s")
-        elif action in (Action.PUBLISH, Action.SCHEDULE):
-            recipients = reachable(author).exclude(pk=actor.pk)
-            subject = (
-                _("Published: %(headline)s")
-                if action == Action.PUBLISH
-                else _("Scheduled: %(headline)s")
-            )
-            text = _("%(actor)s approved your story.")
-        elif action == Action.PROPOSE:
-            recipients = editors().exclude(pk=actor.pk)
-            subject = _("Change proposed: %(headline)s")
-            text = _("%(actor)s proposed a change to a published story.")
-        elif action in (Action.APPROVE_CHANGE, Action.REJECT_CHANGE):
-            recipients = reachable(author).exclude(pk=actor.pk)
-            subject = (
-                _("Your change is live: %(headline)s")
-                if action == Action.APPROVE_CHANGE
-                else _("Your change was not accepted: %(headline)s")
-            )
-            text = _("%(actor)s decided on your proposed change. %(comment)s")
-        else:
-            return
-        values = {"headline": article.headline, "actor": actor, "comment": comment}
-        send(recipients, subject % values, text % values, article)
+        send(recipients.exclude(pk=actor.pk), subject % values, text % values, article)
 
 
 def on_text_changed(sender, article: Article, previous_change, **kwargs):
