@@ -11,15 +11,21 @@ class ArticlesConfig(AppConfig):
         never import it: they are told of stories by the hooks connected here."""
         from django.db.models.signals import post_save
 
-        from articles import notifications, signals
+        from articles import freshness, notifications, signals, views
         from articles.models import Article
         from disclaimers import services as disclaimers_services
         from disclaimers import signals as disclaimers_signals
         from newsroom import page_cache
         from photos import models as photos
 
-        # Public pages show this app's stories (and photos, labels, authors, tags).
+        # Public pages show this app's stories (and photos, labels, authors, tags)...
         page_cache.connect_signals()
+        # ...a change refreshes only the pages that show what it changed...
+        page_cache.add_change_describer(freshness.describe)
+        page_cache.add_before_save_hook(freshness.remember_before_save)
+        # ...and the pieces every page shares are rendered once, not once a page.
+        page_cache.add_hole("latest", views.render_latest_news)
+        page_cache.add_hole("calendar", views.render_calendar)
         # A scheduled story going live changes pages with no one saving anything.
         page_cache.add_next_change_source(Article.objects.next_publication)
         # A story's mentions of the register follow its text on every save...

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
+from articles.freshness import shows_stories
 from articles.models import Article, Region, Tag
 from articles.rendering import render_materials, syndicated_html
 from authors.models import Author
@@ -57,6 +58,7 @@ class ArticleFeed(Feed):
             kind, obj = subject
             articles = articles.filter(**{FILTERS[kind]: obj})
         articles = list(articles.newest_first().for_display()[:FEED_SIZE])
+        shows_stories(current_language(), articles, complete=len(articles) < FEED_SIZE)
         for article, material in zip(articles, render_materials(articles), strict=True):
             article.material = material
         return articles

@@ -20,6 +20,7 @@ from django.views.generic import DetailView, TemplateView
 from articles.calendar import add_months, local_midnight, month_calendar, month_url
 from articles.feeds import feed_links
 from articles.forms import SearchForm
+from articles.freshness import shows_stories, story_topic
 from articles.models import Article, FormerTagSlug, Region, Tag, TaggedArticle
 from articles.pagination import Cursor, keyset_page
 from articles.preview import preview_url, previewable_stories
@@ -39,6 +40,34 @@ RELATED_COUNT = 4
 
 def published_in_language():
     return Article.objects.published().filter(language=current_language())
+
+
+def render_latest_news(language: str) -> str:
+    """The sidebar's latest news in `language`."""
+    with translation.override(language):
+        latest = list(
+            with_register_names(
+                published_in_language()
+                .newest_first()
+                .only("pk", "slug", "language", "headline", "published_at")
+            )[:LATEST_NEWS_COUNT]
+        )
+        shows_stories(language, latest, complete=len(latest) < LATEST_NEWS_COUNT)
+        return render_to_string("articles/_latest_news.html", {"latest_news": latest})
+
+
+def render_calendar(language: str, month: str) -> str:
+    """The sidebar's calendar of `month` ("2026-12") in `language`."""
+    first = date.fromisoformat(f"{month}-01")
+    page_cache.depends_on(
+        language=language,
+        start=local_midnight(first),
+        end=local_midnight(add_months(first, 1)),
+    )
+    with translation.override(language):
+        return render_to_string(
+            "articles/_calendar.html", {"calendar": month_calendar(language, first)}
+        )
 
 
 class PublicPageMixin:
@@ -77,21 +106,12 @@ class PublicPageMixin:
         return links
 
     def sidebar(self) -> str:
-        """Latest news and the month's calendar: the same on many pages, so shared."""
+        """Latest news and the month's calendar: the same on many pages, so holes
+        the page cache fills with pieces rendered once (render_latest_news and
+        render_calendar)."""
         language, month = current_language(), self.calendar_month()
-        return page_cache.fragment(
-            f"sidebar:{language}:{month:%Y-%m}",
-            lambda: render_to_string(
-                "articles/_sidebar.html",
-                {
-                    "latest_news": with_register_names(
-                        published_in_language()
-                        .newest_first()
-                        .only("pk", "slug", "language", "headline", "published_at")
-                    )[:LATEST_NEWS_COUNT],
-                    "calendar": month_calendar(language, month),
-                },
-            ),
+        return page_cache.hole("latest", language) + page_cache.hole(
+            "calendar", language, f"{month:%Y-%m}"
         )
 
     def get_context_data(self, **kwargs):
@@ -124,9 +144,23 @@ class ArticleListView(PublicPageMixin, TemplateView):
             after=self.request.GET.get("after"),
             size=settings.NEWSROOM_PAGE_SIZE,
         )
+        self.depends_on_page(page)
         return super().get_context_data(
             page=page, page_title=self.page_title(), **kwargs
         )
+
+    def depends_on_page(self, page) -> None:
+        """The stretch of the timeline a story joining or leaving would change: from
+        the cursor (or oldest shown) to the cursor (or newest shown), open at the
+        archive's start and at the newest story."""
+        before = Cursor.parse(self.request.GET.get("before"))
+        after = Cursor.parse(self.request.GET.get("after"))
+        start = end = None
+        if page.older:
+            start = (after if after and page.newer else page.older).published_at
+        if page.newer:
+            end = (before or Cursor.of(page.items[0])).published_at
+        page_cache.depends_on(language=current_language(), start=start, end=end)
 
 
 class HomeView(ArticleListView):
@@ -318,6 +352,8 @@ class ArticleDetailView(PublicPageMixin, DetailView):
     def material_context(self) -> dict:
         """The story through the one renderer, and what the material's partials read:
         its published translations, the published original of a translation."""
+        # The page shows this story and its versions in other languages.
+        page_cache.depends_on(topics=[story_topic(self.object)])
         self.translated = self.translations()
         self.photos = photos_by_id(self.object.photo_ids())
         original = next(
@@ -346,11 +382,19 @@ class ArticleDetailView(PublicPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = self.material_context()
+        related = self.related()
+        # The stretch of the timeline its related stories come from: a story
+        # published later never joins them.
+        page_cache.depends_on(
+            language=self.object.language,
+            start=related[-1].published_at if len(related) == RELATED_COUNT else None,
+            end=self.reference_time(),
+        )
         return super().get_context_data(
             **context,
             meta=self.meta(context["material"]),
             translations=self.translated,
-            related=self.related(),
+            related=related,
             **kwargs,
         )
 
@@ -433,6 +477,11 @@ class ArchiveMixin(PublicPageMixin):
         return self.archive_date().replace(day=1)
 
     def published_between(self, start: date, end: date):
+        page_cache.depends_on(
+            language=current_language(),
+            start=local_midnight(start),
+            end=local_midnight(end),
+        )
         return published_in_language().filter(
             published_at__gte=local_midnight(start),
             published_at__lt=local_midnight(end),
@@ -534,6 +583,8 @@ class SearchView(PublicPageMixin, TemplateView):
             query.page = 1
             query.before = Cursor.parse(self.request.GET.get("before"))
         results = search(current_language(), query)
+        # Any story of the language may join or leave the results.
+        page_cache.depends_on(language=current_language())
         if query.order == "date":
             older = {"before": str(results.older)} if results.older else None
             newer = {} if query.before else None

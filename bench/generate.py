@@ -3,13 +3,14 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench \
         DEBUG=1 .venv/bin/python bench/generate.py --articles 1000000
 
-The rows are made inside PostgreSQL (generate_series), spread over 25 years, half in
+The rows are made inside PostgreSQL (generate_series), spread over 25 years (--years),
+bodies of 60 words (--body-words; 65 a paragraph), half in
 each language, every second English story a translation. Words are drawn so that
 search has a broad term (in about half the stories), a selective one (about 0.1%) and
 a rare one (a few dozen stories, spread over the years).
 
 Every story gets a region (one of 10), a tag (one of 50, about 2% of the archive
-each), an author (one of 200) and every third a lead photo (rows only: the renditions
+each; --tags 3 gives three), an author (one of 200) and every third a lead photo (rows only: the renditions
 point at files that need not exist, pages render from the rows). A rare tag and a rare
 author (a few dozen stories each, like the rare word) give the sparse-listing case.
 """
@@ -97,7 +98,9 @@ SELECT
     'story-' || i,
     w[1 + (i * 3) %% n] || ' ' || w[1 + (i * 11) %% n] || ' ' || w[1 + (i * 19) %% n] || '.',
     '<p>' || array_to_string(ARRAY(
-        SELECT w[1 + ((i * 31 + k * 37) %% n)] FROM generate_series(1, 60) k), ' ')
+        SELECT w[1 + ((i * 31 + k * 37) %% n)]
+            || CASE WHEN k %% 65 = 0 AND k < %(words)s THEN '.</p><p>' ELSE '' END
+        FROM generate_series(1, %(words)s) k), ' ')
     || CASE WHEN i %% 2 = 0 THEN ' ' || %(broad)s ELSE '' END
     || CASE WHEN i %% 1000 IN (7, 8) THEN ' ' || %(selective)s ELSE '' END
     || CASE WHEN i %% %(rare_every)s = 3 THEN ' ' || %(rare)s ELSE '' END
@@ -122,6 +125,9 @@ TAGGED = """
 INSERT INTO articles_taggedarticle (content_object_id, tag_id)
 SELECT a.id, (%(tags)s::int[])[1 + (a.id / 2) %% %(tag_count)s]
 FROM articles_article a WHERE a.id > %(after)s
+UNION ALL
+SELECT a.id, (%(tags)s::int[])[1 + (a.id / 2 + t * 17) %% %(tag_count)s]
+FROM articles_article a, generate_series(1, %(more_tags)s) t WHERE a.id > %(after)s
 UNION ALL
 SELECT a.id, %(rare_tag)s
 FROM articles_article a WHERE a.id > %(after)s AND (a.id / 2) %% %(rare_every)s = 5
@@ -243,6 +249,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=100_000)
+    parser.add_argument("--years", type=int, default=25, help="the archive's span")
+    parser.add_argument(
+        "--body-words", type=int, default=60, help="words in a body (65 a paragraph)"
+    )
+    parser.add_argument("--tags", type=int, default=1, help="tags a story (1-3)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("The benchmark database must be PostgreSQL (set DATABASE_URL).")
@@ -256,7 +267,7 @@ def main():
             f"already {existing:,} articles (asked for {args.articles:,}): nothing to do"
         )
         return
-    spread = 25 * 365 * 24 * 3600 // max(args.articles, 1)
+    spread = args.years * 365 * 24 * 3600 // max(args.articles, 1)
     started = time.perf_counter()
     for start in range(existing + 1, args.articles + 1, args.batch):
         stop = min(start + args.batch - 1, args.articles)
@@ -267,6 +278,7 @@ def main():
                     "start": start,
                     "stop": stop,
                     "spread": spread,
+                    "words": args.body_words,
                     "ru": RUSSIAN,
                     "en": ENGLISH,
                     "broad": "новости news",
@@ -284,7 +296,10 @@ def main():
         rate = (stop - existing) / (time.perf_counter() - started)
         print(f"{stop:>9,} articles  {rate:,.0f}/s", flush=True)
     link_tags_and_authors(
-        catalogue, after=last_id, rare_every=max(args.articles // 40, 1)
+        catalogue,
+        after=last_id,
+        rare_every=max(args.articles // 40, 1),
+        tags=min(max(args.tags, 1), 3),
     )
     with connection.cursor() as cursor:
         # Later inserts through Django take ids after the ones given here.
@@ -297,8 +312,10 @@ def main():
     print(f"done in {time.perf_counter() - started:,.0f} s")
 
 
-def link_tags_and_authors(catalogue: dict, *, after: int, rare_every: int) -> None:
-    """Tag and byline every story with an id above `after`."""
+def link_tags_and_authors(
+    catalogue: dict, *, after: int, rare_every: int, tags: int
+) -> None:
+    """Tag (`tags` times) and byline every story with an id above `after`."""
 
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -308,6 +325,7 @@ def link_tags_and_authors(catalogue: dict, *, after: int, rare_every: int) -> No
                 "after": after,
                 "tags": catalogue["tags"],
                 "tag_count": len(catalogue["tags"]),
+                "more_tags": tags - 1,
                 "rare_tag": catalogue["rare_tag"],
                 "rare_every": rare_every,
             },

@@ -123,8 +123,12 @@ def sample_urls(count: int, seed: int = 10) -> list[Page]:
     }
     pick = rng.choice
     langs = [LANGUAGES[n % 2] for n in range(count)]
+    # Twenty years back, or the archive's first months when it is shorter.
+    oldest = published.order_by("published_at").values_list("published_at", flat=True)
+    earliest = oldest.first() + timedelta(days=90)
     twenty_years = [
-        now - timedelta(days=20 * 365 + rng.uniform(0, 60)) for _ in range(20)
+        max(now - timedelta(days=20 * 365 + rng.uniform(0, 60)), earliest)
+        for _ in range(20)
     ]
     pages = [
         Page("hello (baseline)", ["/hello/"], target_ms=None),

@@ -36,6 +36,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -64,6 +65,11 @@ GROUPS = [
     ("search_common", "search, a word in most stories"),
 ]
 DEEP_PAGE = 500
+# Shaped like the peer's archive: 20 years, bodies of ~400 words, three tags a story.
+ARCHIVE_SHAPE = ["--years", "20", "--body-words", "400", "--tags", "3"]
+# The desk's busy hour: popular pages read while stories are published or edited.
+POPULAR = 200
+DESK_KINDS = ("publish", "edit")
 # bench/generate.py's words: "flood" / "наводнение" in 0.1% of all stories, "новости"
 # in every Russian one, each English vocabulary word in most English ones.
 RARE_SEARCHES = [("ru", "наводнение"), ("en", "flood")]
@@ -136,14 +142,16 @@ def build_peer(peer: Path, pg: str, articles: int, days: int, rebuild: bool) -> 
 def build_newsroom(pg: str, articles: int) -> str:
     """Newsroom's database holding exactly `articles` stories; its URL."""
     url = f"{pg}/{NEWSROOM_DB}"
-    count = (
-        psql(pg, "SELECT count(*) FROM articles_article", NEWSROOM_DB)
-        if database_exists(pg, NEWSROOM_DB)
-        else ""
-    )
-    if count == str(articles):
-        print(f"newsroom: already {articles:,} stories in {NEWSROOM_DB}", flush=True)
+    stamp = VAR / f"built-{NEWSROOM_DB}.txt"
+    wanted = " ".join([f"--articles {articles}", *ARCHIVE_SHAPE])
+    if (
+        stamp.exists()
+        and stamp.read_text().strip() == wanted
+        and database_exists(pg, NEWSROOM_DB)
+    ):
+        print(f"newsroom: already built ({wanted}) in {NEWSROOM_DB}", flush=True)
         return url
+    stamp.unlink(missing_ok=True)
     print(f"newsroom: generating {articles:,} stories into {NEWSROOM_DB}", flush=True)
     psql(pg, f"DROP DATABASE IF EXISTS {NEWSROOM_DB} WITH (FORCE)")
     psql(pg, f"CREATE DATABASE {NEWSROOM_DB}")
@@ -158,11 +166,12 @@ def build_newsroom(pg: str, articles: int) -> str:
         check=True,
     )
     subprocess.run(
-        [python, "bench/generate.py", "--articles", str(articles)],
+        [python, "bench/generate.py", "--articles", str(articles), *ARCHIVE_SHAPE],
         cwd=ROOT,
         env=environment,
         check=True,
     )
+    stamp.write_text(wanted + "\n")
     return url
 
 
@@ -219,6 +228,15 @@ def newsroom_groups(articles: int) -> dict[str, list[str]]:
     }
 
 
+def spare_stories(popular: list[str]) -> list[int]:
+    """Stories the desk publishes copies of, or edits: old ones, none popular."""
+    from articles.models import Article
+
+    shown = {int(path.strip("/").split("/")[2]) for path in popular}
+    candidates = Article.objects.published().order_by("pk").values_list("pk", flat=True)
+    return [pk for pk in candidates[:500] if pk not in shown][:100]
+
+
 def peer_groups(urls: Path) -> dict[str, list[str]]:
     groups = {}
     for key, _label in GROUPS:
@@ -267,6 +285,46 @@ def measure(server: Server, paths: list[str], args) -> WrkResult:
     result = wrk(server.url, paths, seconds=args.seconds, **options)
     drain(server, paths[0])
     return result
+
+
+class Desk(threading.Thread):
+    """The desk's busy hour, in this process: every `interval` seconds a story is
+    published ("publish": a new one, now) or edited ("edit": an older story's body),
+    each saved and committed as the admin does, so the page cache hears of it."""
+
+    def __init__(self, kind: str, interval: float, spare: list[int]):
+        super().__init__(daemon=True)
+        self.kind, self.interval, self.spare = kind, interval, spare
+        self.done = threading.Event()
+        self.changes = 0
+
+    def run(self):
+        from django.db import connection, transaction
+        from django.utils import timezone
+
+        from articles.models import Article
+
+        while not self.done.wait(self.interval):
+            story = Article.objects.get(pk=self.spare[self.changes % len(self.spare)])
+            with transaction.atomic():
+                if self.kind == "publish":
+                    story.pk = None
+                    story.slug = f"{story.slug[:180]}-desk-{time.time_ns()}"
+                    story.translation_of = None
+                    story.published_at = timezone.now()
+                else:
+                    story.body += f"<p>Update {self.changes}.</p>"
+                story.save()
+            self.changes += 1
+        connection.close()
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.join()
 
 
 def errors_of(result: WrkResult) -> int:
@@ -326,6 +384,17 @@ def table(results: dict, urls: dict, args) -> str:
         f"| {rps(cached.requests_per_second)} = {share:.0%} of hello | no cache | "
         f"| {ms(cached)} |"
     )
+    for kind in DESK_KINDS:
+        busy = results[("desk", kind)]
+        rows.append(
+            f"| {POPULAR} popular articles from the page cache while a story is "
+            f"{kind}ed every {args.desk_interval:g} s "
+            f"({results[('desk changes', kind)]} {kind}s; "
+            f"{busy.cache.get('HIT', 0) / max(busy.requests, 1):.0%} hits) "
+            f"| {rps(busy.requests_per_second)} = "
+            f"{busy.requests_per_second / hello_rps:.0%} of hello | | "
+            f"| {ms(busy)} |"
+        )
     if hits < cached.requests * 0.99:
         notes.append(
             f"- cached article: only {hits:,} of {cached.requests:,} answers "
@@ -367,6 +436,12 @@ def main():
     )
     parser.add_argument(
         "--rebuild", action="store_true", help="build the peer's data again"
+    )
+    parser.add_argument(
+        "--desk-interval",
+        type=float,
+        default=5.0,
+        help="seconds between the desk's publishes (or edits) in the busy-hour rows",
     )
     args = parser.parse_args()
     peer = args.peer.resolve()
@@ -442,6 +517,16 @@ def main():
         for path in urls["cached"]:
             fill_page_cache(cached, path, args.workers)
         results["cached"] = measure(cached, urls["cached"], args)
+        popular = urls["newsroom"]["article"][:POPULAR]
+        spare = spare_stories(popular)
+        print(f"{POPULAR} popular articles: filling every worker's cache", flush=True)
+        for path in popular:
+            fill_page_cache(cached, path, args.workers)
+        for kind in DESK_KINDS:
+            print(f"popular articles while a story is {kind}ed", flush=True)
+            with Desk(kind, args.desk_interval, spare) as desk:
+                results[("desk", kind)] = measure(cached, popular, args)
+            results[("desk changes", kind)] = desk.changes
         print("hello: measuring again", flush=True)
         results["hello, again"] = measure(hello, ["/"], args)
     report = table(results, urls, args)

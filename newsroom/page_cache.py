@@ -1,81 +1,345 @@
-"""The full-page cache for anonymous readers, refreshed the moment content changes.
+"""The full-page cache for anonymous readers: a change refreshes what it changed.
 
-Every cached page is filed under the site's *generation*: the moment its content
-last changed. Any save or delete of a story, photo, author, tag, label or register
-entry starts a new generation once its transaction commits, so no page cached
-before it is served again: no withdrawn story, no stale label. A generation also
-ends by itself when a scheduled story's time comes and at midnight (the calendar's
-"today", labels that start or end on a date).
+Every committed change of content is described by a Change: the stories it touches
+("story:12", a story and its translations), the places on the timeline it touches (a
+language and a publication moment, before and after the change), or everything (a
+label, the register, a tag's or author's name, a photo a live story shows). The
+apps above this one say how their changes read (add_change_describer); a change no
+one describes touches everything. Changes are numbered in a log in the "shared"
+cache (Redis, or files on the host) that every process reads, at most
+CHECK_SECONDS apart.
 
-The generation is kept in the "shared" cache (Redis, or files on the host), which
-every process reads, at most GENERATION_CHECK_SECONDS apart. Pages are kept in each
-process's own memory (the "default" cache): a page never changes within its
-generation, so no process needs another's copy, and a hit costs no round trip.
+While a page is rendered it says what it shows (depends_on): stories, and windows of
+the timeline (a language's stories published between two moments: a list page, a day,
+the stories "related" to an article). A page that says nothing depends on
+everything. A kept page is served while no change since it was rendered touches
+what it shows: a publish renders again the latest news, the calendar and the lists
+the story joins, not another story's page.
 
-Readers with a session (staff) always get fresh pages, marked private. Pages carry
-an ETag, Last-Modified (the generation) and Cache-Control, so browsers revalidate
-with a 304 and a CDN in front may keep a page for PAGE_CACHE_SHARED_SECONDS.
+Pieces many pages share (the latest news, a month's calendar) are holes in the pages,
+filled from fragments kept on the same terms (add_hole), so a publish renders the
+latest news once per process, not once per page.
+
+Everything also changes at midnight (the calendar's "today", labels that start or end
+on a date) and when a scheduled story's time comes.
+
+Pages and fragments are kept in each process's own memory (the "default" cache): a
+hit costs no round trip. Readers with a session (staff) always get fresh pages,
+marked private. Pages carry an ETag, Last-Modified and Cache-Control, so browsers
+revalidate with a 304 and a CDN in front may keep a page for
+PAGE_CACHE_SHARED_SECONDS.
 """
 
+import bisect
+import contextvars
 import hashlib
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import http_date
 from django.utils.module_loading import import_string
+from django.utils.safestring import SafeString, mark_safe
 
 from newsroom.replica import public_read
 
-STATE_KEY = "page-cache:state"
+SEQUENCE_KEY = "page-cache:sequence"
+CHANGE_KEY = "page-cache:change:{}"
+NATURAL_END_KEY = "page-cache:natural-end"
 STALE_IF_ERROR_SECONDS = 24 * 3600
-# How often a process reads the shared generation: another process's change is on
-# its pages this long after, at most (the target is a second).
-GENERATION_CHECK_SECONDS = 0.25
+# How often a process reads the shared log: another process's change is on its
+# pages this long after, at most (the target is a second).
+CHECK_SECONDS = 0.25
+# Changes a process remembers; a page older than all of them is rendered again.
+LOG_LENGTH = 2_000
+# A change numbered but not yet written after this long is taken as everything.
+MISSING_CHANGE_SECONDS = 2.0
 # The apps whose rows appear on public pages.
 CONTENT_APPS = {"articles", "authors", "photos", "disclaimers"}
+HOLE = re.compile(r"<!--hole:([a-z0-9:_-]+)-->")
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one committed change touches."""
+
+    topics: frozenset[str] = frozenset()
+    # (language, POSIX time): where on the timeline stories were or are now shown.
+    moments: frozenset[tuple[str, float]] = frozenset()
+    everything: bool = False
+
+    def __or__(self, other: "Change") -> "Change":
+        return Change(
+            self.topics | other.topics,
+            self.moments | other.moments,
+            self.everything or other.everything,
+        )
+
+    def __bool__(self):
+        return bool(self.everything or self.topics or self.moments)
+
+
+EVERYTHING = Change(everything=True)
+NOTHING = Change()
+
+
+def story_change(topic: str, language: str, *moments: datetime | None) -> Change:
+    """A story's change: its topic, and its places on the timeline."""
+    return Change(
+        frozenset({topic}),
+        frozenset((language, moment.timestamp()) for moment in moments if moment),
+    )
+
+
+@dataclass
+class Dependencies:
+    """What a page or fragment shows: nothing declared means everything."""
+
+    topics: set[str] = field(default_factory=set)
+    # (language, from, to): the language's stories published in [from, to]; None is
+    # open (a first page shows whatever is published next).
+    windows: list[tuple[str, float | None, float | None]] = field(default_factory=list)
+    declared: bool = False
+    holes: list[str] = field(default_factory=list)
+
+    def touched_by(self, change: Change) -> bool:
+        if change.everything or not self.declared:
+            return True
+        if self.topics & change.topics:
+            return True
+        return any(
+            language == window_language
+            and (start is None or moment >= start)
+            and (end is None or moment <= end)
+            for language, moment in change.moments
+            for window_language, start, end in self.windows
+        )
+
+
+_collecting: contextvars.ContextVar[Dependencies | None] = contextvars.ContextVar(
+    "page_cache_dependencies", default=None
+)
+
+
+def depends_on(
+    *,
+    topics: Iterable[str] = (),
+    language: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> None:
+    """The page (or fragment) being rendered shows `topics` and, with `language`, the
+    stories of that language published from `start` to `end` (None: open)."""
+    dependencies = _collecting.get()
+    if dependencies is None:
+        return
+    dependencies.declared = True
+    dependencies.topics.update(topics)
+    if language:
+        dependencies.windows.append(
+            (
+                language,
+                start.timestamp() if start else None,
+                end.timestamp() if end else None,
+            )
+        )
+
+
+# --- Describing changes -----------------------------------------------------------
+
+# The apps above this one (articles/) say what a saved or deleted row touches: each
+# describer returns a Change, NOTHING (nothing public), or None (not its model).
+change_describers: list[Callable[..., Change | None]] = []
+# Called before a row is saved, to read what it was (a story's old time).
+before_save_hooks: list[Callable] = []
+
+
+def add_change_describer(describe: Callable[..., Change | None]) -> None:
+    if describe not in change_describers:
+        change_describers.append(describe)
+
+
+def add_before_save_hook(hook: Callable) -> None:
+    if hook not in before_save_hooks:
+        before_save_hooks.append(hook)
+
+
+def describe(instance, **kwargs) -> Change:
+    for describer in change_describers:
+        change = describer(instance, **kwargs)
+        if change is not None:
+            return change
+    return EVERYTHING
+
+
+class _Batch:
+    """The changes of one transaction, recorded as one change once it commits."""
+
+    open: "_Batch | None" = None  # the batch of the transaction in progress
+
+    def __init__(self, change: Change):
+        self.change = change
+
+    def __call__(self):
+        if _Batch.open is self:
+            _Batch.open = None
+        record(self.change)
+
+    def waiting(self) -> bool:
+        """Still to run when the transaction commits (not rolled back, not run)."""
+        connection = transaction.get_connection()
+        return connection.in_atomic_block and any(
+            hook is self for _savepoints, hook, _robust in connection.run_on_commit
+        )
+
+
+def changed(change: Change = EVERYTHING) -> None:
+    """`change` was made: record it once its transaction commits (readers see it)."""
+    if not change:
+        return
+    batch = _Batch.open
+    if batch is not None and batch.waiting():
+        batch.change |= change
+        return
+    _Batch.open = _Batch(change)
+    transaction.on_commit(_Batch.open)
+
+
+def content_changed(**kwargs) -> None:
+    """Everything changed (an import, a restore)."""
+    changed(EVERYTHING)
+
+
+def record(change: Change) -> None:
+    """Number `change` in the shared log, and have this process read it at once."""
+    shared().add(SEQUENCE_KEY, 0, timeout=None)
+    number = shared().incr(SEQUENCE_KEY)
+    shared().set(CHANGE_KEY.format(number), change, timeout=3600)
+    # A story scheduled or moved in time: when the site next changes by itself.
+    shared().delete(NATURAL_END_KEY)
+    _Log.checked_at = 0.0
+    if settings.PAGE_CACHE_PURGE:
+        import_string(settings.PAGE_CACHE_PURGE)()
+
+
+def content_receiver(sender, instance=None, **kwargs) -> None:
+    if sender._meta.app_label in CONTENT_APPS:
+        changed(describe(instance, **kwargs))
+
+
+def before_save_receiver(sender, instance=None, **kwargs) -> None:
+    if sender._meta.app_label in CONTENT_APPS:
+        for hook in before_save_hooks:
+            hook(instance)
+
+
+def connect_signals() -> None:
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(content_receiver, dispatch_uid="page_cache.content_changed")
+    pre_save.connect(before_save_receiver, dispatch_uid="page_cache.before_save")
+
+
+# --- Reading the log --------------------------------------------------------------
 
 
 def shared():
-    """The cache every process of the site reads: the generation must be one."""
+    """The cache every process of the site reads: the log must be one."""
     return caches["shared"]
 
 
-class _LastSeen:
-    """The state as this process last read it, and when (time.monotonic)."""
+class _Log:
+    """This process's reading of the shared log."""
 
-    state: tuple | None = None
-    at: float = 0.0
-
-
-def generation() -> float:
-    """The current generation, starting a new one when the last has run out.
-
-    Read from the shared cache at most every GENERATION_CHECK_SECONDS, so a change
-    made by another process is seen that much later at most.
-    """
-    now = time.time()
-    state = _LastSeen.state
-    if ended(state, now) or time.monotonic() - _LastSeen.at >= GENERATION_CHECK_SECONDS:
-        state = shared().get(STATE_KEY)
-        if ended(state, now):
-            state = (now, next_change(now))
-            shared().set(STATE_KEY, state, timeout=None)
-        _LastSeen.state, _LastSeen.at = state, time.monotonic()
-    return state[0]
+    sequence = 0  # the last change read
+    checked_at = 0.0  # time.monotonic() of the last read
+    numbers: list[int] = []  # the changes remembered, in order
+    changes: list[Change] = []
+    floor = 0  # pages rendered before this change are all stale
+    missing_since: float | None = None
+    natural_end: float | None = None
 
 
-def ended(state: tuple | None, now: float) -> bool:
-    """No generation yet, or the one in `state` has reached its natural end."""
-    return state is None or (state[1] is not None and now >= state[1])
+def forget() -> None:
+    """Read the log afresh (a new test, a new process)."""
+    _Log.sequence, _Log.checked_at, _Log.floor = 0, 0.0, 0
+    _Log.numbers, _Log.changes = [], []
+    _Log.missing_since = _Log.natural_end = None
+    _Batch.open = None
+    _checked.clear()
 
+
+def current() -> int:
+    """The number of the last change this process knows of, reading the shared log
+    when CHECK_SECONDS have passed since it last did."""
+    natural_end_passed = (
+        _Log.natural_end is not None and time.time() >= _Log.natural_end
+    )
+    if natural_end_passed or time.monotonic() - _Log.checked_at >= CHECK_SECONDS:
+        _Log.checked_at = time.monotonic()
+        _read_log()
+        _end_naturally()
+    return _Log.sequence
+
+
+def _read_log() -> None:
+    latest = shared().get(SEQUENCE_KEY) or 0
+    if latest < _Log.sequence:  # the shared cache was emptied: start again
+        _apply(latest, EVERYTHING)
+        return
+    if latest == _Log.sequence:
+        return
+    if latest - _Log.sequence > LOG_LENGTH:
+        _apply(latest, EVERYTHING)
+        return
+    numbers = range(_Log.sequence + 1, latest + 1)
+    found = shared().get_many([CHANGE_KEY.format(number) for number in numbers])
+    for number in numbers:
+        change = found.get(CHANGE_KEY.format(number))
+        if change is None:
+            # Numbered by another process that has not written it yet: wait for it
+            # a little, then take it as everything.
+            now = time.monotonic()
+            _Log.missing_since = _Log.missing_since or now
+            if now - _Log.missing_since < MISSING_CHANGE_SECONDS:
+                return
+            change = EVERYTHING
+        _Log.missing_since = None
+        _apply(number, change)
+
+
+def _apply(number: int, change: Change) -> None:
+    _Log.sequence = number
+    _Log.natural_end = None  # a story scheduled or moved: read it again
+    if change.everything:
+        _Log.floor = number
+        _Log.numbers, _Log.changes = [], []
+        return
+    _Log.numbers.append(number)
+    _Log.changes.append(change)
+    if len(_Log.numbers) > LOG_LENGTH:
+        _Log.floor = _Log.numbers[0]
+        del _Log.numbers[0], _Log.changes[0]
+
+
+def still_fresh(dependencies: Dependencies, rendered: int, checked: int) -> bool:
+    """Whether nothing changed after change `checked` (or `rendered`, the one before
+    it was rendered) touches `dependencies`."""
+    if rendered < _Log.floor:
+        return False
+    start = bisect.bisect_right(_Log.numbers, max(rendered, checked))
+    return not any(dependencies.touched_by(change) for change in _Log.changes[start:])
+
+
+# --- When everything changes by itself --------------------------------------------
 
 # The apps above this one (a scheduled story in articles/) say when their content
 # next changes by itself: each registers a function returning that moment, or None.
@@ -98,60 +362,124 @@ def next_change(now: float) -> float:
     return min(filter(None, moments)).timestamp()
 
 
-def lifetime() -> int:
-    """Seconds a page may be kept: no longer than the generation lasts."""
-    state = _LastSeen.state
-    until_change = state[1] - time.time() if state and state[1] else None
-    return max(1, int(min(filter(None, [settings.PAGE_CACHE_SECONDS, until_change]))))
+def _end_naturally() -> None:
+    """Record an everything change once the moment read from the shared cache has
+    come (one process records it), and learn when the next one comes."""
+    now = time.time()
+    if _Log.natural_end is not None and now < _Log.natural_end:
+        return
+    end = shared().get(NATURAL_END_KEY)
+    if end is not None and now >= end:
+        if shared().add(f"{NATURAL_END_KEY}:{end}", True):
+            record(EVERYTHING)
+            _read_log()
+        end = None
+    if end is None:
+        end = next_change(now)
+        shared().set(NATURAL_END_KEY, end, timeout=None)
+    _Log.natural_end = end
 
 
-def fragment(name: str, render: Callable[[], str]) -> str:
-    """A piece of page many pages share (the sidebar), kept for the generation.
+# --- Holes: pieces many pages share -------------------------------------------------
 
-    After a change every page is rendered afresh; the shared pieces only once. Kept
-    only when the page cache is on: with it off, every render is complete.
-    """
-    if settings.PAGE_CACHE_SECONDS <= 0:
-        return render()
-    key = f"fragment:{generation()}:{name}"
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, lifetime())
-    return html
+# The apps above this one render each kind of hole: "latest:ru" is rendered by the
+# renderer added for "latest", given "ru".
+hole_renderers: dict[str, Callable[..., str]] = {}
 
 
-def content_changed(**kwargs) -> None:
-    """Start a new generation once the change is committed (and readers can see it)."""
-    transaction.on_commit(new_generation)
+def add_hole(kind: str, render: Callable[..., str]) -> None:
+    hole_renderers[kind] = render
 
 
-def new_generation() -> None:
-    shared().delete(STATE_KEY)
-    _LastSeen.state = None
-    if settings.PAGE_CACHE_PURGE:
-        import_string(settings.PAGE_CACHE_PURGE)()
+def hole(*name: str) -> SafeString:
+    """A place in the page for the shared piece `name` (kind, then its arguments),
+    filled when the page is served."""
+    joined = ":".join(name)
+    dependencies = _collecting.get()
+    if dependencies is not None:
+        dependencies.holes.append(joined)
+    return mark_safe(f"<!--hole:{joined}-->")
 
 
-def content_receiver(sender, **kwargs) -> None:
-    if sender._meta.app_label in CONTENT_APPS:
-        content_changed()
+@dataclass
+class Kept:
+    """A page or fragment as kept: what it shows and when it was rendered."""
+
+    content: str | list  # a fragment's HTML, or a page's text split at its holes
+    dependencies: Dependencies
+    rendered: int  # the last change known before rendering began
+    at: float = 0.0  # time.time() of rendering
+    response: object = None  # a page's response, holes filled
+    filled: dict = field(default_factory=dict)  # hole -> the fragment's `at`
 
 
-def connect_signals() -> None:
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(content_receiver, dispatch_uid="page_cache.content_changed")
+# The change each kept key was last found fresh at, in this process (saves reading
+# the whole log since the page was rendered on every hit).
+_checked: dict[str, tuple[float, int]] = {}
+
+
+def _fresh(key: str, kept: Kept | None, number: int) -> bool:
+    if kept is None:
+        return False
+    at, checked = _checked.get(key, (None, 0))
+    checked = checked if at == kept.at else 0
+    if not still_fresh(kept.dependencies, kept.rendered, checked):
+        return False
+    if len(_checked) > 50_000:
+        _checked.clear()
+    _checked[key] = (kept.at, number)
+    return True
+
+
+def fragment(name: str, keep: bool) -> Kept:
+    """The fragment `name`, kept or rendered now (and kept, when `keep`)."""
+    key = f"fragment:{name}"
+    number = current() if keep else 0
+    kept = cache.get(key) if keep else None
+    if _fresh(key, kept, number):
+        return kept
+    kind, *arguments = name.split(":")
+    dependencies = Dependencies()
+    token = _collecting.set(dependencies)
+    try:
+        html = hole_renderers[kind](*arguments)
+    finally:
+        _collecting.reset(token)
+    kept = Kept(html, dependencies, number, time.time())
+    if keep:
+        cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
+    return kept
+
+
+def fill_holes(parts: list, keep: bool) -> tuple[str, dict]:
+    """The page from its `parts` (text, hole name, text, ...), and the fragments'
+    times."""
+    fragments = {name: fragment(name, keep) for name in parts[1::2]}
+    pieces = [
+        fragments[part].content if index % 2 else part
+        for index, part in enumerate(parts)
+    ]
+    return "".join(pieces), {name: kept.at for name, kept in fragments.items()}
+
+
+# --- The middleware -----------------------------------------------------------------
 
 
 class PageCacheMiddleware:
-    """Serves anonymous GETs of public pages from the cache, and fills it."""
+    """Serves anonymous GETs of public pages from the cache, and fills it; fills the
+    holes of every page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if not self.applies_to(request):
-            response = self.get_response(request)
+            response, dependencies = self.render(request)
+            if dependencies.holes:
+                # Kept fragments are exact, so staff get them too; with the page
+                # cache off (tests, measuring), nothing is kept.
+                keep = settings.PAGE_CACHE_SECONDS > 0
+                self.compose(response, self.split(response), keep=keep)
             if settings.SESSION_COOKIE_NAME in request.COOKIES:
                 # A staff member's page must not be kept by a shared cache.
                 patch_cache_control(response, private=True)
@@ -159,19 +487,65 @@ class PageCacheMiddleware:
         with public_read():
             return self.serve(request)
 
+    def render(self, request):
+        dependencies = Dependencies()
+        token = _collecting.set(dependencies)
+        try:
+            return self.get_response(request), dependencies
+        finally:
+            _collecting.reset(token)
+
     def serve(self, request):
-        current = generation()
-        key = self.key(request, current)
-        response = cache.get(key)
-        if response is not None:
+        number = current()
+        key = self.key(request)
+        kept = cache.get(key)
+        if _fresh(key, kept, number):
+            response = kept.response
+            if self.refill(kept):
+                cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
+                response = kept.response
             response["X-Cache"] = "HIT"
             return response
-        response = self.get_response(request)
+        response, dependencies = self.render(request)
+        parts = self.split(response) if dependencies.holes else None
+        if parts:
+            filled = self.compose(response, parts, keep=True)
         if self.may_keep(request, response):
-            self.stamp(response, current)
-            cache.set(key, response, lifetime())
+            self.stamp(response, time.time())
+            kept = Kept(parts, dependencies, number, time.time(), response)
+            if parts:
+                kept.filled = filled
+            cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
             response["X-Cache"] = "MISS"
         return response
+
+    @staticmethod
+    def split(response) -> list | None:
+        if response.streaming or response.status_code != 200:
+            return None
+        return HOLE.split(response.content.decode(response.charset))
+
+    @staticmethod
+    def compose(response, parts: list | None, keep: bool) -> dict:
+        if not parts:
+            return {}
+        html, filled = fill_holes(parts, keep)
+        response.content = html
+        return filled
+
+    def refill(self, kept: Kept) -> bool:
+        """Fill the kept page's holes again if a fragment changed since."""
+        if not kept.content:
+            return False
+        html, filled = fill_holes(kept.content, keep=True)
+        if filled == kept.filled:
+            return False
+        kept.response.content = html
+        kept.filled = filled
+        if "ETag" in kept.response:
+            del kept.response["ETag"]
+        self.stamp(kept.response, time.time())
+        return True
 
     def applies_to(self, request) -> bool:
         return (
@@ -181,12 +555,11 @@ class PageCacheMiddleware:
             and not request.path.startswith(reverse("admin:index"))
         )
 
-    def key(self, request, current: float) -> str:
+    def key(self, request) -> str:
         # The language counts for addresses without a prefix (the partner feed,
         # sitemaps): LocaleMiddleware, before this one, chose it from the headers.
         address = f"{request.LANGUAGE_CODE}:{request.build_absolute_uri()}"
-        digest = hashlib.sha256(address.encode()).hexdigest()
-        return f"page:{current}:{digest}"
+        return f"page:{hashlib.sha256(address.encode()).hexdigest()}"
 
     def may_keep(self, request, response) -> bool:
         """A complete, public, anonymous page: no cookie set, no 'do not cache'."""
@@ -200,9 +573,9 @@ class PageCacheMiddleware:
             and "no-store" not in control
         )
 
-    def stamp(self, response, current: float) -> None:
+    def stamp(self, response, at: float) -> None:
         set_response_etag(response)
-        response["Last-Modified"] = http_date(current)
+        response["Last-Modified"] = http_date(at)
         patch_cache_control(
             response,
             public=True,

@@ -293,12 +293,11 @@ LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 # (production runs behind one); the address before them is the client's.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0" if DEBUG else "1"))
 
-# Two caches. "default" keeps pages and fragments in each process's memory (a page
-# never changes within its generation, so no process needs another's copy). "shared"
-# keeps what every process must agree on, the site's generation (a publish refreshes
-# every process's pages at once) and sign-in failures: Redis when REDIS_URL is set,
-# one for every app host; else small files that the server's workers, the import and
-# manage.py on this host all read.
+# Two caches. "default" keeps pages and fragments in each process's memory (a hit
+# costs no round trip). "shared" keeps what every process must agree on, the log of
+# content changes (a publish refreshes every process's pages that show it) and
+# sign-in failures: Redis when REDIS_URL is set, one for every app host; else small
+# files that the server's workers, the import and manage.py on this host all read.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -317,8 +316,8 @@ CACHES = {
     ),
 }
 # Anonymous readers' pages are kept this long at most (0 turns the page cache off);
-# a publish, edit, withdrawal or label change refreshes them at once
-# (newsroom/page_cache.py).
+# a publish, edit, withdrawal or label change refreshes the pages that show it at
+# once (newsroom/page_cache.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # How long a CDN in front may keep a page (s-maxage); browsers always revalidate.
 PAGE_CACHE_SHARED_SECONDS = int(os.environ.get("PAGE_CACHE_SHARED_SECONDS", "10"))

@@ -84,7 +84,7 @@ def fresh_cache(settings):
     from newsroom import page_cache
 
     # The "shared" cache in memory too: test processes run side by side and must
-    # not see each other's generation (tests/newsroom/test_page_cache.py tries the
+    # not see each other's changes (tests/newsroom/test_page_cache.py tries the
     # files production uses without Redis).
     settings.CACHES = {
         name: {
@@ -96,7 +96,26 @@ def fresh_cache(settings):
     settings.PAGE_CACHE_SECONDS = 0
     for cache in caches.all():
         cache.clear()
-    page_cache._LastSeen.state = None  # what the previous test's generation was
+    page_cache.forget()  # what the previous test's changes were
     yield
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture
+def page_cache_on(settings, django_capture_on_commit_callbacks):
+    """The page cache as production runs it; `with page_cache_on():` commits the
+    changes made inside it (what was made before stands as committed long ago)."""
+    from contextlib import contextmanager
+
+    from newsroom import page_cache
+
+    settings.PAGE_CACHE_SECONDS = 600
+
+    @contextmanager
+    def committed():
+        page_cache._Batch.open = None
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+
+    return committed

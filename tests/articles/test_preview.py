@@ -235,12 +235,6 @@ def test_preview_is_never_cached_and_never_indexed(client, correspondent):
     assert '<meta name="robots" content="noindex, nofollow">' in response.text
 
 
-@pytest.fixture
-def page_cache_on(settings):
-    """The page cache as production runs it (tests/newsroom/test_page_cache.py)."""
-    settings.PAGE_CACHE_SECONDS = 600
-
-
 def test_page_cache_never_stores_a_preview(client, correspondent, page_cache_on):
     story = draft_by(correspondent, headline="Secret draft")
     staff = client

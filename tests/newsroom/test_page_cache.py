@@ -15,13 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def page_cache_on(settings, django_capture_on_commit_callbacks):
-    """The cache as production runs it; `committed()` runs a change's commit hooks."""
-    settings.PAGE_CACHE_SECONDS = 600
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def editor(make_staff):
     return make_staff("Editor")
 
@@ -154,9 +147,6 @@ def test_scheduled_story_appears_when_its_time_comes(
     assert "Embargoed report" not in client.get("/en/").content.decode()
     assert client.get("/en/")["X-Cache"] == "HIT"
 
-    # The cache keeps the page no longer than until the story's time.
-    assert page_cache.lifetime() <= 3600
-
     later = now + timedelta(hours=1, seconds=1)
     monkeypatch.setattr(timezone, "now", lambda: later)
     monkeypatch.setattr(page_cache.time, "time", later.timestamp)
@@ -166,9 +156,9 @@ def test_scheduled_story_appears_when_its_time_comes(
     assert "Embargoed report" in home.content.decode()
 
 
-def test_generation_ends_at_midnight_at_the_latest(page_cache_on):
-    page_cache.generation()
-    _, ends = page_cache.shared().get(page_cache.STATE_KEY)
+def test_everything_changes_at_midnight_at_the_latest(page_cache_on):
+    page_cache.current()
+    ends = page_cache.shared().get(page_cache.NATURAL_END_KEY)
     tomorrow = timezone.localdate() + timedelta(days=1)
     midnight = timezone.make_aware(datetime.combine(tomorrow, time()))
     assert ends <= midnight.timestamp()
@@ -234,7 +224,7 @@ def test_purge_hook_is_called_on_every_change(page_cache_on, settings):
     assert calls
 
 
-def test_without_redis_every_process_on_the_host_sees_the_new_generation(
+def test_without_redis_every_process_on_the_host_sees_the_change(
     client, page_cache_on, settings, tmp_path
 ):
     import time as time_module
@@ -254,11 +244,14 @@ def test_without_redis_every_process_on_the_host_sees_the_new_generation(
     assert client.get("/en/")["X-Cache"] == "MISS"
     assert client.get("/en/")["X-Cache"] == "HIT"
 
-    # Another process (the import, another worker) ends the generation: it has a
+    # Another process (the import, another worker) records a change: it has a
     # cache object of its own on the same folder.
-    FileCache(str(tmp_path), {}).delete(page_cache.STATE_KEY)
-    # This process reads the generation again a moment later at most.
-    time_module.sleep(page_cache.GENERATION_CHECK_SECONDS)
+    other = FileCache(str(tmp_path), {})
+    other.add(page_cache.SEQUENCE_KEY, 0, timeout=None)
+    number = other.incr(page_cache.SEQUENCE_KEY)
+    other.set(page_cache.CHANGE_KEY.format(number), page_cache.EVERYTHING)
+    # This process reads the log again a moment later at most.
+    time_module.sleep(page_cache.CHECK_SECONDS)
 
     assert client.get("/en/")["X-Cache"] == "MISS"
 
@@ -278,7 +271,7 @@ def redis_reachable() -> bool:
 
 
 @pytest.mark.skipif(not redis_reachable(), reason="no Redis on 127.0.0.1:6379")
-def test_with_redis_every_host_sees_the_new_generation(client, page_cache_on, settings):
+def test_with_redis_every_host_sees_the_change(client, page_cache_on, settings):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "shared": {

@@ -1,0 +1,226 @@
+"""A change refreshes the pages that show what it changed, and only those."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import Article
+from articles.pagination import Cursor
+from disclaimers.models import Disclaimer
+from newsroom import page_cache
+from tests.factories import make_article, make_photo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(make_staff):
+    return make_staff("Editor")
+
+
+def changes() -> int:
+    return page_cache.shared().get(page_cache.SEQUENCE_KEY) or 0
+
+
+def days_ago(days: int):
+    return timezone.now() - timedelta(days=days)
+
+
+def test_a_publish_keeps_other_stories_pages_but_shows_in_their_latest_news(
+    client, page_cache_on, editor, django_assert_max_num_queries
+):
+    older = make_article(headline="Last week's story", published_at=days_ago(7))
+    address = older.get_absolute_url()
+    client.get(address)
+    breaking = make_article(
+        headline="Breaking: the dam holds", status=Article.Status.SUBMITTED
+    )
+
+    with page_cache_on():
+        workflow.publish(breaking, editor)
+
+    # The page is kept; only its latest news is rendered again, and the time of the
+    # next scheduled story read again (a change may have scheduled one).
+    with django_assert_max_num_queries(2):
+        page = client.get(address)
+    assert page["X-Cache"] == "HIT"
+    html = page.content.decode()
+    assert "Last week's story" in html and "Breaking: the dam holds" in html
+    assert client.get("/en/")["X-Cache"] == "MISS"
+
+
+def test_the_latest_news_piece_is_rendered_once_for_all_pages(
+    client, page_cache_on, django_assert_num_queries
+):
+    stories = [make_article(published_at=days_ago(days)) for days in (3, 4, 5)]
+    for story in stories:
+        client.get(story.get_absolute_url())
+    with page_cache_on():
+        make_article(headline="Fresh news")
+
+    with django_assert_num_queries(2):
+        client.get(stories[0].get_absolute_url())
+    with django_assert_num_queries(0):
+        for story in stories[1:]:
+            assert "Fresh news" in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_editing_a_story_refreshes_its_page_not_an_earlier_one(client, page_cache_on):
+    edited = make_article(headline="Recent story", published_at=days_ago(2))
+    earlier = make_article(published_at=days_ago(30))
+    client.get(edited.get_absolute_url())
+    client.get(earlier.get_absolute_url())
+
+    with page_cache_on():
+        edited.body = "<p>A corrected paragraph.</p>"
+        edited.save()
+
+    page = client.get(edited.get_absolute_url())
+    assert page["X-Cache"] == "MISS"
+    assert "A corrected paragraph." in page.content.decode()
+    # A later story never joins an earlier one's related stories.
+    assert client.get(earlier.get_absolute_url())["X-Cache"] == "HIT"
+
+
+def test_a_story_joining_related_stories_refreshes_the_page(client, page_cache_on):
+    page_story = make_article(tags=["Floods"], published_at=days_ago(1))
+    address = page_story.get_absolute_url()
+    client.get(address)
+
+    # Published as of last week (an import, a late filing): it is related.
+    with page_cache_on():
+        make_article(
+            headline="Backdated flood report", tags=["Floods"], published_at=days_ago(7)
+        )
+
+    page = client.get(address)
+    assert page["X-Cache"] == "MISS"
+    assert "Backdated flood report" in page.content.decode()
+
+
+def test_publishing_a_translation_refreshes_the_original(client, page_cache_on, editor):
+    original = make_article(language="ru", published_at=days_ago(1))
+    address = original.get_absolute_url()
+    client.get(address)
+    translation = make_article(
+        translation_of=original,
+        headline="The English version",
+        published_at=None,
+        status=Article.Status.SUBMITTED,
+    )
+
+    with page_cache_on():
+        workflow.publish(translation, editor)
+
+    page = client.get(address)
+    assert page["X-Cache"] == "MISS"
+    assert translation.get_absolute_url() in page.content.decode()
+
+
+def test_deep_pages_of_a_list_stay_when_a_story_is_published(client, page_cache_on):
+    stories = [make_article(published_at=days_ago(days)) for days in range(1, 40)]
+    first = client.get("/en/news/")
+    cursor = Cursor.of(stories[25])
+    deep = f"/en/news/?before={cursor}"
+    client.get(deep)
+
+    with page_cache_on():
+        make_article(headline="Just in")
+
+    assert client.get(deep)["X-Cache"] == "HIT"
+    assert client.get("/en/news/")["X-Cache"] == "MISS"
+    assert first.content != client.get("/en/news/").content
+
+    with page_cache_on():  # a story inside the deep page's stretch is withdrawn
+        stories[30].status = Article.Status.WITHDRAWN
+        stories[30].save()
+    assert client.get(deep)["X-Cache"] == "MISS"
+
+
+def test_a_day_archive_changes_only_with_its_own_day(client, page_cache_on):
+    day = timezone.localdate() - timedelta(days=10)
+    make_article(published_at=days_ago(10))
+    address = f"/en/archive/{day:%Y/%m/%d}/"
+    client.get(address)
+
+    with page_cache_on():
+        make_article(headline="Today's story")
+    assert client.get(address)["X-Cache"] == "HIT"
+
+    with page_cache_on():
+        make_article(headline="Filed late for that day", published_at=days_ago(10))
+    page = client.get(address)
+    assert page["X-Cache"] == "MISS"
+    assert "Filed late for that day" in page.content.decode()
+
+
+def test_drafts_and_new_photos_change_no_page(client, page_cache_on):
+    client.get("/en/")
+    before = changes()
+
+    with page_cache_on():
+        draft = make_article(status=Article.Status.DRAFT, published_at=None)
+        draft.body = "<p>Still writing.</p>"
+        draft.save()
+        make_photo()
+
+    assert changes() == before
+    assert client.get("/en/")["X-Cache"] == "HIT"
+
+
+def test_other_languages_pages_stay(client, page_cache_on):
+    russian = make_article(language="ru", published_at=days_ago(3))
+    client.get("/ru/news/")
+
+    with page_cache_on():
+        make_article(language="en", headline="English only")
+
+    assert client.get("/ru/news/")["X-Cache"] == "HIT"
+    assert client.get(russian.get_absolute_url())["X-Cache"] == "MISS"
+    assert client.get(russian.get_absolute_url())["X-Cache"] == "HIT"
+
+
+def test_a_label_change_refreshes_every_page(client, page_cache_on, labels):
+    story = make_article(published_at=days_ago(3))
+    client.get(story.get_absolute_url())
+    client.get("/en/news/")
+
+    with page_cache_on():
+        Disclaimer.objects.create(
+            text="ДОПОЛНИТЕЛЬНАЯ МАРКИРОВКА",
+            additional=True,
+            effective_from=timezone.localdate(),
+        )
+
+    for address in (story.get_absolute_url(), "/en/news/"):
+        page = client.get(address)
+        assert page["X-Cache"] == "MISS"
+        assert "ДОПОЛНИТЕЛЬНАЯ МАРКИРОВКА" in page.content.decode()
+
+
+def test_a_change_not_yet_written_is_waited_for_then_taken_as_everything(
+    client, page_cache_on, monkeypatch
+):
+    story = make_article()
+    client.get(story.get_absolute_url())
+    # Another process numbered a change and has not written it (yet).
+    page_cache.shared().add(page_cache.SEQUENCE_KEY, 0, timeout=None)
+    page_cache.shared().incr(page_cache.SEQUENCE_KEY)
+    page_cache.forget()
+    client.get(story.get_absolute_url())
+    assert client.get(story.get_absolute_url())["X-Cache"] == "HIT"
+
+    clock = page_cache.time.monotonic() + page_cache.MISSING_CHANGE_SECONDS + 1
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: clock)
+    assert client.get(story.get_absolute_url())["X-Cache"] == "MISS"
+
+
+def test_a_process_far_behind_the_log_renders_everything_again(client, page_cache_on):
+    story = make_article()
+    client.get(story.get_absolute_url())
+    page_cache.shared().set(page_cache.SEQUENCE_KEY, page_cache.LOG_LENGTH + 1)
+    page_cache._Log.checked_at = 0.0
+
+    assert client.get(story.get_absolute_url())["X-Cache"] == "MISS"
