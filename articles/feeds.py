@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
-from articles.freshness import shows_stories
+from articles.freshness import shows_stories, story_topic
 from articles.models import Article, Region, Tag
 from articles.rendering import render_materials, syndicated_html
 from authors.models import Author
+from newsroom import page_cache
 from newsroom.i18n import agency_name, current_language
 
 FEED_SIZE = 30
@@ -59,6 +60,8 @@ class ArticleFeed(Feed):
             articles = articles.filter(**{FILTERS[kind]: obj})
         articles = list(articles.newest_first().for_display()[:FEED_SIZE])
         shows_stories(current_language(), articles, complete=len(articles) < FEED_SIZE)
+        # Each item's whole material: a translation's note reads its original.
+        page_cache.depends_on(topics=[story_topic(article) for article in articles])
         for article, material in zip(articles, render_materials(articles), strict=True):
             article.material = material
         return articles

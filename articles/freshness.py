@@ -96,10 +96,8 @@ def shown_to_readers(article: Article) -> bool:
 def shows_stories(language: str, stories: list, *, complete: bool = False) -> None:
     """The page being rendered lists `stories`, the newest of `language`, newest
     first: it changes when a story of the language is published, or changes from the
-    oldest of them on (from any time, when the list is `complete`: all there are),
-    and with each story's own change (a translation's original)."""
+    oldest of them on (from any time, when the list is `complete`: all there are)."""
     page_cache.depends_on(
-        topics=[story_topic(story) for story in stories],
         language=language,
         start=stories[-1].published_at if stories and not complete else None,
     )

@@ -1,6 +1,8 @@
 """Articles, the regions and tags they are filed under, and their corrections."""
 
+import time
 from datetime import datetime
+from math import inf
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -221,6 +223,10 @@ class FormerTagSlug(models.Model):
 
 # Up to this many stories, a tag's or author's list is fetched by id (see among()).
 SPARSE_LISTING = 2000
+# How long a process remembers that a list has more (lists rarely shrink that much).
+MANY_REMEMBERED_SECONDS = 600
+# Lists found to hold more than SPARSE_LISTING stories, by their SQL: when.
+_many_since: dict[str, float] = {}
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -245,11 +251,21 @@ class ArticleQuerySet(models.QuerySet):
         sorted; many are found walking the newest-first index, where one in a
         hundred turns up soon. The planner cannot tell which from its statistics:
         taking the walk for a rare author reads the whole archive.
+
+        A list found to hold many is remembered for MANY_REMEMBERED_SECONDS: a
+        common tag's page or an article's related stories then skip fetching its
+        first two thousand ids.
         """
         article_ids = article_ids.order_by()
+        key = str(article_ids.query)
+        if time.monotonic() - _many_since.get(key, -inf) < MANY_REMEMBERED_SECONDS:
+            return self.filter(pk__in=article_ids)
         ids = list(article_ids[: SPARSE_LISTING + 1])
         if len(ids) <= SPARSE_LISTING:
             return self.filter(pk__in=ids)
+        if len(_many_since) > 10_000:
+            _many_since.clear()
+        _many_since[key] = time.monotonic()
         return self.filter(pk__in=article_ids)
 
     def for_display(self) -> "ArticleQuerySet":

@@ -144,7 +144,7 @@ def syndicated_html(material: Material, root: str) -> str:
 
 def with_register_names(articles: QuerySet) -> QuerySet:
     """`articles` with what headline() needs to star them, in the same query."""
-    return articles.annotate(**{REGISTER_NAMES: register_names()})
+    return articles.annotate(**{REGISTER_NAMES: register_names(Article._meta.db_table)})
 
 
 def headline(article) -> str:

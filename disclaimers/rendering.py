@@ -8,16 +8,12 @@ texts, not stories, so the articles app may call it without this app knowing it.
 import re
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import (
-    OuterRef,
     Prefetch,
-    Q,
-    StringAgg,
-    Subquery,
     TextField,
-    Value,
 )
-from django.db.models.functions import Concat
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from disclaimers.mentions import first_match
@@ -91,34 +87,30 @@ def mark_headline(name_lists: list[list[str]], headline: str) -> str:
     return texts[0][0].replace(STAR, "*")
 
 
-def register_names() -> Subquery:
+def register_names(articles_table: str) -> RawSQL:
     """Per article, the name forms of the entries it mentions that get a mark today:
-    an annotation (REGISTER_NAMES) that costs a list of stories no query of its own."""
-    today = timezone.localdate()
-    marked = (
-        Mention.objects.filter(article=OuterRef("pk"))
-        .exclude(status=Mention.Status.DISMISSED)
-        .filter(
-            Q(entity__listed_on__lte=today),
-            Q(entity__delisted_on__isnull=True) | Q(entity__delisted_on__gt=today),
-        )
-        .order_by()
-        .values("article")
-        .annotate(
-            names=StringAgg(
-                Concat(
-                    "entity__names_ru",
-                    Value("\n"),
-                    "entity__names_en",
-                    output_field=TextField(),
-                ),
-                delimiter=Value(ENTRY_SEPARATOR),
-                output_field=TextField(),
-            )
-        )
-        .values("names")
+    an annotation (REGISTER_NAMES) of a list's own query on `articles_table` that
+    costs the list no query of its own.
+
+    Written as SQL: built with the ORM, the subquery cost every list ~3 ms to build
+    and compile, more than running it.
+    """
+    mention, entity = Mention._meta, DesignatedEntity._meta
+    aggregate = (
+        "STRING_AGG({names}, %s)"
+        if connection.vendor == "postgresql"
+        else "GROUP_CONCAT({names}, %s)"
     )
-    return Subquery(marked)
+    names = "COALESCE(e.names_ru, '') || %s || COALESCE(e.names_en, '')"
+    today = timezone.localdate()
+    return RawSQL(
+        f"SELECT {aggregate.format(names=names)} "
+        f"FROM {mention.db_table} m JOIN {entity.db_table} e ON e.id = m.entity_id "
+        f'WHERE m.article_id = "{articles_table}"."id" AND m.status <> %s '
+        "AND e.listed_on <= %s AND (e.delisted_on IS NULL OR e.delisted_on > %s)",
+        ("\n", ENTRY_SEPARATOR, Mention.Status.DISMISSED.value, today, today),
+        output_field=TextField(),
+    )
 
 
 def names_from_annotation(value: str | None) -> list[list[str]]:

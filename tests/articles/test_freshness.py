@@ -224,3 +224,17 @@ def test_a_process_far_behind_the_log_renders_everything_again(client, page_cach
     page_cache._Log.checked_at = 0.0
 
     assert client.get(story.get_absolute_url())["X-Cache"] == "MISS"
+
+
+def test_a_feed_follows_the_originals_of_its_translations(client, page_cache_on):
+    original = make_article(language="ru", published_at=days_ago(2))
+    make_article(translation_of=original, published_at=days_ago(1))
+    assert client.get("/en/feeds/rss/")["X-Cache"] == "MISS"
+
+    with page_cache_on():  # the note under the translation names this time
+        original.published_at = days_ago(3)
+        original.save()
+
+    feed = client.get("/en/feeds/rss/")
+    assert feed["X-Cache"] == "MISS"
+    assert "originally published" in feed.content.decode()
