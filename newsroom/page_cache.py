@@ -32,17 +32,18 @@ PAGE_CACHE_SHARED_SECONDS.
 
 import bisect
 import contextvars
-import hashlib
 import re
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
@@ -274,7 +275,7 @@ def forget() -> None:
     _Log.numbers, _Log.changes = [], []
     _Log.missing_since = _Log.natural_end = None
     _Batch.open = None
-    _checked.clear()
+    _Store.clear()
 
 
 def current() -> int:
@@ -405,29 +406,62 @@ def hole(*name: str) -> SafeString:
 class Kept:
     """A page or fragment as kept: what it shows and when it was rendered."""
 
-    content: str | list  # a fragment's HTML, or a page's text split at its holes
+    # A fragment's HTML; a page's body split at its holes (text, hole, text...).
+    content: bytes | list
     dependencies: Dependencies
     rendered: int  # the last change known before rendering began
     at: float = 0.0  # time.time() of rendering
-    response: object = None  # a page's response, holes filled
-    filled: dict = field(default_factory=dict)  # hole -> the fragment's `at`
+    size: int = 0
+    # A page's status and headers, and its holes' fragments (their `at`) as filled.
+    status: int = 200
+    headers: dict = field(default_factory=dict)
+    filled: tuple = ()
+    checked: int = 0  # the last change it was found fresh at (saves reading the log)
 
 
-# The change each kept key was last found fresh at, in this process (saves reading
-# the whole log since the page was rendered on every hit).
-_checked: dict[str, tuple[float, int]] = {}
+class _Store:
+    """Pages and fragments kept in this process's memory, the least recently used
+    dropped beyond PAGE_CACHE_MEMORY_MB. Plain objects, never copied: a hit costs a
+    dictionary lookup (Django's memory cache pickles, ~80 µs a page)."""
+
+    kept: OrderedDict[str, Kept] = OrderedDict()
+    size = 0
+
+    @classmethod
+    def get(cls, key: str) -> Kept | None:
+        kept = cls.kept.get(key)
+        if kept is not None:
+            if time.time() - kept.at > settings.PAGE_CACHE_SECONDS:
+                cls.drop(key)
+                return None
+            cls.kept.move_to_end(key)
+        return kept
+
+    @classmethod
+    def put(cls, key: str, kept: Kept) -> None:
+        cls.drop(key)
+        cls.kept[key] = kept
+        cls.size += kept.size
+        while cls.size > settings.PAGE_CACHE_MEMORY_MB * 2**20 and cls.kept:
+            cls.drop(next(iter(cls.kept)))
+
+    @classmethod
+    def drop(cls, key: str) -> None:
+        if (kept := cls.kept.pop(key, None)) is not None:
+            cls.size -= kept.size
+
+    @classmethod
+    def clear(cls) -> None:
+        cls.kept.clear()
+        cls.size = 0
 
 
-def _fresh(key: str, kept: Kept | None, number: int) -> bool:
+def _fresh(kept: Kept | None, number: int) -> bool:
     if kept is None:
         return False
-    at, checked = _checked.get(key, (None, 0))
-    checked = checked if at == kept.at else 0
-    if not still_fresh(kept.dependencies, kept.rendered, checked):
+    if not still_fresh(kept.dependencies, kept.rendered, kept.checked):
         return False
-    if len(_checked) > 50_000:
-        _checked.clear()
-    _checked[key] = (kept.at, number)
+    kept.checked = number
     return True
 
 
@@ -435,31 +469,31 @@ def fragment(name: str, keep: bool) -> Kept:
     """The fragment `name`, kept or rendered now (and kept, when `keep`)."""
     key = f"fragment:{name}"
     number = current() if keep else 0
-    kept = cache.get(key) if keep else None
-    if _fresh(key, kept, number):
+    kept = _Store.get(key) if keep else None
+    if _fresh(kept, number):
         return kept
     kind, *arguments = name.split(":")
     dependencies = Dependencies()
     token = _collecting.set(dependencies)
     try:
-        html = hole_renderers[kind](*arguments)
+        html = hole_renderers[kind](*arguments).encode()
     finally:
         _collecting.reset(token)
-    kept = Kept(html, dependencies, number, time.time())
+    kept = Kept(html, dependencies, number, time.time(), len(html))
     if keep:
-        cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
+        _Store.put(key, kept)
     return kept
 
 
-def fill_holes(parts: list, keep: bool) -> tuple[str, dict]:
+def fill_holes(parts: list, keep: bool) -> tuple[bytes, tuple]:
     """The page from its `parts` (text, hole name, text, ...), and the fragments'
     times."""
-    fragments = {name: fragment(name, keep) for name in parts[1::2]}
+    fragments = [fragment(name, keep) for name in parts[1::2]]
     pieces = [
-        fragments[part].content if index % 2 else part
+        fragments[index // 2].content if index % 2 else part
         for index, part in enumerate(parts)
     ]
-    return "".join(pieces), {name: kept.at for name, kept in fragments.items()}
+    return b"".join(pieces), tuple(kept.at for kept in fragments)
 
 
 # --- The middleware -----------------------------------------------------------------
@@ -471,15 +505,16 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.admin_prefix = None
 
     def __call__(self, request):
         if not self.applies_to(request):
             response, dependencies = self.render(request)
-            if dependencies.holes:
+            if dependencies.holes and (parts := self.split(response)):
                 # Kept fragments are exact, so staff get them too; with the page
                 # cache off (tests, measuring), nothing is kept.
                 keep = settings.PAGE_CACHE_SECONDS > 0
-                self.compose(response, self.split(response), keep=keep)
+                self.fill(response, fill_holes(parts, keep)[0])
             if settings.SESSION_COOKIE_NAME in request.COOKIES:
                 # A staff member's page must not be kept by a shared cache.
                 patch_cache_control(response, private=True)
@@ -498,68 +533,89 @@ class PageCacheMiddleware:
     def serve(self, request):
         number = current()
         key = self.key(request)
-        kept = cache.get(key)
-        if _fresh(key, kept, number):
-            response = kept.response
-            if self.refill(kept):
-                cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
-                response = kept.response
-            response["X-Cache"] = "HIT"
-            return response
+        kept = _Store.get(key)
+        if _fresh(kept, number):
+            return self.answer(kept, "HIT")
         response, dependencies = self.render(request)
         parts = self.split(response) if dependencies.holes else None
+        filled = ()
         if parts:
-            filled = self.compose(response, parts, keep=True)
-        if self.may_keep(request, response):
-            self.stamp(response, time.time())
-            kept = Kept(parts, dependencies, number, time.time(), response)
-            if parts:
-                kept.filled = filled
-            cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
-            response["X-Cache"] = "MISS"
+            body, filled = fill_holes(parts, keep=True)
+            self.fill(response, body)
+        if not self.may_keep(request, response):
+            return response
+        at = time.time()
+        self.stamp(response, at)
+        body = response.content
+        kept = Kept(
+            parts or [body],
+            dependencies,
+            number,
+            at,
+            len(body),
+            response.status_code,
+            {
+                name: value
+                for name, value in response.headers.items()
+                if name.lower() != "content-length"
+            },
+            filled,
+        )
+        _Store.put(key, kept)
+        response["X-Cache"] = "MISS"
         return response
+
+    def answer(self, kept: Kept, verdict: str) -> HttpResponse:
+        """A response of the kept page, its holes filled again if a fragment changed
+        since (a publish: the latest news)."""
+        parts = kept.content
+        if len(parts) > 1:
+            body, filled = fill_holes(parts, keep=True)
+            if filled != kept.filled:
+                kept.filled, kept.at = filled, time.time()
+                kept.headers.pop("ETag", None)
+        else:
+            body = parts[0]
+        response = HttpResponse(body, status=kept.status, headers=kept.headers)
+        if "ETag" not in kept.headers:
+            self.stamp(response, kept.at)
+            kept.headers = dict(response.headers)
+        response["Content-Length"] = str(len(body))
+        response["X-Cache"] = verdict
+        return response
+
+    @staticmethod
+    def fill(response, body: bytes) -> None:
+        response.content = body
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(body))
 
     @staticmethod
     def split(response) -> list | None:
         if response.streaming or response.status_code != 200:
             return None
-        return HOLE.split(response.content.decode(response.charset))
-
-    @staticmethod
-    def compose(response, parts: list | None, keep: bool) -> dict:
-        if not parts:
-            return {}
-        html, filled = fill_holes(parts, keep)
-        response.content = html
-        return filled
-
-    def refill(self, kept: Kept) -> bool:
-        """Fill the kept page's holes again if a fragment changed since."""
-        if not kept.content:
-            return False
-        html, filled = fill_holes(kept.content, keep=True)
-        if filled == kept.filled:
-            return False
-        kept.response.content = html
-        kept.filled = filled
-        if "ETag" in kept.response:
-            del kept.response["ETag"]
-        self.stamp(kept.response, time.time())
-        return True
+        parts = HOLE.split(response.content.decode(response.charset))
+        if len(parts) == 1:
+            return None
+        # The text between holes as bytes, ready to join; the holes by name.
+        return [
+            part if index % 2 else part.encode() for index, part in enumerate(parts)
+        ]
 
     def applies_to(self, request) -> bool:
+        if self.admin_prefix is None:
+            self.admin_prefix = reverse("admin:index")
         return (
             settings.PAGE_CACHE_SECONDS > 0
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and not request.path.startswith(reverse("admin:index"))
+            and not request.path.startswith(self.admin_prefix)
         )
 
     def key(self, request) -> str:
         # The language counts for addresses without a prefix (the partner feed,
         # sitemaps): LocaleMiddleware, before this one, chose it from the headers.
-        address = f"{request.LANGUAGE_CODE}:{request.build_absolute_uri()}"
-        return f"page:{hashlib.sha256(address.encode()).hexdigest()}"
+        return f"page:{request.LANGUAGE_CODE}:{request.build_absolute_uri()}"
 
     def may_keep(self, request, response) -> bool:
         """A complete, public, anonymous page: no cookie set, no 'do not cache'."""

@@ -319,6 +319,9 @@ CACHES = {
 # a publish, edit, withdrawal or label change refreshes the pages that show it at
 # once (newsroom/page_cache.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# The memory each process gives the pages and fragments it keeps (least recently
+# used dropped first); a story page weighs about 50 KB.
+PAGE_CACHE_MEMORY_MB = int(os.environ.get("PAGE_CACHE_MEMORY_MB", "128"))
 # How long a CDN in front may keep a page (s-maxage); browsers always revalidate.
 PAGE_CACHE_SHARED_SECONDS = int(os.environ.get("PAGE_CACHE_SHARED_SECONDS", "10"))
 # A function (dotted path) called after every content change, e.g. a CDN purge.

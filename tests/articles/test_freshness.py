@@ -238,3 +238,33 @@ def test_a_feed_follows_the_originals_of_its_translations(client, page_cache_on)
     feed = client.get("/en/feeds/rss/")
     assert feed["X-Cache"] == "MISS"
     assert "originally published" in feed.content.decode()
+
+
+def test_a_refilled_page_says_its_new_length(client, page_cache_on):
+    older = make_article(published_at=days_ago(7))
+    client.get(older.get_absolute_url())
+    with page_cache_on():
+        make_article(headline="A much longer headline that changes the page's length")
+
+    page = client.get(older.get_absolute_url())
+    assert page["X-Cache"] == "HIT"
+    assert int(page["Content-Length"]) == len(page.content)
+    assert (
+        client.get(
+            older.get_absolute_url(), headers={"if-none-match": page["ETag"]}
+        ).status_code
+        == 304
+    )
+
+
+def test_pages_beyond_the_memory_given_are_dropped_oldest_first(
+    client, page_cache_on, settings
+):
+    first, second = make_article(), make_article()
+    size = len(client.get(first.get_absolute_url()).content)
+    settings.PAGE_CACHE_MEMORY_MB = 1.5 * size / 2**20
+
+    client.get(second.get_absolute_url())
+
+    assert client.get(second.get_absolute_url())["X-Cache"] == "HIT"
+    assert client.get(first.get_absolute_url())["X-Cache"] == "MISS"
