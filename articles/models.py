@@ -23,6 +23,7 @@ from articles.validation import (
     check_text,
     normalised_slug,
 )
+from disclaimers.rendering import MATERIAL_PREFETCH
 from newsroom.i18n import NamedInLanguages, current_language
 from newsroom.text import latin_slug, tag_key, tag_slug
 from photos.models import Photo
@@ -271,8 +272,6 @@ class ArticleQuerySet(models.QuerySet):
     def for_display(self) -> "ArticleQuerySet":
         """With everything a rendering of the story reads: region, bylines, tags and
         the register mentions the material renderer stars and footnotes."""
-        from disclaimers.rendering import MATERIAL_PREFETCH  # renders articles itself
-
         return self.select_related("region").prefetch_related(
             models.Prefetch(
                 "bylines", queryset=Byline.objects.select_related("author")

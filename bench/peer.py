@@ -11,8 +11,10 @@ What it does, in order:
 2. Fills Newsroom's own database (`bench_peer_newsroom`) with bench/generate.py at the
    same N (made afresh when it holds another number of stories).
 3. Serves, on loopback, each with gunicorn and the same settings (sync workers, 4 by
-   default): Newsroom with PAGE_CACHE_SECONDS=0 (every page rendered whole, as right
-   after a publish), Newsroom with its page cache, the peer, and the peer's Django hello.
+   default): Newsroom rendering every page on every request with the pieces pages
+   share kept (BENCH_KEEP_PAGES=0: as right after a change that touches the page),
+   Newsroom keeping nothing (PAGE_CACHE_SECONDS=0), Newsroom with its page cache, the
+   peer, and the peer's Django hello.
 4. Finds each site's URLs for the same page groups: the peer's from its own lists
    (make_urls), Newsroom's from its data, both languages: 2,000 articles across the
    archive, home, all news page 500 (the keyset cursor a reader reaches after 499
@@ -21,8 +23,10 @@ What it does, in order:
 5. Runs wrk over every group, Newsroom then the peer, group after group in one window
    (a warm-up, then the measured run; the queue of each run is drained before the next),
    and prints the issue's table: Newsroom and peer requests/s, their ratio, Newsroom's
-   p99, hello (measured first and last, the mean) and cached/hello. The table is
-   also saved in var/bench-peer/.
+   p99, hello (measured first and last, the mean) and cached/hello. Then the desk's
+   busy hour: 200 popular articles from the page cache while a story is published,
+   then edited, every 5 s (--desk-interval). The table is also saved in
+   var/bench-peer/. --only measures some rows.
 
 Read ratios, not absolute figures: the load generator, the servers and PostgreSQL share
 the machine's cores. Asserts nothing.
@@ -54,9 +58,13 @@ VAR = ROOT / "var" / "bench-peer"
 PEER_DB = "bench_peer_wagtail"
 NEWSROOM_DB = "bench_peer_newsroom"
 LANGUAGES = ("ru", "en")
-# Groups in the order: (key of the peer's URL list, row label).
-GROUPS = [
+# Rows in the order: (key of the URL list, row label). Newsroom's pages are
+# rendered on every request with the pieces pages share kept (the latest news, the
+# calendar: BENCH_KEEP_PAGES=0), as right after a change that touches them; the
+# "nothing kept" row keeps nothing at all (PAGE_CACHE_SECONDS=0).
+ROWS = [
     ("article", "article, rendered whole"),
+    ("article_cold", "article, rendered whole, nothing kept"),
     ("home", "home"),
     ("deep_page", "all news, page 500"),
     ("day_archive", "day archive"),
@@ -64,6 +72,10 @@ GROUPS = [
     ("search_rare", "search, a word in 0.1% of stories"),
     ("search_common", "search, a word in most stories"),
 ]
+# Newsroom's rows measured against another of the peer's groups.
+PEER_GROUP = {"article_cold": "article"}
+# The peer's URL lists (make_urls), by name.
+PEER_GROUPS = [key for key, _label in ROWS if key not in PEER_GROUP]
 DEEP_PAGE = 500
 # Shaped like the peer's archive: 20 years, bodies of ~400 words, three tags a story.
 ARCHIVE_SHAPE = ["--years", "20", "--body-words", "400", "--tags", "3"]
@@ -211,6 +223,7 @@ def newsroom_groups(articles: int) -> dict[str, list[str]]:
     rng.shuffle(tags)
     return {
         "article": article_paths(2000),
+        "article_cold": article_paths(2000),
         "home": [f"/{language}/" for language in LANGUAGES],
         "deep_page": [deep_page(language) for language in LANGUAGES],
         "day_archive": [
@@ -239,7 +252,7 @@ def spare_stories(popular: list[str]) -> list[int]:
 
 def peer_groups(urls: Path) -> dict[str, list[str]]:
     groups = {}
-    for key, _label in GROUPS:
+    for key in PEER_GROUPS:
         listing = urls / f"{key}.txt"
         if not listing.exists():
             fail(f"the peer's URL list {listing} is missing: run with --rebuild")
@@ -308,7 +321,7 @@ class Desk(threading.Thread):
             story = Article.objects.get(pk=self.spare[self.changes % len(self.spare)])
             with transaction.atomic():
                 if self.kind == "publish":
-                    story.pk = None
+                    story.pk, story._state.adding = None, True
                     story.slug = f"{story.slug[:180]}-desk-{time.time_ns()}"
                     story.translation_of = None
                     story.published_at = timezone.now()
@@ -325,6 +338,10 @@ class Desk(threading.Thread):
     def __exit__(self, *exc):
         self.done.set()
         self.join()
+
+
+def wanted(args, row: str) -> bool:
+    return not args.only or row in args.only.split(",")
 
 
 def errors_of(result: WrkResult) -> int:
@@ -353,9 +370,15 @@ def table(results: dict, urls: dict, args) -> str:
         f"| {' / '.join(ms(h) for h in hellos)} |",
     ]
     notes = []
-    for key, label in GROUPS:
-        ours, theirs = results[("newsroom", key)], results[("peer", key)]
-        count = f"{len(urls['newsroom'][key]):,} / {len(urls['peer'][key]):,}"
+    for key, label in ROWS:
+        if ("newsroom", key) not in results:
+            continue
+        ours = results[("newsroom", key)]
+        theirs = results[("peer", PEER_GROUP.get(key, key))]
+        count = (
+            f"{len(urls['newsroom'][key]):,} / "
+            f"{len(urls['peer'][PEER_GROUP.get(key, key)]):,}"
+        )
         ratio = (
             f"{ours.requests_per_second / theirs.requests_per_second:.1f}x"
             if theirs.requests_per_second
@@ -376,15 +399,22 @@ def table(results: dict, urls: dict, args) -> str:
                     f"- {label}, {side}: only {result.requests} requests "
                     "completed: rough figures"
                 )
-    cached = results["cached"]
-    share = cached.requests_per_second / hello_rps
-    hits = cached.cache.get("HIT", 0)
-    rows.append(
-        f"| article from the page cache ({len(urls['cached'])}) "
-        f"| {rps(cached.requests_per_second)} = {share:.0%} of hello | no cache | "
-        f"| {ms(cached)} |"
-    )
+    if cached := results.get("cached"):
+        share = cached.requests_per_second / hello_rps
+        rows.append(
+            f"| article from the page cache ({len(urls['cached'])}) "
+            f"| {rps(cached.requests_per_second)} = {share:.0%} of hello | no cache | "
+            f"| {ms(cached)} |"
+        )
+        hits = cached.cache.get("HIT", 0)
+        if hits < cached.requests * 0.99:
+            notes.append(
+                f"- cached article: only {hits:,} of {cached.requests:,} answers "
+                "said X-Cache: HIT"
+            )
     for kind in DESK_KINDS:
+        if ("desk", kind) not in results:
+            continue
         busy = results[("desk", kind)]
         rows.append(
             f"| {POPULAR} popular articles from the page cache while a story is "
@@ -394,11 +424,6 @@ def table(results: dict, urls: dict, args) -> str:
             f"| {rps(busy.requests_per_second)} = "
             f"{busy.requests_per_second / hello_rps:.0%} of hello | | "
             f"| {ms(busy)} |"
-        )
-    if hits < cached.requests * 0.99:
-        notes.append(
-            f"- cached article: only {hits:,} of {cached.requests:,} answers "
-            "said X-Cache: HIT"
         )
     header = (
         f"{args.articles:,} articles each side; gunicorn, {args.workers} sync workers "
@@ -438,6 +463,11 @@ def main():
         "--rebuild", action="store_true", help="build the peer's data again"
     )
     parser.add_argument(
+        "--only",
+        help="comma-separated rows to measure: "
+        + ", ".join([key for key, _label in ROWS] + ["cached", "desk"]),
+    )
+    parser.add_argument(
         "--desk-interval",
         type=float,
         default=5.0,
@@ -473,8 +503,15 @@ def main():
     common = {"gunicorn": peer_bin / "gunicorn", "timeout": 120}
     with (
         Server(
+            args.workers,
+            PAGE_CACHE_SECONDS="600",
+            BENCH_KEEP_PAGES="0",
+            timeout=120,
+            **newsroom_env,
+        ) as afresh,
+        Server(
             args.workers, PAGE_CACHE_SECONDS="0", timeout=120, **newsroom_env
-        ) as uncached,
+        ) as cold,
         Server(args.workers, PAGE_CACHE_SECONDS="600", **newsroom_env) as cached,
         Server(
             args.workers,
@@ -491,42 +528,54 @@ def main():
             **common,
         ) as hello,
     ):
-        for server in (uncached, cached):
+        for server in (afresh, cold, cached):
             server.wait_ready()
         for server in (wagtail, hello):
             server.wait_ready("/")
-        sides = {"newsroom": uncached, "peer": wagtail}
         print(
-            f"\nNewsroom {uncached.url} (no page cache), {cached.url} (page cache); "
+            f"\nNewsroom {afresh.url} (pages composed afresh), {cold.url} (nothing "
+            f"kept), {cached.url} (page cache); "
             f"Wagtail {wagtail.url}; hello {hello.url}",
             flush=True,
         )
         results = {}
         print("hello: measuring", flush=True)
         results["hello"] = measure(hello, ["/"], args)
-        for key, label in GROUPS:
-            for side, server in sides.items():
-                paths = urls[side][key]
+        for key, label in ROWS:
+            if not wanted(args, key):
+                continue
+            runs = {
+                "newsroom": (afresh, key),
+                "peer": (wagtail, PEER_GROUP.get(key, key)),
+            }
+            if key == "article_cold":
+                runs = {"newsroom": (cold, key)}
+            for side, (server, group) in runs.items():
+                if (side, group) in results:
+                    continue
+                paths = urls[side][group]
                 print(
                     f"{label}, {side}: {len(paths):,} URLs, e.g. {paths[0]} -> "
                     f"{first_answer(server, paths[0])}",
                     flush=True,
                 )
-                results[(side, key)] = measure(server, paths, args)
-        print("article from the page cache: filling every worker's", flush=True)
-        for path in urls["cached"]:
-            fill_page_cache(cached, path, args.workers)
-        results["cached"] = measure(cached, urls["cached"], args)
-        popular = urls["newsroom"]["article"][:POPULAR]
-        spare = spare_stories(popular)
-        print(f"{POPULAR} popular articles: filling every worker's cache", flush=True)
-        for path in popular:
-            fill_page_cache(cached, path, args.workers)
-        for kind in DESK_KINDS:
-            print(f"popular articles while a story is {kind}ed", flush=True)
-            with Desk(kind, args.desk_interval, spare) as desk:
-                results[("desk", kind)] = measure(cached, popular, args)
-            results[("desk changes", kind)] = desk.changes
+                results[(side, group)] = measure(server, paths, args)
+        if wanted(args, "cached"):
+            print("article from the page cache: filling every worker's", flush=True)
+            for path in urls["cached"]:
+                fill_page_cache(cached, path, args.workers)
+            results["cached"] = measure(cached, urls["cached"], args)
+        if wanted(args, "desk"):
+            popular = urls["newsroom"]["article"][:POPULAR]
+            spare = spare_stories(popular)
+            print(f"{POPULAR} popular articles: filling every worker's", flush=True)
+            for path in popular:
+                fill_page_cache(cached, path, args.workers)
+            for kind in DESK_KINDS:
+                print(f"popular articles while a story is {kind}ed", flush=True)
+                with Desk(kind, args.desk_interval, spare) as desk:
+                    results[("desk", kind)] = measure(cached, popular, args)
+                results[("desk changes", kind)] = desk.changes
         print("hello: measuring again", flush=True)
         results["hello, again"] = measure(hello, ["/"], args)
     report = table(results, urls, args)

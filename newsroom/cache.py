@@ -1,7 +1,11 @@
-"""The file cache that "shared" uses without Redis, with counters safe across processes."""
+"""The file cache that "shared" uses without Redis: counters safe across processes
+that keep their expiry, and entries kept for good never dropped to make room."""
 
 import fcntl
 import os
+import pickle
+import time
+import zlib
 from contextlib import contextmanager
 
 from django.core.cache.backends.filebased import FileBasedCache
@@ -34,5 +38,49 @@ class FileCache(FileBasedCache):
             return super().add(key, value, timeout, version)
 
     def incr(self, key, delta=1, version=None):
+        """Add `delta`, keeping the entry's expiry (Django's sets the default
+        timeout again: the page cache's log number, kept for good, would expire in
+        five minutes and every page be rendered again)."""
         with self._lock():
-            return super().incr(key, delta, version)
+            name = self._key_to_file(key, version)
+            try:
+                with open(name, "rb") as file:
+                    expires = pickle.load(file)
+                    value = pickle.loads(zlib.decompress(file.read()))
+            except (OSError, EOFError, pickle.UnpicklingError, zlib.error):
+                raise ValueError(f"Key '{key}' not found") from None
+            if expires is not None and expires < time.time():
+                self._delete(name)
+                raise ValueError(f"Key '{key}' not found")
+            value += delta
+            timeout = None if expires is None else max(expires - time.time(), 1)
+            self.set(key, value, timeout=timeout, version=version)
+            return value
+
+    def _cull(self):
+        """Make room by dropping expired entries, then the oldest of those that
+        expire; never one kept without expiry (the page cache's log number).
+
+        Django's own drops a random third of all entries: the log's number with
+        them, and every process would render every page again.
+        """
+        files = self._list_cache_files()
+        if len(files) < self._max_entries:
+            return
+        now = time.time()
+        remaining, expiring = len(files), []
+        for name in files:
+            try:
+                with open(name, "rb") as file:
+                    expires = pickle.load(file)
+                modified = os.path.getmtime(name)
+            except (OSError, EOFError, pickle.UnpicklingError):
+                continue
+            if expires and expires < now:
+                self._delete(name)
+                remaining -= 1
+            elif expires:
+                expiring.append((modified, name))
+        if remaining >= self._max_entries:
+            for _modified, name in sorted(expiring)[: len(expiring) // 3]:
+                self._delete(name)

@@ -312,6 +312,8 @@ CACHES = {
         else {
             "BACKEND": "newsroom.cache.FileCache",
             "LOCATION": str(VAR_DIR / "shared-cache"),
+            # The log of changes writes an entry a change, kept an hour.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     ),
 }

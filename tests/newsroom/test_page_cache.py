@@ -1,5 +1,6 @@
 """The full-page cache: served to anonymous readers, refreshed by every change."""
 
+import time as time_module
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -227,7 +228,6 @@ def test_purge_hook_is_called_on_every_change(page_cache_on, settings):
 def test_without_redis_every_process_on_the_host_sees_the_change(
     client, page_cache_on, settings, tmp_path
 ):
-    import time as time_module
 
     from newsroom.cache import FileCache
 
@@ -295,3 +295,32 @@ def test_with_redis_every_host_sees_the_change(client, page_cache_on, settings):
     assert page["X-Cache"] == "MISS"
     assert "Shared cache, corrected" in page.content.decode()
     caches["shared"].clear()
+
+
+def test_the_file_cache_makes_room_without_dropping_the_log_number(tmp_path):
+    from newsroom.cache import FileCache
+
+    files = FileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 6}})
+    files.set(page_cache.SEQUENCE_KEY, 41, timeout=None)
+    files.set("gone", 1, timeout=-1)  # already expired
+    for number in range(30):
+        files.set(f"change:{number}", number, timeout=3600)
+
+    assert files.get(page_cache.SEQUENCE_KEY) == 41
+    assert files.get("change:29") == 29  # the newest are kept
+    assert len(list(tmp_path.glob("*.djcache"))) <= 8
+
+
+def test_the_file_cache_counts_without_changing_expiry(tmp_path, monkeypatch):
+    from newsroom.cache import FileCache
+
+    files = FileCache(str(tmp_path), {})
+    files.set("for good", 1, timeout=None)
+    files.set("a minute", 1, timeout=60)
+    assert files.incr("for good") == 2
+    assert files.incr("a minute", 5) == 6
+
+    later = time_module.time() + 3600
+    monkeypatch.setattr(time_module, "time", lambda: later)
+    assert files.get("for good") == 2
+    assert files.get("a minute") is None
