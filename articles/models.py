@@ -227,7 +227,7 @@ SPARSE_LISTING = 2000
 # How long a process remembers that a list has more (lists rarely shrink that much).
 MANY_REMEMBERED_SECONDS = 600
 # Lists found to hold more than SPARSE_LISTING stories, by their SQL: when.
-_many_since: dict[str, float] = {}
+_many_since: dict[tuple, float] = {}
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -244,7 +244,7 @@ class ArticleQuerySet(models.QuerySet):
     def newest_first(self) -> "ArticleQuerySet":
         return self.order_by("-published_at", "-id")
 
-    def among(self, article_ids: models.QuerySet) -> "ArticleQuerySet":
+    def among(self, article_ids: models.QuerySet, known_as: tuple) -> "ArticleQuerySet":
         """Only the stories `article_ids` (one column of ids) names, such as an
         author's or a tag's, by the plan that suits how many there are.
 
@@ -253,12 +253,12 @@ class ArticleQuerySet(models.QuerySet):
         hundred turns up soon. The planner cannot tell which from its statistics:
         taking the walk for a rare author reads the whole archive.
 
-        A list found to hold many is remembered for MANY_REMEMBERED_SECONDS: a
-        common tag's page or an article's related stories then skip fetching its
-        first two thousand ids.
+        A list found to hold many is remembered (by `known_as`, what names it:
+        ("tag", pk)) for MANY_REMEMBERED_SECONDS: a common tag's page or an article's
+        related stories then skip fetching its first two thousand ids.
         """
         article_ids = article_ids.order_by()
-        key = str(article_ids.query)
+        key = known_as
         if time.monotonic() - _many_since.get(key, -inf) < MANY_REMEMBERED_SECONDS:
             return self.filter(pk__in=article_ids)
         ids = list(article_ids[: SPARSE_LISTING + 1])

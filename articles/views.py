@@ -190,7 +190,14 @@ class TagView(ArticleListView):
 
     def articles(self):
         tagged = TaggedArticle.objects.filter(tag=self.tag)
-        return super().articles().among(tagged.values_list("content_object", flat=True))
+        return (
+            super()
+            .articles()
+            .among(
+                tagged.values_list("content_object", flat=True),
+                known_as=("tag", self.tag.pk),
+            )
+        )
 
     def page_title(self) -> str:
         return self.tag.own_name(current_language())
@@ -249,7 +256,10 @@ class AuthorView(ArticleListView):
         return (
             super()
             .articles()
-            .among(self.author.bylines.values_list("article", flat=True))
+            .among(
+                self.author.bylines.values_list("article", flat=True),
+                known_as=("author", self.author.pk),
+            )
         )
 
     def page_title(self) -> str:
@@ -335,9 +345,10 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         found = {}
         if tag_ids := [tag.pk for tag in article.tags_shown()]:
             tagged = TaggedArticle.objects.filter(tag__in=tag_ids)
-            for story in earlier.among(tagged.values_list("content_object", flat=True))[
-                :RELATED_COUNT
-            ]:
+            for story in earlier.among(
+                tagged.values_list("content_object", flat=True),
+                known_as=("tags", *sorted(tag_ids)),
+            )[:RELATED_COUNT]:
                 found[story.pk] = story
         if article.region_id:
             for story in earlier.filter(region=article.region_id)[:RELATED_COUNT]:

@@ -7,7 +7,7 @@ Runs against the bench database (DATABASE_URL, newsroom_bench by default). Reque
 go through Django's whole middleware stack in this process (the test Client), with
 DEBUG off and every page a miss of the full-page cache: the figures are what a page
 costs when it must be rendered, as right after a story is published. The pieces many
-pages share (the sidebar) are kept for the generation as in production; with --cold
+pages share (the latest news, the calendar) are kept as in production; with --cold
 nothing is kept at all (PAGE_CACHE_SECONDS=0). Each page is asked for with varying objects
 (articles, days, tags, cursors), after a warm-up. A bare "hello" view through the same
 middleware is measured in the same run, so noisy machines can be compared by ratio.

@@ -38,7 +38,7 @@ from articles.search import CONFIGS, Query, search  # noqa: E402
 from newsroom.page_cache import PageCacheMiddleware  # noqa: E402
 
 # Every page a miss of the full-page cache; the sidebar every page shares is kept
-# for the generation, as in production (bench/pages.py measures the same way).
+# as in production (bench/pages.py measures the same way).
 PageCacheMiddleware.applies_to = lambda self, request: False
 
 # A stretch of the archive fifteen years back: date filters on old stories.

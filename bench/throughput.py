@@ -113,11 +113,11 @@ def main():
         "--redis",
         metavar="URL",
         default=os.environ.get("REDIS_URL", ""),
-        help="keep the generation in Redis (default: REDIS_URL, else files)",
+        help="keep the log of changes in Redis (default: REDIS_URL, else files)",
     )
     args = parser.parse_args()
 
-    # This process edits a story too: it must share the servers' generation.
+    # This process edits a story too: it must share the servers' log of changes.
     setup_django(REDIS_URL=args.redis)
     static_root = tempfile.mkdtemp(prefix="newsroom-static-")
     collect_static(static_root)
@@ -128,7 +128,7 @@ def main():
     print(
         f"gunicorn, {args.workers} sync workers; wrk {args.seconds} s, "
         f"{args.connections} connections, {args.threads} threads; "
-        f"{os.cpu_count()} cores shared by server and load; generation in "
+        f"{os.cpu_count()} cores shared by server and load; log of changes in "
         f"{args.redis or 'files'}"
     )
     with (

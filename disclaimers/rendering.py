@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from disclaimers.mentions import first_match
 from disclaimers.models import DesignatedEntity, Disclaimer, Mention
+from newsroom import page_cache
 from newsroom.i18n import current_language
 
 TAG = re.compile(r"(<[^>]*>)")
@@ -32,9 +33,20 @@ REGISTER_NAMES = "register_names"
 
 
 def labels_in_force(language: str | None = None) -> list[Disclaimer]:
-    """The label versions that must stand on a page in `language` today."""
+    """The label versions that must stand on a page in `language` today.
+
+    Kept in each process while the page cache is on: a label or register change,
+    and midnight, change every page (newsroom/page_cache.py), these included.
+    """
     language = language or current_language()
-    return [label for label in Disclaimer.objects.in_force() if label.covers(language)]
+
+    def read():
+        page_cache.depends_on(topics=["labels"])  # only what changes every page
+        return [
+            label for label in Disclaimer.objects.in_force() if label.covers(language)
+        ]
+
+    return page_cache.kept_value(f"labels:{language}", read)
 
 
 # Prefetch these with the articles to render many in a few queries (feeds, the API).

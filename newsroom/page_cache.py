@@ -406,8 +406,9 @@ def hole(*name: str) -> SafeString:
 class Kept:
     """A page or fragment as kept: what it shows and when it was rendered."""
 
-    # A fragment's HTML; a page's body split at its holes (text, hole, text...).
-    content: bytes | list
+    # A fragment's HTML; a page's body split at its holes (text, hole, text...); a
+    # kept value.
+    content: object
     dependencies: Dependencies
     rendered: int  # the last change known before rendering began
     at: float = 0.0  # time.time() of rendering
@@ -465,24 +466,38 @@ def _fresh(kept: Kept | None, number: int) -> bool:
     return True
 
 
-def fragment(name: str, keep: bool) -> Kept:
-    """The fragment `name`, kept or rendered now (and kept, when `keep`)."""
-    key = f"fragment:{name}"
+def _kept(key: str, make: Callable, keep: bool, size: Callable = len) -> Kept:
+    """What `make()` returns, kept under `key` while nothing it depends on (what it
+    declares) changes; made afresh when not `keep`."""
     number = current() if keep else 0
     kept = _Store.get(key) if keep else None
     if _fresh(kept, number):
         return kept
-    kind, *arguments = name.split(":")
     dependencies = Dependencies()
     token = _collecting.set(dependencies)
     try:
-        html = hole_renderers[kind](*arguments).encode()
+        content = make()
     finally:
         _collecting.reset(token)
-    kept = Kept(html, dependencies, number, time.time(), len(html))
+    kept = Kept(content, dependencies, number, time.time(), size(content))
     if keep:
         _Store.put(key, kept)
     return kept
+
+
+def fragment(name: str, keep: bool) -> Kept:
+    """The fragment `name`, kept or rendered now (and kept, when `keep`)."""
+    kind, *arguments = name.split(":")
+    return _kept(
+        f"fragment:{name}", lambda: hole_renderers[kind](*arguments).encode(), keep
+    )
+
+
+def kept_value(name: str, make: Callable, size: int = 1_000):
+    """A value many pages read (the labels in force), kept like a fragment while
+    the page cache is on; `make` declares what it depends on (depends_on)."""
+    keep = settings.PAGE_CACHE_SECONDS > 0
+    return _kept(f"value:{name}", make, keep, lambda _value: size).content
 
 
 def fill_holes(parts: list, keep: bool) -> tuple[bytes, tuple]:

@@ -268,3 +268,22 @@ def test_pages_beyond_the_memory_given_are_dropped_oldest_first(
 
     assert client.get(second.get_absolute_url())["X-Cache"] == "HIT"
     assert client.get(first.get_absolute_url())["X-Cache"] == "MISS"
+
+
+def test_labels_are_read_once_until_they_change(
+    client, page_cache_on, labels, django_assert_num_queries
+):
+    make_article(published_at=days_ago(2))
+    client.get("/en/news/")  # reads the labels, the latest news and the calendar
+
+    with django_assert_num_queries(1):  # its own list only
+        page = client.get("/en/")
+    assert "ООО «ТЕСТ»" in page.content.decode()
+
+    with page_cache_on():
+        Disclaimer.objects.create(
+            text="ЕЩЁ ОДНА МАРКИРОВКА",
+            additional=True,
+            effective_from=timezone.localdate(),
+        )
+    assert "ЕЩЁ ОДНА МАРКИРОВКА" in client.get("/en/").content.decode()
