@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.freshness import story_topic
 from articles.html import absolute_urls
 from articles.models import Article
 from disclaimers.models import Disclaimer, Mention
@@ -34,6 +35,7 @@ from disclaimers.rendering import (
     names_from_annotation,
     register_names,
 )
+from newsroom import page_cache
 from newsroom.i18n import agency_name, current_language
 from photos.rendering import figure, photos_by_id, place_body_photos
 
@@ -140,6 +142,25 @@ def syndicated_html(material: Material, root: str) -> str:
             },
         )
     return absolute_urls(markup.strip(), root)
+
+
+def story_cards(articles) -> list[SafeString]:
+    """Each story as lists show it (templates/articles/_story_card.html), fetched
+    with_register_names(). Kept per story while the page cache is on, until the story
+    changes (or everything does): after a publish, a list is rendered again from its
+    new story's card and the ones it had."""
+    language = current_language()
+    return [
+        page_cache.kept_value(
+            f"card:{article.pk}:{language}", lambda article=article: _card(article)
+        )
+        for article in articles
+    ]
+
+
+def _card(article) -> SafeString:
+    page_cache.depends_on(topics=[story_topic(article)])
+    return render_to_string("articles/_story_card.html", {"article": article})
 
 
 def with_register_names(articles: QuerySet) -> QuerySet:

@@ -24,7 +24,7 @@ from articles.freshness import shows_stories, story_topic
 from articles.models import Article, FormerTagSlug, Region, Tag, TaggedArticle
 from articles.pagination import Cursor, keyset_page
 from articles.preview import preview_url, previewable_stories
-from articles.rendering import render_material, with_register_names
+from articles.rendering import render_material, story_cards, with_register_names
 from articles.search import MAX_PAGES, Query, search
 from articles.seo import article_meta
 from articles.validation import EARLIEST_PUBLICATION
@@ -146,7 +146,10 @@ class ArticleListView(PublicPageMixin, TemplateView):
         )
         self.depends_on_page(page)
         return super().get_context_data(
-            page=page, page_title=self.page_title(), **kwargs
+            page=page,
+            cards=story_cards(page.items),
+            page_title=self.page_title(),
+            **kwargs,
         )
 
     def depends_on_page(self, page) -> None:
@@ -506,12 +509,10 @@ class DayArchiveView(ArchiveMixin, TemplateView):
         # The URL's year/month/day arrive as ints; the context gets dates instead.
         day = self.archive_date()
         articles = self.published_between(day, day + timedelta(days=1))
-        return super().get_context_data(
-            day=day,
-            articles=with_register_names(
-                articles.newest_first().select_related("region").defer("body")
-            ),
+        stories = with_register_names(
+            articles.newest_first().select_related("region").defer("body")
         )
+        return super().get_context_data(day=day, cards=story_cards(stories))
 
 
 class MonthArchiveView(ArchiveMixin, TemplateView):

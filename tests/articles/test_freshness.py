@@ -8,7 +8,7 @@ from django.utils import timezone
 from articles import workflow
 from articles.models import Article
 from articles.pagination import Cursor
-from disclaimers.models import Disclaimer
+from disclaimers.models import DesignatedEntity, Disclaimer
 from newsroom import page_cache
 from tests.factories import make_article, make_photo
 
@@ -287,3 +287,47 @@ def test_labels_are_read_once_until_they_change(
             effective_from=timezone.localdate(),
         )
     assert "ЕЩЁ ОДНА МАРКИРОВКА" in client.get("/en/").content.decode()
+
+
+def cards_rendered(page) -> int:
+    return sum(t.name == "articles/_story_card.html" for t in page.templates)
+
+
+def test_a_list_is_rendered_again_from_its_new_story_and_the_cards_it_had(
+    client, page_cache_on
+):
+    older = [make_article(published_at=days_ago(days)) for days in (1, 2, 3)]
+    assert cards_rendered(client.get("/en/news/")) == 3
+
+    with page_cache_on():
+        make_article(headline="Just published")
+    page = client.get("/en/news/")
+
+    assert page["X-Cache"] == "MISS"
+    assert cards_rendered(page) == 1
+    assert "Just published" in page.content.decode()
+
+    with page_cache_on():  # a story's own change renders its card again
+        older[2].headline = "A corrected headline"
+        older[2].save()
+    page = client.get("/en/news/")
+    assert cards_rendered(page) == 1
+    assert "A corrected headline" in page.content.decode()
+
+
+def test_a_register_entry_stars_every_kept_card(client, page_cache_on):
+    make_article(headline="Memorial answers", published_at=days_ago(2))
+    assert "Memorial*" not in client.get("/en/news/").content.decode()
+
+    with page_cache_on():
+        entity = DesignatedEntity.objects.create(
+            kind=DesignatedEntity.Kind.FOREIGN_AGENT,
+            names_ru="Мемориал",
+            names_en="Memorial",
+            footnote_en="*Listed as a foreign agent",
+            listed_on=timezone.localdate() - timedelta(days=30),
+        )
+        Article.objects.get(headline="Memorial answers").save()  # rescanned
+
+    assert entity.mentions.exists()
+    assert "Memorial*" in client.get("/en/news/").content.decode()
