@@ -33,6 +33,7 @@ PAGE_CACHE_SHARED_SECONDS.
 import bisect
 import contextvars
 import re
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -267,6 +268,7 @@ class _Log:
     floor = 0  # pages rendered before this change are all stale
     missing_since: float | None = None
     natural_end: float | None = None
+    lock = threading.RLock()  # for threaded servers (the development server)
 
 
 def forget() -> None:
@@ -285,9 +287,10 @@ def current() -> int:
         _Log.natural_end is not None and time.time() >= _Log.natural_end
     )
     if natural_end_passed or time.monotonic() - _Log.checked_at >= CHECK_SECONDS:
-        _Log.checked_at = time.monotonic()
-        _read_log()
-        _end_naturally()
+        with _Log.lock:
+            _Log.checked_at = time.monotonic()
+            _read_log()
+            _end_naturally()
     return _Log.sequence
 
 
@@ -427,34 +430,40 @@ class _Store:
 
     kept: OrderedDict[str, Kept] = OrderedDict()
     size = 0
+    # Production's workers serve one request at a time; the development server and
+    # threaded workers serve several.
+    lock = threading.Lock()
 
     @classmethod
     def get(cls, key: str) -> Kept | None:
-        kept = cls.kept.get(key)
-        if kept is not None:
-            if time.time() - kept.at > settings.PAGE_CACHE_SECONDS:
-                cls.drop(key)
-                return None
-            cls.kept.move_to_end(key)
-        return kept
+        with cls.lock:
+            kept = cls.kept.get(key)
+            if kept is not None:
+                if time.time() - kept.at > settings.PAGE_CACHE_SECONDS:
+                    cls._drop(key)
+                    return None
+                cls.kept.move_to_end(key)
+            return kept
 
     @classmethod
     def put(cls, key: str, kept: Kept) -> None:
-        cls.drop(key)
-        cls.kept[key] = kept
-        cls.size += kept.size
-        while cls.size > settings.PAGE_CACHE_MEMORY_MB * 2**20 and cls.kept:
-            cls.drop(next(iter(cls.kept)))
+        with cls.lock:
+            cls._drop(key)
+            cls.kept[key] = kept
+            cls.size += kept.size
+            while cls.size > settings.PAGE_CACHE_MEMORY_MB * 2**20 and cls.kept:
+                cls._drop(next(iter(cls.kept)))
 
     @classmethod
-    def drop(cls, key: str) -> None:
+    def _drop(cls, key: str) -> None:
         if (kept := cls.kept.pop(key, None)) is not None:
             cls.size -= kept.size
 
     @classmethod
     def clear(cls) -> None:
-        cls.kept.clear()
-        cls.size = 0
+        with cls.lock:
+            cls.kept.clear()
+            cls.size = 0
 
 
 def _fresh(kept: Kept | None, number: int) -> bool:

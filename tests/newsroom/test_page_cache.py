@@ -324,3 +324,26 @@ def test_the_file_cache_counts_without_changing_expiry(tmp_path, monkeypatch):
     monkeypatch.setattr(time_module, "time", lambda: later)
     assert files.get("for good") == 2
     assert files.get("a minute") is None
+
+
+def test_kept_pages_stay_counted_right_under_threads(settings):
+    """The development server serves requests in threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.PAGE_CACHE_MEMORY_MB = 2_000 / 2**20  # twenty pages of 100 bytes
+
+    def serve(worker: int) -> None:
+        for number in range(500):
+            key = f"page:{(worker * 7 + number) % 50}"
+            kept = page_cache.Kept(
+                [b"x" * 100], page_cache.Dependencies(), 0, time_module.time(), 100
+            )
+            page_cache._Store.put(key, kept)
+            page_cache._Store.get(key)
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(serve, range(8)))
+
+    kept = page_cache._Store.kept.values()
+    assert page_cache._Store.size == sum(page.size for page in kept) <= 2_000
