@@ -24,6 +24,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from articles.models import Article
+from newsroom import page_cache
 from photos.models import Photo, private_storage
 
 FORMAT = 1
@@ -125,6 +126,8 @@ def restore(folder: Path, using: str = "default", *, force: bool = False) -> dic
         root.mkdir(parents=True, exist_ok=True)
         with tarfile.open(folder / manifest[part]["file"]) as archive:
             archive.extractall(root, filter="data")
+    # Every page the site's processes keep shows the content just replaced.
+    page_cache.record(page_cache.EVERYTHING)
     with connection.cursor() as cursor:
         restored = describe(cursor)["counts"]
     if restored != manifest["counts"]:

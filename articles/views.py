@@ -157,7 +157,8 @@ class ArticleListView(PublicPageMixin, TemplateView):
         the cursor (or oldest shown) to the cursor (or newest shown), open at the
         archive's start and at the newest story."""
         before = Cursor.parse(self.request.GET.get("before"))
-        after = Cursor.parse(self.request.GET.get("after"))
+        # As keyset_page reads them: "after" only without a "before".
+        after = None if before else Cursor.parse(self.request.GET.get("after"))
         start = end = None
         if page.older:
             start = (after if after and page.newer else page.older).published_at

@@ -6,6 +6,7 @@ from django.dispatch import receiver
 
 from disclaimers.models import DesignatedEntity
 from disclaimers.services import rescan_archive, update_mentions
+from newsroom import page_cache
 
 
 # Connected to a story's post_save by articles/apps.py: articles/ sits above this app.
@@ -17,4 +18,7 @@ def article_saved(sender, instance, raw=False, **kwargs) -> None:
 @receiver(post_save, sender=DesignatedEntity, dispatch_uid="disclaimers.entity_saved")
 def entity_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        transaction.on_commit(lambda: rescan_archive(instance))
+        # Every page changes (asterisks, footnotes): said first, so that the long
+        # re-scan after the commit, should it fail or be cut short, cannot hold it up.
+        page_cache.changed()
+        transaction.on_commit(lambda: rescan_archive(instance), robust=True)

@@ -35,6 +35,7 @@ import contextvars
 import re
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -57,6 +58,9 @@ from newsroom.replica import public_read
 SEQUENCE_KEY = "page-cache:sequence"
 CHANGE_KEY = "page-cache:change:{}"
 NATURAL_END_KEY = "page-cache:natural-end"
+# Drawn when the shared log starts: a log numbered afresh (Redis restarted, the files
+# removed) is told from the old one.
+EPOCH_KEY = "page-cache:epoch"
 STALE_IF_ERROR_SECONDS = 24 * 3600
 # How often a process reads the shared log: another process's change is on its
 # pages this long after, at most (the target is a second).
@@ -112,6 +116,8 @@ class Dependencies:
     windows: list[tuple[str, float | None, float | None]] = field(default_factory=list)
     declared: bool = False
     holes: list[str] = field(default_factory=list)
+    # The last change known when the page began (what it read may be that old).
+    started: int | None = None
 
     def touched_by(self, change: Change) -> bool:
         if change.everything or not self.declared:
@@ -268,6 +274,7 @@ class _Log:
     floor = 0  # pages rendered before this change are all stale
     missing_since: float | None = None
     natural_end: float | None = None
+    epoch: str | None = None  # the shared log's, as last read
     lock = threading.RLock()  # for threaded servers (the development server)
 
 
@@ -275,7 +282,7 @@ def forget() -> None:
     """Read the log afresh (a new test, a new process)."""
     _Log.sequence, _Log.checked_at, _Log.floor = 0, 0.0, 0
     _Log.numbers, _Log.changes = [], []
-    _Log.missing_since = _Log.natural_end = None
+    _Log.missing_since = _Log.natural_end = _Log.epoch = None
     _Batch.open = None
     _Store.clear()
 
@@ -295,8 +302,14 @@ def current() -> int:
 
 
 def _read_log() -> None:
-    latest = shared().get(SEQUENCE_KEY) or 0
-    if latest < _Log.sequence:  # the shared cache was emptied: start again
+    found = shared().get_many([SEQUENCE_KEY, EPOCH_KEY])
+    latest, epoch = found.get(SEQUENCE_KEY) or 0, found.get(EPOCH_KEY)
+    if epoch is None:  # a new shared cache (or one emptied, restarted)
+        shared().add(EPOCH_KEY, uuid.uuid4().hex, timeout=None)
+        epoch = shared().get(EPOCH_KEY)
+    if epoch != _Log.epoch or latest < _Log.sequence:
+        # Numbered afresh: what this process read before means nothing now.
+        _Log.epoch = epoch
         _apply(latest, EVERYTHING)
         return
     if latest == _Log.sequence:
@@ -372,15 +385,18 @@ def _end_naturally() -> None:
     now = time.time()
     if _Log.natural_end is not None and now < _Log.natural_end:
         return
-    end = shared().get(NATURAL_END_KEY)
+    end, known_at = shared().get(NATURAL_END_KEY) or (None, 0)
     if end is not None and now >= end:
         if shared().add(f"{NATURAL_END_KEY}:{end}", True):
             record(EVERYTHING)
             _read_log()
         end = None
+    if end is not None and known_at < _Log.sequence:
+        end = None  # worked out before a change that may have scheduled a story
     if end is None:
+        known_at = _Log.sequence
         end = next_change(now)
-        shared().set(NATURAL_END_KEY, end, timeout=None)
+        shared().set(NATURAL_END_KEY, (end, known_at), timeout=None)
     _Log.natural_end = end
 
 
@@ -414,12 +430,13 @@ class Kept:
     content: object
     dependencies: Dependencies
     rendered: int  # the last change known before rendering began
-    at: float = 0.0  # time.time() of rendering
+    at: float = 0.0  # time.time() of rendering: kept PAGE_CACHE_SECONDS from then
     size: int = 0
     # A page's status and headers, and its holes' fragments (their `at`) as filled.
     status: int = 200
     headers: dict = field(default_factory=dict)
     filled: tuple = ()
+    modified: float = 0.0  # a page's Last-Modified: last filled anew
     checked: int = 0  # the last change it was found fresh at (saves reading the log)
 
 
@@ -479,6 +496,10 @@ def _kept(key: str, make: Callable, keep: bool, size: Callable = len) -> Kept:
     """What `make()` returns, kept under `key` while nothing it depends on (what it
     declares) changes; made afresh when not `keep`."""
     number = current() if keep else 0
+    page = _collecting.get()
+    if keep and page is not None and page.started is not None:
+        # Made from what the page read before (a list's stories for their cards).
+        number = min(number, page.started)
     kept = _Store.get(key) if keep else None
     if _fresh(kept, number):
         return kept
@@ -533,7 +554,8 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if not self.applies_to(request):
-            response, dependencies = self.render(request)
+            started = current() if settings.PAGE_CACHE_SECONDS > 0 else None
+            response, dependencies = self.render(request, started)
             if dependencies.holes and (parts := self.split(response)):
                 # Kept fragments are exact, so staff get them too; with the page
                 # cache off (tests, measuring), nothing is kept.
@@ -546,8 +568,8 @@ class PageCacheMiddleware:
         with public_read():
             return self.serve(request)
 
-    def render(self, request):
-        dependencies = Dependencies()
+    def render(self, request, started: int | None = None):
+        dependencies = Dependencies(started=started)
         token = _collecting.set(dependencies)
         try:
             return self.get_response(request), dependencies
@@ -560,7 +582,7 @@ class PageCacheMiddleware:
         kept = _Store.get(key)
         if _fresh(kept, number):
             return self.answer(kept, "HIT")
-        response, dependencies = self.render(request)
+        response, dependencies = self.render(request, number)
         parts = self.split(response) if dependencies.holes else None
         filled = ()
         if parts:
@@ -596,13 +618,13 @@ class PageCacheMiddleware:
         if len(parts) > 1:
             body, filled = fill_holes(parts, keep=True)
             if filled != kept.filled:
-                kept.filled, kept.at = filled, time.time()
+                kept.filled, kept.modified = filled, time.time()
                 kept.headers.pop("ETag", None)
         else:
             body = parts[0]
         response = HttpResponse(body, status=kept.status, headers=kept.headers)
         if "ETag" not in kept.headers:
-            self.stamp(response, kept.at)
+            self.stamp(response, kept.modified or kept.at)
             kept.headers = dict(response.headers)
         response["Content-Length"] = str(len(body))
         response["X-Cache"] = verdict

@@ -208,7 +208,7 @@ def test_a_change_not_yet_written_is_waited_for_then_taken_as_everything(
     # Another process numbered a change and has not written it (yet).
     page_cache.shared().add(page_cache.SEQUENCE_KEY, 0, timeout=None)
     page_cache.shared().incr(page_cache.SEQUENCE_KEY)
-    page_cache.forget()
+    page_cache._Log.checked_at = 0.0
     client.get(story.get_absolute_url())
     assert client.get(story.get_absolute_url())["X-Cache"] == "HIT"
 
@@ -331,3 +331,16 @@ def test_a_register_entry_stars_every_kept_card(client, page_cache_on):
 
     assert entity.mentions.exists()
     assert "Memorial*" in client.get("/en/news/").content.decode()
+
+
+def test_a_page_asked_with_both_cursors_covers_what_it_shows(client, page_cache_on):
+    stories = [make_article(published_at=days_ago(days)) for days in range(1, 40)]
+    before, after = Cursor.of(stories[25]), Cursor.of(stories[5])
+    address = f"/en/news/?before={before}&after={after}"  # "before" wins
+    client.get(address)
+
+    with page_cache_on():
+        stories[30].status = Article.Status.WITHDRAWN
+        stories[30].save()
+
+    assert client.get(address)["X-Cache"] == "MISS"

@@ -159,7 +159,7 @@ def test_scheduled_story_appears_when_its_time_comes(
 
 def test_everything_changes_at_midnight_at_the_latest(page_cache_on):
     page_cache.current()
-    ends = page_cache.shared().get(page_cache.NATURAL_END_KEY)
+    ends, _known_at = page_cache.shared().get(page_cache.NATURAL_END_KEY)
     tomorrow = timezone.localdate() + timedelta(days=1)
     midnight = timezone.make_aware(datetime.combine(tomorrow, time()))
     assert ends <= midnight.timestamp()
@@ -347,3 +347,35 @@ def test_kept_pages_stay_counted_right_under_threads(settings):
 
     kept = page_cache._Store.kept.values()
     assert page_cache._Store.size == sum(page.size for page in kept) <= 2_000
+
+
+def test_a_log_numbered_afresh_renders_everything_again(client, page_cache_on):
+    story = make_article()
+    client.get(story.get_absolute_url())
+    assert client.get(story.get_absolute_url())["X-Cache"] == "HIT"
+
+    # Redis restarted (or the files removed) and other processes numbered changes
+    # past this one's count before it looked.
+    page_cache.shared().clear()
+    page_cache.shared().set(page_cache.SEQUENCE_KEY, page_cache._Log.sequence + 5)
+    page_cache._Log.checked_at = 0.0
+
+    assert client.get(story.get_absolute_url())["X-Cache"] == "MISS"
+
+
+def test_a_page_with_holes_is_kept_no_longer_than_the_cache_says(
+    client, page_cache_on, settings, monkeypatch
+):
+    settings.PAGE_CACHE_SECONDS = 60
+    story = make_article(published_at=timezone.now() - timedelta(days=2))
+    rendered = time_module.time()
+    client.get(story.get_absolute_url())
+    with page_cache_on():
+        make_article()  # its latest news is filled anew on the next read
+    clock = [rendered + settings.PAGE_CACHE_SECONDS * 2 / 3]
+    monkeypatch.setattr(page_cache.time, "time", lambda: clock[0])
+    assert client.get(story.get_absolute_url())["X-Cache"] == "HIT"
+
+    # Filling the latest news anew did not make the page younger.
+    clock[0] = rendered + settings.PAGE_CACHE_SECONDS + 1
+    assert client.get(story.get_absolute_url())["X-Cache"] == "MISS"
