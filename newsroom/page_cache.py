@@ -32,6 +32,7 @@ PAGE_CACHE_SHARED_SECONDS.
 
 import bisect
 import contextvars
+import logging
 import re
 import threading
 import time
@@ -54,6 +55,8 @@ from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
 from newsroom.replica import public_read
+
+logger = logging.getLogger(__name__)
 
 SEQUENCE_KEY = "page-cache:sequence"
 CHANGE_KEY = "page-cache:change:{}"
@@ -228,12 +231,21 @@ def content_changed(**kwargs) -> None:
 
 
 def record(change: Change) -> None:
-    """Number `change` in the shared log, and have this process read it at once."""
-    shared().add(SEQUENCE_KEY, 0, timeout=None)
-    number = shared().incr(SEQUENCE_KEY)
-    shared().set(CHANGE_KEY.format(number), change, timeout=3600)
-    # A story scheduled or moved in time: when the site next changes by itself.
-    shared().delete(NATURAL_END_KEY)
+    """Number `change` in the shared log, and have this process read it at once.
+
+    With the shared cache unreachable the change is committed all the same: this
+    process drops what it keeps, the others keep theirs PAGE_CACHE_SECONDS at most
+    (the error is logged).
+    """
+    try:
+        shared().add(SEQUENCE_KEY, 0, timeout=None)
+        number = shared().incr(SEQUENCE_KEY)
+        shared().set(CHANGE_KEY.format(number), change, timeout=3600)
+        # A story scheduled or moved in time: when the site next changes by itself.
+        shared().delete(NATURAL_END_KEY)
+    except Exception:
+        logger.exception("page cache: a change could not be written to the log")
+        _Store.clear()
     _Log.checked_at = 0.0
     if settings.PAGE_CACHE_PURGE:
         import_string(settings.PAGE_CACHE_PURGE)()
@@ -275,6 +287,7 @@ class _Log:
     missing_since: float | None = None
     natural_end: float | None = None
     epoch: str | None = None  # the shared log's, as last read
+    unreadable = False  # the shared cache did not answer at the last read
     lock = threading.RLock()  # for threaded servers (the development server)
 
 
@@ -283,6 +296,7 @@ def forget() -> None:
     _Log.sequence, _Log.checked_at, _Log.floor = 0, 0.0, 0
     _Log.numbers, _Log.changes = [], []
     _Log.missing_since = _Log.natural_end = _Log.epoch = None
+    _Log.unreadable = False
     _Batch.open = None
     _Store.clear()
 
@@ -296,9 +310,17 @@ def current() -> int:
     if natural_end_passed or time.monotonic() - _Log.checked_at >= CHECK_SECONDS:
         with _Log.lock:
             _Log.checked_at = time.monotonic()
-            _read_log()
-            _end_naturally()
-    return _Log.sequence
+            try:
+                _read_log()
+                _end_naturally()
+            except Exception:
+                # Changes cannot be heard of: nothing kept is served, nothing new
+                # kept (rendered "before" the floor), until the log answers again.
+                logger.exception("page cache: the log of changes cannot be read")
+                _Log.unreadable = True
+                return -1
+            _Log.unreadable = False
+    return -1 if _Log.unreadable else _Log.sequence
 
 
 def _read_log() -> None:
@@ -484,7 +506,7 @@ class _Store:
 
 
 def _fresh(kept: Kept | None, number: int) -> bool:
-    if kept is None:
+    if kept is None or number < 0:  # number -1: the log cannot be read
         return False
     if not still_fresh(kept.dependencies, kept.rendered, kept.checked):
         return False

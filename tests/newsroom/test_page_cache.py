@@ -379,3 +379,35 @@ def test_a_page_with_holes_is_kept_no_longer_than_the_cache_says(
     # Filling the latest news anew did not make the page younger.
     clock[0] = rendered + settings.PAGE_CACHE_SECONDS + 1
     assert client.get(story.get_absolute_url())["X-Cache"] == "MISS"
+
+
+def test_without_its_log_the_cache_serves_fresh_pages_and_stays_up(
+    client, page_cache_on, settings, caplog
+):
+    story = make_article(headline="Kept before the outage")
+    client.get(story.get_absolute_url())
+    assert client.get(story.get_absolute_url())["X-Cache"] == "HIT"
+
+    # The shared cache stops answering (Redis down): nothing is refused, nothing
+    # kept is served, since a change made meanwhile could not be heard of.
+    outage_over = settings.CACHES
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        },
+    }
+    page_cache._Log.checked_at = 0.0
+    with page_cache_on():
+        story.headline = "Changed during the outage"
+        story.save()
+
+    page = client.get(story.get_absolute_url())
+    assert page.status_code == 200
+    assert page["X-Cache"] == "MISS"
+    assert "Changed during the outage" in page.content.decode()
+    assert client.get(story.get_absolute_url())["X-Cache"] == "MISS"
+    assert "cannot be read" in caplog.text
+    assert "could not be written" in caplog.text
+    settings.CACHES = outage_over  # for the caches' cleaning after the test
