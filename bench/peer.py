@@ -549,7 +549,7 @@ def main():
                 "peer": (wagtail, PEER_GROUP.get(key, key)),
             }
             if key == "article_cold":
-                runs = {"newsroom": (cold, key)}
+                runs["newsroom"] = (cold, key)
             for side, (server, group) in runs.items():
                 if (side, group) in results:
                     continue
