@@ -44,7 +44,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpResponse
 from django.urls import reverse
@@ -313,6 +313,8 @@ def current() -> int:
             try:
                 _read_log()
                 _end_naturally()
+            except DatabaseError:
+                raise  # the site's own trouble (a 503), not the log's
             except Exception:
                 # Changes cannot be heard of: nothing kept is served, nothing new
                 # kept (rendered "before" the floor), until the log answers again.
