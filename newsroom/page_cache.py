@@ -578,8 +578,10 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if not self.applies_to(request):
-            started = current() if settings.PAGE_CACHE_SECONDS > 0 else None
-            response, dependencies = self.render(request, started)
+            # Staff reading public pages get kept pieces too (exact, so fresh); the
+            # admin has none and never reads the log.
+            public = settings.PAGE_CACHE_SECONDS > 0 and not self.in_admin(request)
+            response, dependencies = self.render(request, current() if public else None)
             if dependencies.holes and (parts := self.split(response)):
                 # Kept fragments are exact, so staff get them too; with the page
                 # cache off (tests, measuring), nothing is kept.
@@ -672,14 +674,17 @@ class PageCacheMiddleware:
             part if index % 2 else part.encode() for index, part in enumerate(parts)
         ]
 
-    def applies_to(self, request) -> bool:
+    def in_admin(self, request) -> bool:
         if self.admin_prefix is None:
             self.admin_prefix = reverse("admin:index")
+        return request.path.startswith(self.admin_prefix)
+
+    def applies_to(self, request) -> bool:
         return (
             settings.PAGE_CACHE_SECONDS > 0
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and not request.path.startswith(self.admin_prefix)
+            and not self.in_admin(request)
         )
 
     def key(self, request) -> str:
