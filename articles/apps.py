@@ -28,6 +28,7 @@ class ArticlesConfig(AppConfig):
         page_cache.add_hole("calendar", views.render_calendar)
         # A scheduled story going live changes pages with no one saving anything.
         page_cache.add_next_change_source(Article.objects.next_publication)
+        page_cache.add_went_live_source(freshness.went_live)
         # A story's mentions of the register follow its text on every save...
         post_save.connect(
             disclaimers_signals.article_saved,

@@ -101,3 +101,14 @@ def shows_stories(language: str, stories: list, *, complete: bool = False) -> No
         language=language,
         start=stories[-1].published_at if stories and not complete else None,
     )
+
+
+def went_live(start, end) -> Change:
+    """What the stories whose scheduled time came from `start` to `end` touch."""
+    stories = Article.objects.published().filter(
+        published_at__gte=start, published_at__lte=end
+    )
+    change = NOTHING
+    for story in stories.only(*SHOWN_FIELDS):
+        change |= story_changed(story)
+    return change

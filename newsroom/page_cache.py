@@ -21,7 +21,7 @@ filled from fragments kept on the same terms (add_hole), so a publish renders th
 latest news once per process, not once per page.
 
 Everything also changes at midnight (the calendar's "today", labels that start or end
-on a date) and when a scheduled story's time comes.
+on a date); when a scheduled story's time comes, what that story touches does.
 
 Pages and fragments are kept in each process's own memory (the "default" cache): a
 hit costs no round trip. Readers with a session (staff) always get fresh pages,
@@ -40,7 +40,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import caches
@@ -237,6 +237,8 @@ def record(change: Change) -> None:
     process drops what it keeps, the others keep theirs PAGE_CACHE_SECONDS at most
     (the error is logged).
     """
+    if not change:
+        return
     try:
         shared().add(SEQUENCE_KEY, 0, timeout=None)
         number = shared().incr(SEQUENCE_KEY)
@@ -393,14 +395,37 @@ def add_next_change_source(source: Callable[[], datetime | None]) -> None:
         next_change_sources.append(source)
 
 
-def next_change(now: float) -> float:
-    """When pages change with no one saving anything: a scheduled story, midnight."""
+# ...and what changed when that moment came: each returns the Change of the stories
+# that went live between two moments (datetimes).
+went_live_sources: list[Callable[[datetime, datetime], Change]] = []
+
+
+def add_went_live_source(source: Callable[[datetime, datetime], Change]) -> None:
+    if source not in went_live_sources:
+        went_live_sources.append(source)
+
+
+def next_change(now: float) -> tuple[float, bool]:
+    """When pages change with no one saving anything (a scheduled story, midnight),
+    and whether it is midnight (then every page changes)."""
     moment = datetime.fromtimestamp(now, tz=timezone.get_current_timezone())
     midnight = timezone.make_aware(
         datetime.combine(moment.date() + timedelta(days=1), datetime.min.time())
     )
-    moments = [midnight, *(source() for source in next_change_sources)]
-    return min(filter(None, moments)).timestamp()
+    scheduled = [moment for source in next_change_sources if (moment := source())]
+    first = min([midnight, *scheduled])
+    return first.timestamp(), first == midnight
+
+
+def came_live(since: float, now: float) -> Change:
+    """What changed by itself from `since` to `now`: the stories that went live."""
+    if not went_live_sources:
+        return EVERYTHING
+    start, end = (datetime.fromtimestamp(moment, tz=UTC) for moment in (since, now))
+    change = NOTHING
+    for source in went_live_sources:
+        change |= source(start - timedelta(seconds=1), end)
+    return change
 
 
 def _end_naturally() -> None:
@@ -409,18 +434,20 @@ def _end_naturally() -> None:
     now = time.time()
     if _Log.natural_end is not None and now < _Log.natural_end:
         return
-    end, known_at = shared().get(NATURAL_END_KEY) or (None, 0)
+    end, known_at, at_midnight = shared().get(NATURAL_END_KEY) or (None, 0, True)
     if end is not None and now >= end:
         if shared().add(f"{NATURAL_END_KEY}:{end}", True):
-            record(EVERYTHING)
+            # At midnight every page changes; at a scheduled story's time, what the
+            # stories that went live since touch (their lists, days, translations).
+            record(EVERYTHING if at_midnight else came_live(end, now))
             _read_log()
         end = None
     if end is not None and known_at < _Log.sequence:
         end = None  # worked out before a change that may have scheduled a story
     if end is None:
         known_at = _Log.sequence
-        end = next_change(now)
-        shared().set(NATURAL_END_KEY, (end, known_at), timeout=None)
+        end, at_midnight = next_change(now)
+        shared().set(NATURAL_END_KEY, (end, known_at, at_midnight), timeout=None)
     _Log.natural_end = end
 
 

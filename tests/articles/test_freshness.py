@@ -344,3 +344,27 @@ def test_a_page_asked_with_both_cursors_covers_what_it_shows(client, page_cache_
         stories[30].save()
 
     assert client.get(address)["X-Cache"] == "MISS"
+
+
+def test_a_scheduled_story_going_live_refreshes_what_it_joins_only(
+    client, page_cache_on, monkeypatch, settings
+):
+    settings.PAGE_CACHE_SECONDS = 3600  # kept past the story's time
+    older = make_article(published_at=days_ago(3))
+    now = timezone.now()
+    # A minute ahead: an hour could cross midnight, when every page changes.
+    make_article(headline="Embargo lifted", published_at=now + timedelta(minutes=1))
+    for address in (older.get_absolute_url(), "/en/news/"):
+        client.get(address)
+        assert client.get(address)["X-Cache"] == "HIT"
+
+    later = now + timedelta(minutes=1, seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    monkeypatch.setattr(page_cache.time, "time", later.timestamp)
+
+    news = client.get("/en/news/")
+    assert news["X-Cache"] == "MISS"
+    assert "Embargo lifted" in news.content.decode()
+    story_page = client.get(older.get_absolute_url())
+    assert story_page["X-Cache"] == "HIT"  # its latest news filled anew
+    assert "Embargo lifted" in story_page.content.decode()

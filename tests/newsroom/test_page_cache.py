@@ -159,7 +159,8 @@ def test_scheduled_story_appears_when_its_time_comes(
 
 def test_everything_changes_at_midnight_at_the_latest(page_cache_on):
     page_cache.current()
-    ends, _known_at = page_cache.shared().get(page_cache.NATURAL_END_KEY)
+    ends, _known_at, at_midnight = page_cache.shared().get(page_cache.NATURAL_END_KEY)
+    assert at_midnight
     tomorrow = timezone.localdate() + timedelta(days=1)
     midnight = timezone.make_aware(datetime.combine(tomorrow, time()))
     assert ends <= midnight.timestamp()
