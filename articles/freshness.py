@@ -8,10 +8,10 @@ draft) touches nothing. Its bylines, tags, corrections and register mentions are
 story's change.
 
 A photo changes the pages when a published or scheduled story shows it; a new
-upload changes nothing. Renditions, events and proposals are never shown by
-themselves, nor is any row's history. Everything else (labels, the register, authors', tags' and regions'
-names) touches every page: the describer answers None and the page cache takes it
-as everything.
+upload changes nothing. Renditions, events, proposals and any row's history are
+never shown by themselves. Everything else (labels, the register, authors', tags'
+and regions' names) touches every page: the describer answers None and the page
+cache takes it as everything.
 """
 
 from simple_history.models import HistoricalChanges
@@ -76,15 +76,12 @@ def describe(instance, action: str | None = None, **kwargs) -> Change | None:
 
 
 def story_changed(article: Article | None, before: Article | None = None) -> Change:
-    versions = [version for version in (before, article) if version is not None]
-    shown = [version for version in versions if shown_to_readers(version)]
-    if not shown:
-        return NOTHING
     change = NOTHING
-    for version in shown:
-        change |= story_change(
-            story_topic(version), version.language, version.published_at
-        )
+    for version in (before, article):
+        if version is not None and shown_to_readers(version):
+            change |= story_change(
+                story_topic(version), version.language, version.published_at
+            )
     return change
 
 

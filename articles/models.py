@@ -226,7 +226,7 @@ class FormerTagSlug(models.Model):
 SPARSE_LISTING = 2000
 # How long a process remembers that a list has more (lists rarely shrink that much).
 MANY_REMEMBERED_SECONDS = 600
-# Lists found to hold more than SPARSE_LISTING stories, by their SQL: when.
+# Lists found to hold more than SPARSE_LISTING stories, by what names them: when.
 _many_since: dict[tuple, float] = {}
 
 
@@ -258,15 +258,14 @@ class ArticleQuerySet(models.QuerySet):
         related stories then skip fetching its first two thousand ids.
         """
         article_ids = article_ids.order_by()
-        key = known_as
-        if time.monotonic() - _many_since.get(key, -inf) < MANY_REMEMBERED_SECONDS:
+        if time.monotonic() - _many_since.get(known_as, -inf) < MANY_REMEMBERED_SECONDS:
             return self.filter(pk__in=article_ids)
         ids = list(article_ids[: SPARSE_LISTING + 1])
         if len(ids) <= SPARSE_LISTING:
             return self.filter(pk__in=ids)
         if len(_many_since) > 10_000:
             _many_since.clear()
-        _many_since[key] = time.monotonic()
+        _many_since[known_as] = time.monotonic()
         return self.filter(pk__in=article_ids)
 
     def for_display(self) -> "ArticleQuerySet":

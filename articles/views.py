@@ -492,14 +492,10 @@ class ArchiveMixin(PublicPageMixin):
         return self.archive_date().replace(day=1)
 
     def published_between(self, start: date, end: date):
-        page_cache.depends_on(
-            language=current_language(),
-            start=local_midnight(start),
-            end=local_midnight(end),
-        )
+        start_at, end_at = local_midnight(start), local_midnight(end)
+        page_cache.depends_on(language=current_language(), start=start_at, end=end_at)
         return published_in_language().filter(
-            published_at__gte=local_midnight(start),
-            published_at__lt=local_midnight(end),
+            published_at__gte=start_at, published_at__lt=end_at
         )
 
 

@@ -9,10 +9,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import (
-    Prefetch,
-    TextField,
-)
+from django.db.models import Prefetch, TextField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
