@@ -1,6 +1,7 @@
 """Readers' pages: latest news, all news, article, date archives, tag/region/author."""
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -13,9 +14,10 @@ from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import TemplateView
 
 from articles.calendar import add_months, local_midnight, month_calendar, month_url
 from articles.feeds import feed_links
@@ -276,25 +278,44 @@ class AuthorView(ArticleListView):
         )
 
 
-class ArticleDetailView(PublicPageMixin, DetailView):
+@dataclass
+class StoryPage:
+    """A story's own part of its page (its <head> data and its <article>) and what
+    the page composed around it reads: the related stories, the calendar's month, the
+    language switcher."""
+
+    pk: int
+    topic: str  # freshness.story_topic
+    language: str
+    published_at: datetime | None
+    tag_ids: list[int]
+    region_id: int | None
+    url: str
+    alternates: dict[str, str]  # its published versions, by language
+    title: str
+    head: SafeString
+    article: SafeString
+
+
+class ArticleDetailView(PublicPageMixin, TemplateView):
     template_name = "articles/article_detail.html"
-    context_object_name = "article"
-    # A wrong or missing slug, or the other language's prefix, is corrected for good.
-    permanent_redirect = True
 
     def stories(self):
         """The stories this view shows: what readers may see."""
         return Article.objects.published()
 
-    def get_queryset(self):
-        return self.stories().for_display().prefetch_related("corrections")
+    def get_object(self) -> Article:
+        return get_object_or_404(
+            self.stories().for_display().prefetch_related("corrections"),
+            pk=self.kwargs["pk"],
+        )
 
     def canonical_url(self) -> str:
-        return self.object.get_absolute_url()
+        return self.story.url
 
     def get(self, request, *args, **kwargs):
         try:
-            self.object = self.get_object()
+            self.story = self.story_page()
         except Http404:
             # Not for readers (yet): staff who may read the story are led to its
             # preview, so the admin's "View on site" answers in every state.
@@ -311,12 +332,56 @@ class ArticleDetailView(PublicPageMixin, DetailView):
             add_never_cache_headers(response)
             return response
         if request.path != self.canonical_url():
-            return redirect(self.canonical_url(), permanent=self.permanent_redirect)
-        return self.render_to_response(self.get_context_data(object=self.object))
+            # A wrong or missing slug, or the other language's prefix: corrected for
+            # good.
+            return redirect(self.canonical_url(), permanent=True)
+        return self.render_to_response(self.get_context_data())
+
+    def story_page(self) -> StoryPage:
+        """The story's part of the page, kept until the story (or one of its versions
+        in other languages) or everything changes: a publish that changes only its
+        related stories or the sidebar composes the page again around it."""
+        root = self.request.build_absolute_uri("/")
+        return page_cache.kept_value(
+            f"story-page:{self.kwargs['pk']}:{current_language()}:{root}",
+            self.render_story_page,
+            size=lambda story: len(story.head) + len(story.article),
+        )
+
+    def render_story_page(self) -> StoryPage:
+        self.object = article = self.get_object()
+        context = self.story_context()
+        return StoryPage(
+            pk=article.pk,
+            topic=story_topic(article),
+            language=article.language,
+            published_at=article.published_at,
+            tag_ids=[tag.pk for tag in article.tags_shown()],
+            region_id=article.region_id,
+            url=article.get_absolute_url(),
+            alternates={
+                version.language: version.get_absolute_url()
+                for version in [article, *self.translated]
+            },
+            title=context["material"].headline_text,
+            head=self.render_part("head", context),
+            article=self.render_part("article", context),
+        )
+
+    def story_context(self) -> dict:
+        """What the story's part shows: its material, its <head> data."""
+        context = self.material_context()
+        context["meta"] = self.meta(context["material"])
+        return context
+
+    def render_part(self, name: str, context: dict) -> SafeString:
+        return mark_safe(
+            render_to_string(f"{self.template_name}#{name}", context, self.request)
+        )
 
     def reference_time(self):
         """The story's moment: its publication (or, unpublished, now)."""
-        return self.object.published_at or timezone.now()
+        return self.story.published_at or timezone.now()
 
     def calendar_month(self) -> date:
         return timezone.localdate(self.reference_time()).replace(day=1)
@@ -338,28 +403,28 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         One short query for each (indexes serve both, for rare and common tags and
         regions alike), merged here.
         """
-        article = self.object
+        story = self.story
         earlier = with_register_names(
             Article.objects.published()
-            .filter(language=article.language, published_at__lte=self.reference_time())
-            .exclude(pk=article.pk)
+            .filter(language=story.language, published_at__lte=self.reference_time())
+            .exclude(pk=story.pk)
             .newest_first()
             .only("pk", "slug", "language", "headline", "published_at")
         )
         found = {}
-        if tag_ids := [tag.pk for tag in article.tags_shown()]:
+        if tag_ids := story.tag_ids:
             tagged = TaggedArticle.objects.filter(tag__in=tag_ids)
-            for story in earlier.among(
+            for article in earlier.among(
                 tagged.values_list("content_object", flat=True),
                 known_as=("tags", *sorted(tag_ids)),
             )[:RELATED_COUNT]:
-                found[story.pk] = story
-        if article.region_id:
-            for story in earlier.filter(region=article.region_id)[:RELATED_COUNT]:
-                found[story.pk] = story
+                found[article.pk] = article
+        if story.region_id:
+            for article in earlier.filter(region=story.region_id)[:RELATED_COUNT]:
+                found[article.pk] = article
         newest = sorted(
             found.values(),
-            key=lambda story: (story.published_at, story.pk),
+            key=lambda article: (article.published_at, article.pk),
             reverse=True,
         )
         return newest[:RELATED_COUNT]
@@ -367,7 +432,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
     def material_context(self) -> dict:
         """The story through the one renderer, and what the material's partials read:
         its published translations, the published original of a translation."""
-        # The page shows this story and its versions in other languages.
+        # What shows this story shows its versions in other languages too.
         page_cache.depends_on(topics=[story_topic(self.object)])
         self.translated = self.translations()
         self.photos = photos_by_id(self.object.photo_ids())
@@ -396,26 +461,25 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        context = self.material_context()
+        # The page shows the story (its part, kept or not) and the stretch of the
+        # timeline its related stories come from: a story published later never
+        # joins them.
+        page_cache.depends_on(topics=[self.story.topic])
         related = self.related()
-        # The stretch of the timeline its related stories come from: a story
-        # published later never joins them.
         page_cache.depends_on(
-            language=self.object.language,
+            language=self.story.language,
             start=related[-1].published_at if len(related) == RELATED_COUNT else None,
             end=self.reference_time(),
         )
         return super().get_context_data(
-            **context,
-            meta=self.meta(context["material"]),
-            translations=self.translated,
+            story=self.story,
             related=related,
+            labels=(),  # the story's part has them, under its headline
             **kwargs,
         )
 
     def alternates(self) -> dict[str, str]:
-        versions = [self.object, *self.translated]
-        return {version.language: version.get_absolute_url() for version in versions}
+        return self.story.alternates
 
 
 @method_decorator([never_cache, staff_member_required], name="dispatch")
@@ -426,29 +490,37 @@ class ArticlePreviewView(ArticleDetailView):
     Marked private and no-store (the page cache never keeps it) and noindex.
     """
 
-    permanent_redirect = False
-
     def stories(self):
         return previewable_stories(self.request.user)
 
     def canonical_url(self) -> str:
         return preview_url(self.object)
 
+    def get(self, request, *args, **kwargs):
+        self.story = self.story_page()
+        if request.path != self.canonical_url():
+            return redirect(self.canonical_url())
+        return self.render_to_response(self.get_context_data())
+
+    def story_page(self) -> StoryPage:
+        return self.render_story_page()  # never kept: any state, for its staff
+
+    def story_context(self) -> dict:
+        article = self.object
+        self.preview = {
+            # Readers see it now: the one publication rule decides.
+            "is_public": Article.objects.published().filter(pk=article.pk).exists(),
+            "admin_url": reverse("admin:articles_article_change", args=[article.pk]),
+        }
+        return super().story_context() | {"preview": self.preview}
+
     def meta(self, material) -> dict | None:
         # Search engines' and networks' data needs a publication time.
         return super().meta(material) if self.object.published_at else None
 
     def get_context_data(self, **kwargs):
-        article = self.object
         return super().get_context_data(
-            preview={
-                # Readers see it now: the one publication rule decides.
-                "is_public": Article.objects.published().filter(pk=article.pk).exists(),
-                "admin_url": reverse(
-                    "admin:articles_article_change", args=[article.pk]
-                ),
-            },
-            **kwargs,
+            preview=self.preview, article=self.object, **kwargs
         )
 
     def render_to_response(self, context, **response_kwargs):
@@ -462,13 +534,11 @@ class ArticlePrintView(ArticleDetailView):
 
     template_name = "articles/article_print.html"
 
-    def canonical_url(self) -> str:
-        return self.object.get_absolute_url() + "print/"
-
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        if request.path != self.canonical_url():
-            return redirect(self.canonical_url(), permanent=True)
+        canonical = self.object.get_absolute_url() + "print/"
+        if request.path != canonical:
+            return redirect(canonical, permanent=True)
         return self.render_to_response(self.material_context())
 
 

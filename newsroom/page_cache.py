@@ -574,11 +574,13 @@ def fragment(name: str, keep: bool) -> Kept:
     )
 
 
-def kept_value(name: str, make: Callable, size: int = 1_000):
-    """A value many pages read (the labels in force), kept like a fragment while
-    the page cache is on; `make` declares what it depends on (depends_on)."""
+def kept_value(name: str, make: Callable, size: int | Callable = 1_000):
+    """A value pages read (the labels in force, a story's part of its page), kept
+    like a fragment while the page cache is on; `make` declares what it depends on
+    (depends_on). `size`: its bytes, or how to count them."""
     keep = settings.PAGE_CACHE_SECONDS > 0
-    return _kept(f"value:{name}", make, keep, lambda _value: size).content
+    measure = size if callable(size) else lambda _value: size
+    return _kept(f"value:{name}", make, keep, measure).content
 
 
 def fill_holes(parts: list, keep: bool) -> tuple[bytes, tuple]:

@@ -81,6 +81,7 @@ def fresh_cache(settings):
     """
     from django.core.cache import caches
 
+    from articles import models as article_models
     from newsroom import page_cache
 
     # The "shared" cache in memory too: test processes run side by side and must
@@ -97,6 +98,7 @@ def fresh_cache(settings):
     for cache in caches.all():
         cache.clear()
     page_cache.forget()  # what the previous test's changes were
+    article_models._many_since.clear()  # which lists the previous test found long
     yield
     for cache in caches.all():
         cache.clear()

@@ -368,3 +368,61 @@ def test_a_scheduled_story_going_live_refreshes_what_it_joins_only(
     story_page = client.get(older.get_absolute_url())
     assert story_page["X-Cache"] == "HIT"  # its latest news filled anew
     assert "Embargo lifted" in story_page.content.decode()
+
+
+def story_parts_rendered(page) -> int:
+    return sum(t.name == "article" for t in page.templates)  # the partial
+
+
+def test_a_related_publish_composes_the_page_around_its_kept_story(
+    client, page_cache_on
+):
+    story = make_article(
+        headline="Flood defences hold", tags=["Floods"], published_at=days_ago(1)
+    )
+    address = story.get_absolute_url()
+    assert story_parts_rendered(client.get(address)) == 1
+
+    with page_cache_on():
+        make_article(
+            headline="Backdated flood report", tags=["Floods"], published_at=days_ago(7)
+        )
+    page = client.get(address)
+
+    assert page["X-Cache"] == "MISS"
+    assert story_parts_rendered(page) == 0
+    html = page.content.decode()
+    assert "Backdated flood report" in html and "Flood defences hold" in html
+
+    with page_cache_on():  # its own change renders its part again
+        story.body = "<p>The river fell overnight.</p>"
+        story.save()
+    page = client.get(address)
+    assert story_parts_rendered(page) == 1
+    assert "The river fell overnight." in page.content.decode()
+
+
+def test_a_register_entry_stars_the_kept_story(client, page_cache_on):
+    story = make_article(headline="Memorial answers", published_at=days_ago(2))
+    assert "Memorial*" not in client.get(story.get_absolute_url()).content.decode()
+
+    with page_cache_on():
+        DesignatedEntity.objects.create(
+            kind=DesignatedEntity.Kind.FOREIGN_AGENT,
+            names_ru="Мемориал",
+            names_en="Memorial",
+            footnote_en="*Listed as a foreign agent",
+            listed_on=timezone.localdate() - timedelta(days=30),
+        )
+        story.save()  # rescanned
+
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert "Memorial*" in html and "Listed as a foreign agent" in html
+
+
+def test_the_kept_story_names_the_host_it_was_asked_on(client, page_cache_on, settings):
+    settings.ALLOWED_HOSTS = ["news.example", "mirror.example"]
+    story = make_article(published_at=days_ago(2))
+    for host in ("news.example", "mirror.example"):
+        html = client.get(story.get_absolute_url(), HTTP_HOST=host).content.decode()
+        assert f'<link rel="canonical" href="http://{host}/' in html
