@@ -23,6 +23,7 @@ from django.db import connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from archive.statistics import analyse
 from articles.models import Article
 from newsroom import page_cache
 from photos.models import Photo, private_storage
@@ -126,6 +127,8 @@ def restore(folder: Path, using: str = "default", *, force: bool = False) -> dic
         root.mkdir(parents=True, exist_ok=True)
         with tarfile.open(folder / manifest[part]["file"]) as archive:
             archive.extractall(root, filter="data")
+    if connection.vendor == "postgresql":
+        analyse(using=using)  # pg_restore brings no statistics; SQLite's file does
     # Every page the site's processes keep shows the content just replaced.
     page_cache.record(page_cache.EVERYTHING)
     with connection.cursor() as cursor:

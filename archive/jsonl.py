@@ -17,6 +17,7 @@ from articles.validation import (
     check_text,
     normalised_slug,
 )
+from newsroom.text import alphabet
 from photos.models import Photo
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -53,6 +54,15 @@ class Name:
     name_ru: str = ""
     name_en: str = ""
     aliases: list[str] = field(default_factory=list)
+
+    def by_language(self, language: str) -> dict[str, str]:
+        """Its Russian and English names: `name_ru` and `name_en` win; a bare `name`
+        is the Russian one when written in Cyrillic, the English one in Latin letters,
+        whatever the line's `language` (which decides only for neither)."""
+        names = {"ru": self.name_ru, "en": self.name_en}
+        written_in = alphabet(self.name) or language
+        names[written_in] = names[written_in] or self.name
+        return names
 
     def forms(self) -> list[str]:
         """Every spelling to match against, the line's own name first."""
@@ -374,13 +384,7 @@ def article_line(article: Article, legacy_id: str, original_id: str, photo_file:
         else None,
         "status": article.status,
         "authors": [
-            {
-                "name": byline.author.name_in(language),
-                "name_ru": byline.author.name_ru,
-                "name_en": byline.author.name_en,
-                "aliases": [alias.name for alias in byline.author.aliases.all()],
-            }
-            for byline in article.bylines.all()
+            _author(byline.author, language) for byline in article.bylines.all()
         ],
         "source": article.source,
         "region": _both_names(article.region, language),
@@ -407,6 +411,21 @@ def article_line(article: Article, legacy_id: str, original_id: str, photo_file:
             },
         }
     return line
+
+
+def _author(author, language: str) -> dict:
+    """The names a person gave (a transliterated English name is made again on
+    import), `name` in the line's language when there is one."""
+    given = {
+        "ru": author.name_ru,
+        "en": "" if author.name_en_transliterated else author.name_en,
+    }
+    return {
+        "name": given[language] or given["en" if language == "ru" else "ru"],
+        "name_ru": given["ru"],
+        "name_en": given["en"],
+        "aliases": [alias.name for alias in author.aliases.all()],
+    }
 
 
 def _both_names(named, language: str):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.i18n import NamedInLanguages
-from newsroom.text import latin_slug
+from newsroom.text import latin_name, latin_slug
 
 
 def unique_slug(model, text: str, exclude_pk=None) -> str:
@@ -36,7 +36,23 @@ class Author(NamedInLanguages, models.Model):  # noqa: DJ008 (its __str__ is the
     """One person who writes for the agency, however the archive spells the name."""
 
     name_ru = models.CharField(_("name in Russian"), max_length=200, blank=True)
-    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    name_en = models.CharField(
+        _("name in English"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Left empty, it is made from the Russian name in Latin letters; "
+            "write it to replace that."
+        ),
+    )
+    # English pages never print a Cyrillic byline: without an English name the
+    # Russian one is transliterated, and again whenever it changes.
+    name_en_transliterated = models.BooleanField(
+        _("English name transliterated"),
+        default=False,
+        editable=False,
+        help_text=_("The English name was made from the Russian one."),
+    )
     slug = models.SlugField(_("slug"), max_length=100, unique=True, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -60,12 +76,20 @@ class Author(NamedInLanguages, models.Model):  # noqa: DJ008 (its __str__ is the
         ]
 
     def save(self, *args, **kwargs):
+        if self.name_ru and (not self.name_en or self.name_en_transliterated):
+            self.name_en = latin_name(self.name_ru)
+            self.name_en_transliterated = True
         if not self.slug:
             self.slug = unique_slug(Author, self.name_en or self.name_ru, self.pk)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+    def give_english_name(self, name: str) -> None:
+        """An English name written by a person (the admin, an import): it stays."""
+        self.name_en = name
+        self.name_en_transliterated = False
 
 
 class AuthorAlias(models.Model):

@@ -1,4 +1,4 @@
-"""Slugs readable in Latin letters for Russian and English text, and the rule on
+"""Slugs and names readable in Latin letters for Russian text, and the rule on
 control characters that every saved text (story, legal file, account) obeys."""
 
 import re
@@ -23,6 +23,44 @@ CYRILLIC_TO_LATIN = str.maketrans(
         "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "iu", "я": "ia",
     }
 )  # fmt: skip
+
+
+# Russian names in Latin letters, the passport table with y, yo, yu, ya as the press
+# writes them: Юлия Яковлева is Yuliya Yakovleva, Сергей is Sergey.
+NAME_TO_LATIN = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo",
+    "ж": "zh", "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m",
+    "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+    "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
+    "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+}  # fmt: skip
+CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+
+
+def latin_name(name: str) -> str:
+    """A Russian name in Latin letters: Руслан Алиев is Ruslan Aliev."""
+    letters = []
+    for index, char in enumerate(name):
+        latin = NAME_TO_LATIN.get(char.lower())
+        if latin is None:
+            letters.append(char)
+        elif not char.isupper():
+            letters.append(latin)
+        elif name[index + 1 : index + 2].isupper():  # a word in capitals: ЖУК
+            letters.append(latin.upper())
+        else:
+            letters.append(latin.capitalize())
+    return "".join(letters)
+
+
+def alphabet(text: str) -> str | None:
+    """ "ru" for a name written in Cyrillic, "en" for one in Latin letters, else None
+    (digits only, or both alphabets)."""
+    cyrillic, latin = bool(CYRILLIC.search(text)), bool(LATIN.search(text))
+    if cyrillic != latin:
+        return "ru" if cyrillic else "en"
+    return None
 
 
 def latin_slug(text: str, max_length: int = 80) -> str:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection
 from django.utils import timezone
 from PIL import Image
 
@@ -235,6 +236,39 @@ def test_author_object_with_aliases_is_created_once_and_learns_them(folder):
     assert Author.objects.matching("R. Alijev").count() == 1
 
 
+def test_an_authors_bare_name_is_taken_by_its_alphabet_not_the_lines_language(
+    folder,
+):
+    # The format's own example, on a Russian line: the Latin name is the English one.
+    aliev = {"name": "Ruslan Aliev", "name_ru": "Руслан Алиев"}
+    run_import(
+        write(
+            folder,
+            line(id="1", language="ru", authors=[aliev]),
+            line(id="2", language="en", authors=["Фаик Меджид"]),
+        )
+    )
+
+    aliev = Author.objects.get(name_ru="Руслан Алиев")
+    assert (aliev.name_en, aliev.name_en_transliterated) == ("Ruslan Aliev", False)
+    assert not aliev.aliases.exists()
+    faik = Author.objects.get(name_ru="Фаик Меджид")
+    assert (faik.name_en, faik.name_en_transliterated) == ("Faik Medzhid", True)
+
+
+def test_a_found_author_learns_an_english_name_in_place_of_its_transliteration(
+    folder,
+):
+    author = make_author(name_ru="Фаик Меджид", name_en="")
+    faik = {"name": "Фаик Меджид", "name_en": "Faik Medjid"}
+
+    run_import(write(folder, line(authors=[faik])))
+
+    author.refresh_from_db()
+    assert (author.name_en, author.name_en_transliterated) == ("Faik Medjid", False)
+    assert Author.objects.count() == 1
+
+
 def test_region_and_photographer_named_in_russian_match_english_lines(folder):
     region = make_region(name_en="Dagestan", name_ru="Дагестан")
     Photographer.objects.create(name_en="Nino Beridze", name_ru="Нино Беридзе")
@@ -282,12 +316,13 @@ def test_dry_run_writes_nothing(folder, media_root):
     )
 
 
-def test_non_terminal_progress_is_plain_lines(folder):
+def test_non_terminal_progress_is_plain_lines(folder, monkeypatch):
+    monkeypatch.setattr("archive.progress.LOG_EVERY", 1000)  # 10,000 by default
     path = write(folder, *(line(id=str(n)) for n in range(1, 1002)))
 
     out, _err = run_import(path)
 
-    assert "1,000 lines" in out
+    assert "1,000 lines, " in out and " left" in out
     assert "\r" not in out
     assert "1,001 created" in out
 
@@ -296,6 +331,7 @@ def test_round_trip_reproduces_the_archive(tmp_path):
     faik = make_author(name_en="Faik Medjid", name_ru="Фаик Меджид")
     AuthorAlias.objects.create(author=faik, name="Faik Medzhid")
     nino = make_author(name_en="Nino Beridze", name_ru="Нино Беридзе")
+    aliev = make_author(name_en="", name_ru="Руслан Алиев")  # transliterated
     region = make_region(name_en="Chechnya", name_ru="Чечня")
     photographer = Photographer.objects.create(
         name_en="Said Tsarnaev", name_ru="Саид Царнаев"
@@ -319,7 +355,7 @@ def test_round_trip_reproduces_the_archive(tmp_path):
     translation = make_article(
         language="en",
         headline="Dam breaks",
-        authors=[faik],
+        authors=[faik, aliev],
         translation_of=original,
         region=region,
         lead_photo=photo,
@@ -371,6 +407,7 @@ def snapshot() -> list:
                     (
                         b.author.name_ru,
                         b.author.name_en,
+                        b.author.name_en_transliterated,
                         sorted(a.name for a in b.author.aliases.all()),
                     )
                     for b in article.bylines.all()
@@ -641,3 +678,37 @@ def test_export_names_each_tag_in_the_lines_language_with_both_names(folder):
         {"name": "Наводнения", "name_ru": "Наводнения", "name_en": "Floods"},
         {"name": "Плотины", "name_ru": "Плотины", "name_en": ""},
     ]
+
+
+def planner_rows(table: str) -> int | None:
+    """The rows the query planner believes `table` holds, None when never analysed."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT reltuples::int FROM pg_class WHERE relname = %s", [table]
+            )
+            rows = cursor.fetchone()[0]
+            return None if rows < 0 else rows
+        try:
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+        except DatabaseError:  # no statistics table yet
+            return None
+        row = cursor.fetchone()
+        return int(row[0].split()[0]) if row else None
+
+
+def test_a_large_import_leaves_the_planner_knowing_its_rows(folder, monkeypatch):
+    monkeypatch.setattr("archive.importer.ANALYSE_AFTER", 3)
+    lines = [line(id=str(number), headline=f"Story {number}") for number in range(3)]
+    assert planner_rows("articles_article") in (None, 0)
+
+    out, _err = run_import(write(folder, *lines))
+
+    assert "Tables analysed for the query planner" in out
+    assert planner_rows("articles_article") == 3
+    assert planner_rows("articles_byline") == 3
+
+
+def test_a_small_import_leaves_the_statistics_to_the_database(folder):
+    out, _err = run_import(write(folder, line()))
+    assert "analysed" not in out

@@ -131,6 +131,13 @@ CONTENTS = (
     "from tests.safety.contents import contents; print(json.dumps(contents()))"
 )
 
+# The columns of articles_article the planner has statistics of (ANALYZE makes them).
+PLANNED_ARTICLES = (
+    "import django; django.setup(); from django.db import connection; "
+    'cursor = connection.cursor(); cursor.execute("SELECT count(*) FROM pg_stats '
+    "WHERE tablename = 'articles_article'\"); print(cursor.fetchone()[0] > 0)"
+)
+
 
 def files_under(root: Path) -> dict[str, bytes]:
     return {
@@ -177,6 +184,9 @@ def test_a_restored_backup_holds_the_same_stories_history_and_photo_files(
     assert copy.returncode == 0, copy.stderr
     assert json.loads(copy.stdout) == original
     assert files_under(restored_media) == files_under(media_root)
+    if connection.vendor == "postgresql":  # SQLite's file carries its statistics
+        rows = run(["-c", PLANNED_ARTICLES], empty_database, restored_media)
+        assert rows.stdout.split() == ["True"], rows.stderr
 
     # Once restored, the database holds articles: a second restore is refused.
     again = run(

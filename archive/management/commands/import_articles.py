@@ -1,17 +1,13 @@
 """manage.py import_articles FILE.jsonl [--user NAME] [--dry-run]: load the archive."""
 
 import time
-from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.importer import SYSTEM_USERNAME, Importer, Summary, importing_user
-
-# How often progress is shown: a terminal redraws its bar, a log gets a line.
-BAR_SECONDS = 0.2
-LOG_EVERY = 1000
+from archive.progress import Progress
 
 
 class Command(BaseCommand):
@@ -41,9 +37,8 @@ class Command(BaseCommand):
         except get_user_model().DoesNotExist:
             raise CommandError(f"--user {user}: no such user") from None
         self.total_bytes = file.stat().st_size or 1
-        self.tty = self.stdout.isatty()
-        self.started = self.last_drawn = time.monotonic()
-        self.logged_lines = 0
+        self.started = time.monotonic()
+        self.progress = Progress(self.stdout, "lines")
         importer = Importer(
             file,
             dry_run=dry_run,
@@ -52,8 +47,7 @@ class Command(BaseCommand):
             progress=self.show_progress,
         )
         summary = importer.run()
-        if self.tty:
-            self.stdout.write("")  # end the progress bar's line
+        self.progress.end_bar()
         elapsed = max(time.monotonic() - self.started, 1e-6)
         self.stdout.write(
             f"{'Dry run, nothing written: ' if dry_run else ''}"
@@ -63,36 +57,18 @@ class Command(BaseCommand):
             f"{summary.failed:,} failed; {summary.linked:,} translations linked "
             f"after the pass, {summary.unlinked:,} left unlinked."
         )
+        if summary.analysed_seconds is not None:
+            self.stdout.write(
+                f"Tables analysed for the query planner in "
+                f"{summary.analysed_seconds:.1f} s."
+            )
         if summary.failed:
             raise CommandError(f"{summary.failed:,} line(s) failed, see above.")
 
     def report(self, message: str) -> None:
-        if self.tty:
-            self.stdout.write("\r\033[K", ending="")  # clear the bar first
+        self.progress.interrupt()
         self.stderr.write(message)
 
     def show_progress(self, summary: Summary, bytes_read: int) -> None:
-        now = time.monotonic()
-        elapsed = max(now - self.started, 1e-6)
-        rate = summary.lines / elapsed
-        if self.tty:
-            if now - self.last_drawn < BAR_SECONDS and bytes_read < self.total_bytes:
-                return
-            self.last_drawn = now
-            share = min(bytes_read / self.total_bytes, 1.0)
-            # The ETA follows the bytes read, the one measure known in advance.
-            remaining = elapsed * (1 - share) / share if share else 0
-            bar = "#" * int(share * 30)
-            self.stdout.write(
-                f"\r[{bar:<30}] {share:4.0%} {summary.lines:,} lines "
-                f"{rate:,.0f}/s ETA {timedelta(seconds=round(remaining))}",
-                ending="",
-            )
-            self.stdout.flush()
-        elif summary.lines - self.logged_lines >= LOG_EVERY:
-            self.logged_lines = summary.lines
-            self.stdout.write(
-                f"{summary.lines:,} lines, {rate:,.0f}/s, "
-                f"{bytes_read / self.total_bytes:.0%} of the file, "
-                f"{summary.failed:,} failed"
-            )
+        # The share follows the bytes read, the one measure known in advance.
+        self.progress.update(summary.lines, share=bytes_read / self.total_bytes)
