@@ -23,6 +23,7 @@ from django.db import connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from archive.progress import Progress
 from archive.statistics import analyse
 from articles.models import Article
 from newsroom import page_cache
@@ -43,13 +44,16 @@ class BackupError(Exception):
     """A backup or restore that could not be done; the message says why."""
 
 
-def backup(folder: Path, using: str = "default") -> dict:
+def backup(
+    folder: Path, using: str = "default", progress: Progress | None = None
+) -> dict:
     """Write a backup of the database and MEDIA_ROOT into `folder` (new or empty).
 
     Returns the manifest. Safe while the site runs: the database copy is one
     consistent snapshot, and it is taken before the files, so every photo it holds
     already has its file (uploads write the file before the row).
     """
+    progress = progress or Progress()
     connection = connections[using]
     if connection.vendor not in DATABASE_FILES:
         raise BackupError(f"Cannot back up a {connection.vendor} database.")
@@ -62,14 +66,17 @@ def backup(folder: Path, using: str = "default") -> dict:
     folder.chmod(0o700)
     try:
         database = folder / DATABASE_FILES[connection.vendor]
+        progress.stage("Copying the database...")
         if connection.vendor == "postgresql":
             state = dump_postgresql(connection, database)
         else:
             copy_sqlite(str(connection.settings_dict["NAME"]), str(database))
             with closing(sqlite3.connect(database)) as copy:
                 state = describe(copy.cursor())
-        media_files = tar_media(folder / MEDIA)
-        private_files = tar_folder(private_root(), folder / PRIVATE)
+        progress.stage(f"Database copied ({megabytes(database)}).")
+        media_files = tar_media(folder / MEDIA, progress)
+        private_files = tar_folder(private_root(), folder / PRIVATE, progress)
+        progress.stage("Computing checksums...")
         manifest = {
             "format": FORMAT,
             "created_at": timezone.now().isoformat(),
@@ -101,15 +108,23 @@ def backup(folder: Path, using: str = "default") -> dict:
     return manifest
 
 
-def restore(folder: Path, using: str = "default", *, force: bool = False) -> dict:
+def restore(
+    folder: Path,
+    using: str = "default",
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> dict:
     """Restore the backup in `folder` into the database, then MEDIA_ROOT.
 
     Every check comes first (manifest, checksums, vendor, migrations, the media
     archive's paths, an empty target unless `force`); a refused restore changes
     nothing. Returns the manifest.
     """
+    progress = progress or Progress()
     connection = connections[using]
     folder = Path(folder)
+    progress.stage("Checking the backup (checksums, migrations, paths)...")
     manifest = checked_manifest(folder, connection.vendor)
     if not force and holds_articles(connection):
         raise BackupError(
@@ -118,6 +133,7 @@ def restore(folder: Path, using: str = "default", *, force: bool = False) -> dic
         )
     database = folder / manifest["database"]["file"]
     connection.close()  # its locks would stand in the restore's way
+    progress.stage(f"Restoring the database ({megabytes(database)})...")
     if connection.vendor == "postgresql":
         restore_postgresql(connection, database)
     else:
@@ -126,8 +142,14 @@ def restore(folder: Path, using: str = "default", *, force: bool = False) -> dic
     for part, root in folder_roots(manifest).items():
         root.mkdir(parents=True, exist_ok=True)
         with tarfile.open(folder / manifest[part]["file"]) as archive:
-            archive.extractall(root, filter="data")
+            members = archive.getmembers()
+            progress.start(f"{part} files")
+            for done, member in enumerate(members, 1):
+                archive.extract(member, root, filter="data")
+                progress.update(done, len(members))
+            progress.end_bar()
     if connection.vendor == "postgresql":
+        progress.stage("Analysing the tables for the query planner...")
         analyse(using=using)  # pg_restore brings no statistics; SQLite's file does
     # Every page the site's processes keep shows the content just replaced.
     page_cache.record(page_cache.EVERYTHING)
@@ -310,17 +332,21 @@ def copy_sqlite(source: str, target: str) -> None:
         origin.backup(copy)
 
 
-def tar_media(path: Path) -> int:
+def tar_media(path: Path, progress: Progress | None = None) -> int:
     """Put every file under MEDIA_ROOT into an uncompressed tar; returns the count."""
-    return tar_folder(Path(settings.MEDIA_ROOT), path)
+    return tar_folder(Path(settings.MEDIA_ROOT), path, progress)
 
 
-def tar_folder(root: Path, path: Path) -> int:
+def tar_folder(root: Path, path: Path, progress: Progress | None = None) -> int:
     """Every file under `root` (none when it does not exist) into an uncompressed
     tar at `path`; returns the count."""
+    progress = progress or Progress()
+    files = sorted(root.rglob("*")) if root.exists() else []
+    progress.start(f"files of {root}")
     count = 0
     with tarfile.open(path, "w", dereference=True) as archive:
-        for file in sorted(root.rglob("*")) if root.exists() else []:
+        for done, file in enumerate(files, 1):
+            progress.update(done, len(files))
             if not file.is_file():
                 continue
             try:
@@ -328,7 +354,12 @@ def tar_folder(root: Path, path: Path) -> int:
             except FileNotFoundError:
                 continue  # removed meanwhile (a rendition that lost a race)
             count += 1
+    progress.end_bar()
     return count
+
+
+def megabytes(path: Path) -> str:
+    return f"{path.stat().st_size / 2**20:,.1f} MB"
 
 
 def sha256(path: Path) -> str:

@@ -18,7 +18,7 @@ def export(
     *,
     since: datetime | None = None,
     language: str | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Write the matching articles to `path`; returns how many were written."""
     path = Path(path)
@@ -36,6 +36,7 @@ def export(
         articles = articles.filter(published_at__gte=since)
     if language:
         articles = articles.filter(language=language)
+    total = articles.count() if progress else 0
     count = 0
     with path.open("w", encoding="utf-8") as out:
         # In chunks: prefetching per chunk keeps memory flat for any archive size.
@@ -51,7 +52,7 @@ def export(
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
             count += 1
             if progress:
-                progress(count)
+                progress(count, total)
     return count
 
 

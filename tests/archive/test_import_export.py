@@ -588,6 +588,21 @@ def test_full_disk_fails_the_photo_line_with_a_reason(folder, monkeypatch):
     assert not Photo.objects.exists()
 
 
+def test_export_progress_in_a_log_is_a_line_per_so_many_articles(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr("archive.progress.LOG_EVERY", 2)
+    for _ in range(5):
+        make_article()
+    out = io.StringIO()
+
+    call_command("export_articles", str(tmp_path / "out.jsonl"), stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert [line.split(",")[0] for line in lines[:2]] == ["2 articles", "4 articles"]
+    assert "40%" in lines[0] and lines[-1].startswith("Exported 5 articles")
+
+
 def test_export_into_a_missing_folder_is_refused(tmp_path):
     with pytest.raises(CommandError, match="no such folder"):
         call_command("export_articles", str(tmp_path / "missing" / "out.jsonl"))

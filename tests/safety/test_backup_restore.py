@@ -170,7 +170,10 @@ def test_a_restored_backup_holds_the_same_stories_history_and_photo_files(
     original = json.loads(json.dumps(contents()))
     assert len(original["articles"]) == 3 and len(original["photos"]) == 2
     assert len(files_under(media_root)) > 2  # originals and renditions
-    call_command("backup", tmp_path / "backup", stdout=io.StringIO())
+    said = io.StringIO()
+    call_command("backup", tmp_path / "backup", stdout=said)
+    # Each stage says so as it starts: a long backup never sits silent.
+    assert said.getvalue().startswith("Copying the database...\nDatabase copied (")
 
     restored_media = tmp_path / "restored-media"
     restore = run(
@@ -180,6 +183,8 @@ def test_a_restored_backup_holds_the_same_stories_history_and_photo_files(
     )
     assert restore.returncode == 0, restore.stderr
     assert "Restored 3 articles, 2 photos" in restore.stdout
+    assert "Checking the backup" in restore.stdout
+    assert "Restoring the database" in restore.stdout
     copy = run(["-c", CONTENTS], empty_database, restored_media)
     assert copy.returncode == 0, copy.stderr
     assert json.loads(copy.stdout) == original
@@ -242,6 +247,8 @@ def test_a_backup_without_a_private_folder_restores_as_one_made_before_it_existe
     )
     assert restore.returncode == 0, restore.stderr
     assert "Restored 3 articles, 2 photos" in restore.stdout
+    assert "Checking the backup" in restore.stdout
+    assert "Restoring the database" in restore.stdout
     assert not files_under(restored_private)
 
 
@@ -371,7 +378,7 @@ def test_a_backup_never_overwrites_another(backup):
 def test_a_failed_backup_leaves_no_folder_to_mistake_for_a_backup(
     newsroom, tmp_path, monkeypatch
 ):
-    def full_disk(path):
+    def full_disk(path, progress=None):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("archive.backups.tar_media", full_disk)

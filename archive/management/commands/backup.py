@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.backups import BackupError, backup, media_is_local
+from archive.progress import Progress
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, dest: Path, **options):
         try:
-            manifest = backup(dest)
+            manifest = backup(dest, progress=Progress(self.stdout, "files"))
         except BackupError as error:
             raise CommandError(str(error)) from None
         counts = manifest["counts"]

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from archive.exporter import export
+from archive.progress import Progress
 
 
 def since_date(value: str) -> datetime:
@@ -36,16 +37,7 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, since, language, **options):
         if not file.parent.is_dir():
             raise CommandError(f"{file.parent}: no such folder")
-        tty = self.stdout.isatty()
-
-        def progress(count: int) -> None:
-            if tty and count % 100 == 0:
-                self.stdout.write(f"\r{count:,} articles", ending="")
-                self.stdout.flush()
-            elif not tty and count % 1000 == 0:
-                self.stdout.write(f"{count:,} articles")
-
-        count = export(file, since=since, language=language, progress=progress)
-        if tty:
-            self.stdout.write("")
+        progress = Progress(self.stdout, "articles")
+        count = export(file, since=since, language=language, progress=progress.update)
+        progress.end_bar()
         self.stdout.write(f"Exported {count:,} articles to {file}.")

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.backups import BackupError, missing_migrations, restore
+from archive.progress import Progress
 
 
 class Command(BaseCommand):
@@ -24,7 +25,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, src: Path, force: bool, **options):
         try:
-            manifest = restore(src, force=force)
+            manifest = restore(
+                src, force=force, progress=Progress(self.stdout, "files")
+            )
         except BackupError as error:
             raise CommandError(str(error)) from None
         counts = manifest["counts"]
