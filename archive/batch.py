@@ -9,7 +9,7 @@ the first revision (record_creation), the import step in each story's history
 """
 
 from django.db import connection
-from django.db.models import DateTimeField
+from django.db.models import DateTimeField, UUIDField
 from django.utils import timezone
 
 from archive.jsonl import LANGUAGES, Name, Record
@@ -29,46 +29,76 @@ class NewArticles:
         self.tags: dict[tuple, int] = {}
 
     def insert(self) -> None:
-        in_batch = {(record.language, record.legacy_id) for record in self.records}
+        in_batch = {record.key for record in self.records if record.key} | {
+            (record.language, record.legacy_id) for record in self.records
+        }
         originals, translations = [], []
         for record in self.records:
-            has_original_here = any(
+            has_original_here = record.translation_of_key in in_batch or any(
                 (language, record.translation_of) in in_batch
                 for language in LANGUAGES
                 if language != record.language
             )
             (translations if has_original_here else originals).append(record)
         # Originals first, so a translation in the same batch is inserted linked.
-        created: dict[tuple[str, str], int] = {}
+        created: dict = {}  # ids by (language, legacy id) and by key
         rows = []
+        free = self.free_numbers()
         for wave in (originals, translations):
-            articles = [self.article(record, created) for record in wave]
+            articles = [self.article(record, created, free) for record in wave]
             insert_articles(articles)
             for record, article in zip(wave, articles, strict=True):
                 created[(record.language, record.legacy_id)] = article.pk
+                created[article.key] = article.pk
                 rows.append((record, article))
         articles = [article for _, article in rows]
         record_creation(articles)
         self.insert_events(rows)
         self.insert_relations(rows)
         self.insert_mentions(articles)
+        for record, article in rows:
+            if record.mentions:
+                self.importer.decide_mentions(article, record)
+            if (
+                record.translation_of_key
+                and not record.legacy_id
+                and not article.translation_of_id
+            ):
+                self.importer._later_originals.append((article.pk, record))
 
-    def article(self, record: Record, created: dict) -> Article:
+    def free_numbers(self) -> set[int]:
+        """The numbers the lines ask for that no story here has."""
+        wanted = {record.story_number for record in self.records if record.story_number}
+        return wanted - set(
+            Article.objects.filter(pk__in=wanted).values_list("pk", flat=True)
+        )
+
+    def article(self, record: Record, created: dict, free: set[int]) -> Article:
         article = self.drafts.get(record.number) or draft(record)
         article.region_id = self.importer.region(record.region, record.language)
         article.translation_of_id = self.original(record, created)
+        for name, value in self.importer.people(record).items():
+            setattr(article, name, value)
+        for name, value in self.importer.given_times(record).items():
+            setattr(article, name, value)
+        if record.story_number in free:
+            # The same address as where it came from.
+            article.pk = record.story_number
+            free.discard(record.story_number)
+            self.importer.numbers_given = True
         return article
 
     def original(self, record: Record, created: dict) -> int | None:
         """The original's id, when it exists already; else the second pass links it."""
-        if not record.translation_of:
-            return None
-        for language in LANGUAGES:
-            if language != record.language and (
-                pk := created.get((language, record.translation_of))
-            ):
-                return pk
-        return self.importer.original_of(record.language, record.translation_of)
+        if pk := created.get(record.translation_of_key):
+            return pk
+        if record.translation_of:
+            for language in LANGUAGES:
+                if language != record.language and (
+                    pk := created.get((language, record.translation_of))
+                ):
+                    return pk
+        return self.importer.original(record)
 
     def insert_relations(self, rows: list[tuple[Record, Article]]) -> None:
         bylines, tagged, corrections, legacy = [], [], [], []
@@ -90,9 +120,15 @@ class NewArticles:
                 )
                 for item in record.corrections
             ]
-            legacy.append(
-                (article.pk, record.language, record.legacy_id, record.translation_of)
-            )
+            if record.legacy_id:
+                legacy.append(
+                    (
+                        article.pk,
+                        record.language,
+                        record.legacy_id,
+                        record.translation_of,
+                    )
+                )
         insert_rows(Byline, ["article", "author", "position"], bylines)
         insert_rows(TaggedArticle, ["tag", "content_object"], tagged)
         insert_rows(
@@ -101,11 +137,27 @@ class NewArticles:
         Correction.objects.bulk_create(corrections)
 
     def insert_events(self, rows: list[tuple[Record, Article]]) -> None:
-        """The import step in each published, scheduled or withdrawn story's history."""
+        """The story's history as the line gives it; else the import step in each
+        published, scheduled or withdrawn story's history."""
         events = workflow.import_events(
-            [(article, self.importer.origin(record)) for record, article in rows],
+            [
+                (article, self.importer.origin(record))
+                for record, article in rows
+                if record.history is None
+            ],
             self.importer.user,
         )
+        events += [
+            ArticleEvent(
+                article=article,
+                action=event.action,
+                actor_id=self.importer.user_named(event.by),
+                at=event.at,
+                comment=event.comment,
+            )
+            for record, article in rows
+            for event in record.history or ()
+        ]
         adapt_time = connection.ops.adapt_datetimefield_value
         insert_rows(
             ArticleEvent,
@@ -148,6 +200,8 @@ def draft(record: Record) -> Article:
         published_at=record.published_at,
         source=record.source,
     )
+    if record.key:
+        article.key = record.key
     article.normalise()
     return article
 
@@ -181,22 +235,36 @@ def insert_articles(articles: list[Article]) -> None:
     """
     now = timezone.now()
     fields = [field for field in Article._meta.concrete_fields if not field.primary_key]
-    stamped = {"created_at", "updated_at"}
     adapt_time = connection.ops.adapt_datetimefield_value
     rows = []
     for article in articles:
-        for name in stamped:
-            setattr(article, name, now)
+        article.created_at = now
+        # Last edited: now, unless the line said when (where it came from).
+        article.updated_at = article.updated_at or now
         rows.append(
             [
-                adapt_time(value) if isinstance(field, DateTimeField) else value
+                adapt_time(value)
+                if isinstance(field, DateTimeField)
+                else field.get_db_prep_value(value, connection)
+                if isinstance(field, UUIDField)  # SQLite stores it as hex digits
+                else value
                 for field in fields
                 for value in [getattr(article, field.attname)]
             ]
         )
-    ids = insert_rows(Article, [field.name for field in fields], rows, returning="id")
-    for article, pk in zip(articles, ids, strict=True):
-        article.pk = pk
+    names = [field.name for field in fields]
+    # Those keeping their number (from another installation) go in with it.
+    numbered = [index for index, article in enumerate(articles) if article.pk]
+    insert_rows(
+        Article,
+        ["id", *names],
+        [[articles[index].pk, *rows[index]] for index in numbered],
+    )
+    others = [index for index, article in enumerate(articles) if not article.pk]
+    ids = insert_rows(Article, names, [rows[index] for index in others], returning="id")
+    for index, pk in zip(others, ids, strict=True):
+        articles[index].pk = pk
+    for article in articles:
         article._state.adding = False
 
 

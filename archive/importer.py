@@ -1,6 +1,7 @@
 """Importing the legacy archive's JSONL: one line at a time, idempotent, all or nothing."""
 
 import itertools
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -11,11 +12,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 
 from archive.batch import NewArticles, draft
-from archive.jsonl import LANGUAGES, BadLine, Name, Record, parse_line
+from archive.jsonl import LANGUAGES, BadLine, Name, Record, all_photos, parse_line
 from archive.models import LegacyId
 from archive.statistics import analyse
 from articles import workflow
@@ -32,8 +34,9 @@ from articles.models import (
 )
 from articles.tags import tag_named
 from authors.models import Author, AuthorAlias, unique_slug
-from disclaimers.models import Mention
+from disclaimers.models import DesignatedEntity, Mention
 from newsroom import page_cache
+from newsroom.text import latin_slug
 from photos.images import CleanImage, clean_image, with_renditions
 from photos.models import Photo, Photographer, Rendition
 from photos.rendering import make_renditions
@@ -186,6 +189,10 @@ class Importer:
         # Lines refused as a second translation: the second pass does not report
         # them again (a file imported twice names each conflict once).
         self._second_translations: set[tuple[str, str]] = set()
+        # Translations born elsewhere whose original, named by its key, comes later
+        # in the file: (article id, line).
+        self._later_originals: list[tuple[int, Record]] = []
+        self.numbers_given = False  # a story took its number from the line
 
     # The two passes --------------------------------------------------------------
 
@@ -200,6 +207,9 @@ class Importer:
             self.progress(self.summary, batch.bytes_read)
         if not self.dry_run:
             self.link_translations()
+            if self.numbers_given:
+                # New stories took their numbers: the next one made here follows them.
+                reset_numbering([Article])
             if self.summary.created + self.summary.updated >= ANALYSE_AFTER:
                 # The first search after the import is as fast as the hundredth.
                 self.summary.analysed_seconds = analyse(WRITTEN)
@@ -233,7 +243,11 @@ class Importer:
 
     def split(self, records: list[Record]) -> tuple[list[Record], list[Record]]:
         """The batch's new articles without photos, and every other line, in order."""
-        known = set()
+        known = set(
+            Article.objects.filter(
+                key__in=[record.key for record in records if record.key]
+            ).values_list("key", flat=True)
+        )
         for language in LANGUAGES:
             ids = [r.legacy_id for r in records if r.language == language]
             known.update(
@@ -244,13 +258,16 @@ class Importer:
             )
         fresh, one_by_one = [], []
         for record in records:
-            key = (record.language, record.legacy_id)
+            identities = {record.key, (record.language, record.legacy_id)} - {
+                None,
+                (record.language, ""),
+            }
             # A line repeating an earlier one in the batch updates what it made.
-            if key in known or record.photo:
+            if identities & known or record.photo or record.photos:
                 one_by_one.append(record)
             else:
                 fresh.append(record)
-            known.add(key)
+            known |= identities
         return fresh, one_by_one
 
     def import_line(self, record: Record) -> None:
@@ -281,6 +298,23 @@ class Importer:
             for legacy in page:
                 self.link(legacy)
             last = page[-1].pk
+        self.link_by_key()
+
+    def link_by_key(self) -> None:
+        for pk, record in self._later_originals:
+            original = self.original(record)
+            name = f"{record.language}/#{pk}"
+            if original is None:
+                self.summary.unlinked += 1
+                self.report(
+                    f"{name}: original {record.translation_of_key} not found, left "
+                    "unlinked"
+                )
+                continue
+            article = Article.objects.get(pk=pk)
+            article.translation_of_id = original
+            article.save()
+            self.summary.linked += 1
 
     def link(self, legacy: LegacyId) -> None:
         """Link one translation to its original, or say why it stays unlinked.
@@ -329,11 +363,11 @@ class Importer:
         """Create or update the record's article; "created", "updated" or "unchanged"."""
         # Read and clean the photo before any write: an unreadable one fails the line
         # with nothing to undo.
-        clean = self.read_photo(record) if record.photo else None
+        cleans = self.read_photos(record)
         written: list[Photo] = []
         try:
             with transaction.atomic():
-                outcome = self.write(record, clean, written)
+                outcome = self.write(record, cleans, written)
                 if self.dry_run:
                     transaction.set_rollback(True)
         # OSError: a photo the disk would not take (photos.models.PhotoNotStored).
@@ -353,31 +387,30 @@ class Importer:
                 make_renditions(photo)
         return outcome
 
-    def write(self, record: Record, clean: CleanImage | None, written: list) -> str:
-        legacy = LegacyId.objects.filter(
-            language=record.language, legacy_id=record.legacy_id
-        ).first() or LegacyId(language=record.language, legacy_id=record.legacy_id)
-        # Loaded fresh: Article.save() checks `version` against the stored row.
-        article = (
-            Article.objects.get(pk=legacy.article_id)
-            if legacy.article_id
-            else Article(language=record.language)
-        )
-        original = (
-            self.original_of(record.language, record.translation_of)
-            if record.translation_of
+    def write(self, record: Record, cleans: dict, written: list) -> str:
+        legacy = (
+            LegacyId.objects.filter(
+                language=record.language, legacy_id=record.legacy_id
+            ).first()
+            or LegacyId(language=record.language, legacy_id=record.legacy_id)
+            if record.legacy_id
             else None
         )
+        # Loaded fresh: Article.save() checks `version` against the stored row.
+        article = self.existing(record, legacy) or Article(language=record.language)
+        original = self.original(record)
+        photos = self.photos(record, article, original, cleans, written)
         wanted = {
             "headline": record.headline,
             "lead": record.lead,
             # Compared as it will be stored: Article.save() sanitises the body.
-            "body": sanitize_html(record.body),
+            "body": sanitize_html(placed_photos(record, photos)),
             "status": record.status,
             "published_at": record.published_at,
             "source": record.source,
             "region_id": self.region(record.region, record.language),
             "translation_of_id": original,
+            **self.people(record),
         }
         if original and (
             other := self.translation_in_place(original, record.language, article.pk)
@@ -388,7 +421,8 @@ class Importer:
             raise ValidationError(
                 {
                     "translation_of": ValidationError(
-                        f"{record.translation_of!r} already has a translation in "
+                        f"{record.translation_of or str(record.translation_of_key)!r} "
+                        f"already has a translation in "
                         f"{record.language} ({other})",
                         code="translation_exists",
                     )
@@ -396,7 +430,8 @@ class Importer:
             )
         if record.slug:
             wanted["slug"] = record.slug
-        photo, photo_saved = self.photo(record, article, original, clean, written)
+        photo, photo_saved = photos.get("lead", (None, False))
+        photo_saved = photo_saved or any(saved for _photo, saved in photos["body"])
         wanted["lead_photo_id"] = photo.pk if photo else None
         authors = [self.author(name, record.language) for name in record.authors]
         tags = list(
@@ -404,7 +439,7 @@ class Importer:
         )
         corrections = [(item.kind, item.text, item.at) for item in record.corrections]
 
-        new = article.pk is None
+        new = article._state.adding
         bylines_differ = tags_differ = corrections_differ = True
         changed = (
             new
@@ -421,6 +456,11 @@ class Importer:
                 article.corrections.values_list("kind", "text", "noted_at")
             )
             changed = changed or bylines_differ or tags_differ or corrections_differ
+        history_differs = record.history is not None and (
+            new or self.history_differs(article, record)
+        )
+        kept_as_given = self.kept_as_given(record, article)
+        changed = changed or history_differs or not kept_as_given
         if not changed:
             # Nothing differs: no save, so no revision and no new version.
             return "unchanged"
@@ -433,9 +473,19 @@ class Importer:
         ):
             # The publish step's rule (a photo's credit and alt text), refused alike.
             raise ValidationError("; ".join(problems), code="not_publishable")
-        article.save()  # one revision in the article's history
-        if new or state != (article.status, article.published_at):
+        if new and record.story_number and not self.number_taken(record.story_number):
+            article.pk = record.story_number  # the same address as where it came from
+            self.numbers_given = True
+        article.save(force_insert=new)  # one revision in the article's history
+        if record.history is not None:
+            if history_differs:
+                self.write_history(article, record)
+        elif new or state != (article.status, article.published_at):
             workflow.record_imports([(article, self.origin(record))], self.user)
+        if given_times := self.given_times(record):
+            # As where it came from: a translation's stale flag compares with the
+            # time its original's text changed, pages show when it was last edited.
+            Article.objects.filter(pk=article.pk).update(**given_times)
         if new or bylines_differ:
             article.bylines.all().delete()
             Byline.objects.bulk_create(
@@ -450,10 +500,147 @@ class Importer:
                 Correction(article=article, kind=kind, text=text, noted_at=at)
                 for kind, text, at in corrections
             )
-        legacy.article = article
-        legacy.original_legacy_id = record.translation_of
-        legacy.save()
+        if record.mentions is not None:
+            self.decide_mentions(article, record)
+        if legacy is not None:
+            legacy.article = article
+            legacy.original_legacy_id = record.translation_of
+            legacy.save()
+        elif record.translation_of_key and not original:
+            self._later_originals.append((article.pk, record))
         return "created" if new else "updated"
+
+    def existing(self, record: Record, legacy: LegacyId | None) -> Article | None:
+        """The article the line is: by its key, else by its legacy id."""
+        if record.key and (article := Article.objects.filter(key=record.key).first()):
+            return article
+        if legacy is not None and legacy.article_id:
+            return Article.objects.get(pk=legacy.article_id)
+        if record.key:
+            return Article(language=record.language, key=record.key)
+        return None
+
+    def original(self, record: Record) -> int | None:
+        """The original's id, by its key or its legacy id, when it is here already."""
+        if record.translation_of_key and (
+            pk := Article.objects.filter(key=record.translation_of_key)
+            .values_list("pk", flat=True)
+            .first()
+        ):
+            return pk
+        if record.translation_of:
+            return self.original_of(record.language, record.translation_of)
+        return None
+
+    def number_taken(self, number: int) -> bool:
+        return Article.objects.filter(pk=number).exists()
+
+    def people(self, record: Record) -> dict:
+        """Who filed and approved the story, and when, as the line says."""
+        wanted = {}
+        if record.created_by:
+            wanted["created_by_id"] = self.user_named(record.created_by)
+        if record.approved_by:
+            wanted["approved_by_id"] = self.user_named(record.approved_by)
+        if record.approved_at:
+            wanted["approved_at"] = record.approved_at
+        return wanted
+
+    def user_named(self, username: str) -> int:
+        """The account `username` names; one that does not exist here is made,
+        inactive and unable to sign in, so the story's history keeps its names."""
+        key = ("user", username)
+        if key in self._cache:
+            return self._cache[key]
+        user, created = get_user_model().objects.get_or_create(
+            username=username,
+            defaults={"is_active": False, "password": make_password(None)},
+        )
+        if not created:
+            self.remember(key, user.pk)
+        return user.pk
+
+    def kept_as_given(self, record: Record, article: Article) -> bool:
+        """Whether what the line gives beyond the text (the time the text last
+        changed, the mention decisions) stands as given."""
+        if article._state.adding:
+            return True
+        if any(
+            getattr(article, name) != value
+            for name, value in self.given_times(record).items()
+        ):
+            return False
+        if record.mentions is not None:
+            stored = {
+                (
+                    m.entity.names_ru,
+                    m.matched_text,
+                    m.status,
+                    username_of(m.reviewed_by),
+                )
+                for m in article.mentions.select_related("entity", "reviewed_by")
+            }
+            given = {
+                (m.entity, m.text, m.status, m.reviewed_by) for m in record.mentions
+            }
+            if not given <= stored:
+                return False
+        return True
+
+    @staticmethod
+    def given_times(record: Record) -> dict:
+        times = {
+            "text_changed_at": record.text_changed_at,
+            "updated_at": record.updated_at,
+        }
+        return {name: value for name, value in times.items() if value}
+
+    def history_differs(self, article: Article, record: Record) -> bool:
+        stored = [
+            (event.action, event.actor.get_username(), event.at, event.comment)
+            for event in article.events.select_related("actor").order_by("at", "pk")
+        ]
+        return stored != [
+            (event.action, event.by, event.at, event.comment)
+            for event in record.history
+        ]
+
+    def write_history(self, article: Article, record: Record) -> None:
+        """The story's workflow steps as the line gives them (where it came from)."""
+        article.events.all().delete()
+        ArticleEvent.objects.bulk_create(
+            ArticleEvent(
+                article=article,
+                action=event.action,
+                actor_id=self.user_named(event.by),
+                at=event.at,
+                comment=event.comment,
+            )
+            for event in record.history
+        )
+
+    def decide_mentions(self, article: Article, record: Record) -> None:
+        """The legal officer's decisions on the story's register mentions, as where
+        it came from; an entry this register lacks is reported and left out."""
+        for given in record.mentions:
+            entity = DesignatedEntity.objects.filter(names_ru=given.entity).first()
+            if entity is None:
+                self.report(
+                    f"line {record.number}: register entry {given.entity!r} is not in "
+                    "this register (import it with import_legal): its mention is "
+                    "left out"
+                )
+                continue
+            reviewer = self.user_named(given.reviewed_by) if given.reviewed_by else None
+            Mention.objects.update_or_create(
+                article=article,
+                entity=entity,
+                defaults={
+                    "matched_text": given.text[:200],
+                    "status": given.status,
+                    "reviewed_by_id": reviewer,
+                },
+            )
 
     def origin(self, record: Record) -> str:
         """Where a story came from, for its history: the file and the line."""
@@ -501,7 +688,7 @@ class Importer:
         names = name.by_language(language)
         added = False
         if author is None:
-            author = Author(name_ru=names["ru"])
+            author = Author(name_ru=names["ru"], slug=free_slug(Author, name.slug))
             if names["en"]:
                 author.give_english_name(names["en"])
             author.save()
@@ -556,7 +743,8 @@ class Importer:
             region = Region.objects.create(
                 name_ru=name.name_ru or name.name,
                 name_en=name.name_en or name.name,
-                slug=unique_slug(Region, name.name_en or name.name),
+                slug=free_slug(Region, name.slug)
+                or unique_slug(Region, name.name_en or name.name),
             )
         else:
             self.remember(key, region.pk)
@@ -592,45 +780,40 @@ class Importer:
 
     # Photos ----------------------------------------------------------------------
 
-    def read_photo(self, record: Record) -> CleanImage:
-        """The line's photo validated and stripped of metadata, as an upload is."""
-        relative = record.photo.file
+    def read_photos(self, record: Record) -> list[CleanImage | None]:
+        """The line's photos (lead first) validated and stripped of metadata, as an
+        upload is; None for one this installation has already (by its key)."""
+        lines = all_photos(record)
+        known = set(
+            Photo.objects.filter(
+                key__in=[line.key for line in lines if line.key]
+            ).values_list("key", flat=True)
+        )
+        return [
+            None if line.key in known else self.read_photo(record.number, line.file)
+            for line in lines
+        ]
+
+    def read_photo(self, number: int, relative: str) -> CleanImage:
         path = (self.folder / relative).resolve()
         if not path.is_relative_to(self.folder):
-            raise BadLine(
-                record.number, f"photo {relative!r} is outside the file's folder"
-            )
+            raise BadLine(number, f"photo {relative!r} is outside the file's folder")
         try:
             with path.open("rb") as handle:
                 # Renditions made now too: one that fails fails this line alone.
                 return with_renditions(clean_image(File(handle, name=path.name)))
         except OSError as error:
             raise BadLine(
-                record.number, f"unreadable photo {relative!r} ({error.strerror})"
+                number, f"unreadable photo {relative!r} ({error.strerror})"
             ) from None
         except ValidationError as error:
             raise BadLine(
-                record.number, f"unreadable photo {relative!r} ({error.messages[0]})"
+                number, f"unreadable photo {relative!r} ({error.messages[0]})"
             ) from None
 
-    def photo(self, record, article, original, clean, written) -> tuple:
-        """The article's lead photo with the line's caption, alt text and credit.
-
-        Reuses the article's current photo, or the original's (a translation shares
-        its original's photo), when the image is the same; else stores a new one.
-        Returns the photo (or None) and whether it was saved.
-        """
-        if clean is None:
-            return None, False
-        line = record.photo
-        language = record.language
-        wanted = {
-            f"caption_{language}": line.caption,
-            f"alt_{language}": line.alt,
-            "credit_form": line.credit_form,
-            "photographer_id": self.photographer(line.photographer, language),
-            "credit_text": line.credit_text,
-        }
+    def photos(self, record, article, original, cleans, written) -> dict:
+        """The line's photos as stored: "lead" and "body" (a list), each a (photo,
+        saved) pair."""
         candidates = [article.lead_photo_id]
         if original:
             candidates.append(
@@ -638,16 +821,39 @@ class Importer:
                 .values_list("lead_photo_id", flat=True)
                 .first()
             )
-        photo = None
-        for candidate in Photo.objects.filter(pk__in=[c for c in candidates if c]):
-            if same_image(candidate, clean):
-                photo = candidate
-                break
+        stored = [
+            self.photo(line, record.language, candidates, clean, written)
+            for line, clean in zip(all_photos(record), cleans, strict=True)
+        ]
+        if record.photo:
+            return {"lead": stored[0], "body": stored[1:]}
+        return {"body": stored}
+
+    def photo(self, line, language, candidates, clean, written) -> tuple:
+        """A photo with the line's captions, alt texts and credit, and whether it was
+        saved: the one its key names, else the article's current photo or the
+        original's (a translation shares its original's) when the image is the same,
+        else a new one."""
+        photo = Photo.objects.filter(key=line.key).first() if line.key else None
         if photo is None:
-            photo = Photo()
+            for candidate in Photo.objects.filter(pk__in=[c for c in candidates if c]):
+                if same_image(candidate, clean):
+                    photo = candidate
+                    break
+        if photo is None:
+            photo = Photo(key=line.key) if line.key else Photo()
             photo.store_image(clean)
             written.append(photo)
-        elif all(getattr(photo, name) == value for name, value in wanted.items()):
+        wanted = {
+            **{f"caption_{code}": text for code, text in line.captions.items()},
+            **{f"alt_{code}": text for code, text in line.alts.items()},
+            "credit_form": line.credit_form,
+            "photographer_id": self.photographer(line.photographer, language),
+            "credit_text": line.credit_text,
+        }
+        if photo.pk and all(
+            getattr(photo, name) == value for name, value in wanted.items()
+        ):
             return photo, False
         for name, value in wanted.items():
             setattr(photo, name, value)
@@ -674,6 +880,50 @@ def importing_user(username: str | None = None):
         defaults={"is_active": False, "password": make_password(None)},
     )
     return user
+
+
+# A photo placed in an exported body: [photo:<its key>].
+PLACED_BY_KEY = re.compile(r"\[photo:([0-9a-f]{8}-[0-9a-f-]{27})\]")
+
+
+def placed_photos(record: Record, photos: dict) -> str:
+    """The line's body with each photo it places by key placed by its id here."""
+    ids = {
+        str(line.key): photo.pk
+        for line, (photo, _saved) in zip(record.photos, photos["body"], strict=True)
+    }
+
+    def place(found) -> str:
+        key = found[1]
+        if key not in ids:
+            photo = Photo.objects.filter(key=key).values_list("pk", flat=True).first()
+            if photo is None:
+                raise ValidationError(
+                    {"body": f"photo {key} is neither among the line's photos nor here"}
+                )
+            ids[key] = photo
+        return f"[photo:{ids[key]}]"
+
+    return PLACED_BY_KEY.sub(place, record.body)
+
+
+def free_slug(model, slug: str) -> str:
+    """`slug` (its address where it came from) when no other row has it, else ""."""
+    slug = latin_slug(slug, max_length=100)
+    return "" if not slug or model.objects.filter(slug=slug).exists() else slug
+
+
+def username_of(user) -> str:
+    return user.get_username() if user else ""
+
+
+def reset_numbering(models) -> None:
+    """After rows were inserted with their ids: PostgreSQL's sequences continue
+    after them (SQLite follows by itself)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), models)
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
 
 
 def same_image(photo: Photo, clean: CleanImage) -> bool:

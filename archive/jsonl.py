@@ -1,6 +1,7 @@
 """The archive's JSONL line: parsed and checked into a Record, or written from an article."""
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -8,7 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from articles.models import Article, Correction
+from archive.models import LegacyId
+from articles.models import Article, ArticleEvent, Correction, Region
 from articles.validation import (
     check_fields,
     check_plain_text,
@@ -17,8 +19,9 @@ from articles.validation import (
     check_text,
     normalised_slug,
 )
+from disclaimers.models import Mention
 from newsroom.text import alphabet
-from photos.models import Photo
+from photos.models import BODY_PHOTO, Photo
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 STATUSES = frozenset(Article.Status.values)
@@ -54,6 +57,7 @@ class Name:
     name_ru: str = ""
     name_en: str = ""
     aliases: list[str] = field(default_factory=list)
+    slug: str = ""  # its address on the site, kept when free
 
     def by_language(self, language: str) -> dict[str, str]:
         """Its Russian and English names: `name_ru` and `name_en` win; a bare `name`
@@ -76,11 +80,32 @@ class Name:
 @dataclass
 class PhotoRecord:
     file: str
-    caption: str
-    alt: str
+    captions: dict[str, str]  # by language: those the line gives
+    alts: dict[str, str]
     credit_form: str
     photographer: Name | None
     credit_text: str
+    key: uuid.UUID | None = None  # the photo's identity across installations
+
+
+@dataclass
+class MentionRecord:
+    """A register entry's mention and the legal officer's decision on it."""
+
+    entity: str  # the entry's Russian names, as the register writes them
+    text: str
+    status: str
+    reviewed_by: str
+
+
+@dataclass
+class EventRecord:
+    """A step of the story's workflow history."""
+
+    action: str
+    by: str  # a username
+    at: datetime
+    comment: str
 
 
 @dataclass
@@ -108,6 +133,17 @@ class Record:
     authors: list[Name]
     photo: PhotoRecord | None
     corrections: list[CorrectionRecord]
+    key: uuid.UUID | None = None  # the story's identity across installations
+    story_number: int | None = None  # its number in the site's addresses
+    translation_of_key: uuid.UUID | None = None
+    photos: list[PhotoRecord] = field(default_factory=list)  # in the body
+    mentions: list[MentionRecord] | None = None  # None: found afresh, undecided
+    created_by: str = ""
+    approved_by: str = ""
+    approved_at: datetime | None = None
+    text_changed_at: datetime | None = None
+    updated_at: datetime | None = None  # last edited, as where it came from
+    history: list[EventRecord] | None = None  # None: the import records its step
 
 
 def parse_line(number: int, raw: bytes | str) -> Record:
@@ -136,9 +172,10 @@ def parse_line(number: int, raw: bytes | str) -> Record:
     if status == Article.Status.PUBLISHED and published_at is None:
         raise BadLine(number, "missing field 'published_at' (the article is published)")
 
+    key = line.key("key")
     record = Record(
         number=number,
-        legacy_id=line.required("id"),
+        legacy_id=line.text("id") if key else line.required("id"),
         language=language,
         translation_of=line.text("translation_of"),
         headline=line.required("headline"),
@@ -155,9 +192,29 @@ def parse_line(number: int, raw: bytes | str) -> Record:
             for author in line.items("authors")
             if (name := line.name(author, "authors"))
         ],
-        photo=_photo(line, language, status),
+        photo=_photo(line, line.data.get("photo"), language, status, "photo"),
         corrections=[_correction(line, item) for item in line.items("corrections")],
+        key=key,
+        story_number=line.positive("number"),
+        translation_of_key=line.key("translation_of_key"),
+        photos=[
+            _photo(line, item, language, status, "photos")
+            for item in line.items("photos")
+        ],
+        mentions=[_mention(line, item) for item in line.items("mentions")]
+        if "mentions" in data
+        else None,
+        created_by=line.text("created_by"),
+        approved_by=line.text("approved_by"),
+        approved_at=line.date("approved_at"),
+        text_changed_at=line.date("text_changed_at"),
+        updated_at=line.date("updated_at"),
+        history=[_event(line, item) for item in line.items("history")]
+        if "history" in data
+        else None,
     )
+    if any(photo.key is None for photo in record.photos):
+        raise BadLine(number, "missing field 'photos.key'")
     # Checked here so a too-long value is a clear bad line on every database
     # (SQLite would store it silently, PostgreSQL would fail mid-transaction).
     for key, value, limit in _limited_values(record):
@@ -185,10 +242,13 @@ def check_values(record: Record) -> None:
         checks += [(check_plain_text, form, "authors") for form in name.forms()]
     if record.region:
         checks += [(check_plain_text, form, "region") for form in record.region.forms()]
-    if photo := record.photo:
+    for photo in all_photos(record):
         checks += [
-            (check_plain_text, photo.caption, "photo.caption"),
-            (check_plain_text, photo.alt, "photo.alt"),
+            *(
+                (check_plain_text, text, "photo.caption")
+                for text in photo.captions.values()
+            ),
+            *((check_plain_text, text, "photo.alt") for text in photo.alts.values()),
             (check_plain_text, photo.credit_text, "photo.credit.text"),
         ]
         if photo.photographer:
@@ -196,6 +256,8 @@ def check_values(record: Record) -> None:
                 (check_plain_text, form, "photo.credit.photographer")
                 for form in photo.photographer.forms()
             ]
+    for event in record.history or ():
+        checks.append((check_text, event.comment, "history.comment"))
     for item in record.corrections:
         checks += [
             (check_publication_time, item.at, "corrections.at"),
@@ -217,12 +279,21 @@ def _limited_values(record: Record):
         yield from (("authors", form, 200) for form in name.forms())
     if record.region:
         yield from (("region", form, 100) for form in record.region.forms())
-    if photo := record.photo:
-        yield "photo.alt", photo.alt, 300
+    for photo in all_photos(record):
+        yield from (("photo.alt", text, 300) for text in photo.alts.values())
         yield "photo.credit.text", photo.credit_text, 200
         if photo.photographer:
             for form in photo.photographer.forms():
                 yield "photo.credit.photographer", form, 200
+    for mention in record.mentions or ():
+        yield "mentions.text", mention.text, 200
+    for username in (record.created_by, record.approved_by):
+        yield "username", username, 150
+
+
+def all_photos(record: Record) -> list[PhotoRecord]:
+    """The lead photo and the body's."""
+    return ([record.photo] if record.photo else []) + record.photos
 
 
 def _has_nul(value) -> bool:
@@ -239,13 +310,14 @@ def _has_nul(value) -> bool:
     return False
 
 
-def _photo(line: "_Fields", language: str, status: str) -> PhotoRecord | None:
-    data = line.data.get("photo")
+def _photo(
+    line: "_Fields", data, language: str, status: str, key: str
+) -> PhotoRecord | None:
     if not data:
         return None
     if not isinstance(data, dict):
-        raise BadLine(line.number, "'photo' must be an object")
-    photo = _Fields(line.number, data, prefix="photo.")
+        raise BadLine(line.number, f"'{key}' must be an object")
+    photo = _Fields(line.number, data, prefix=f"{key}.")
     credit = data.get("credit") or {}
     if not isinstance(credit, dict):
         raise BadLine(line.number, "'photo.credit' must be an object")
@@ -266,14 +338,51 @@ def _photo(line: "_Fields", language: str, status: str) -> PhotoRecord | None:
     )
     if not complete and status == Article.Status.PUBLISHED:
         raise BadLine(line.number, "published photo without a credit")
-    caption = photo.text("caption")
+    # `caption` and `alt` are the line's language's; caption_ru, alt_en... say whose.
+    captions, alts = {language: photo.text("caption")}, {language: photo.text("alt")}
+    for code in LANGUAGES:
+        if f"caption_{code}" in data:
+            captions[code] = photo.text(f"caption_{code}")
+        if f"alt_{code}" in data:
+            alts[code] = photo.text(f"alt_{code}")
     return PhotoRecord(
         file=photo.required("file"),
-        caption=caption,
-        alt=photo.text("alt"),
+        captions=captions,
+        alts=alts,
         credit_form=form,
         photographer=photographer,
         credit_text=text,
+        key=photo.key("key"),
+    )
+
+
+def _mention(line: "_Fields", data) -> MentionRecord:
+    if not isinstance(data, dict):
+        raise BadLine(line.number, "each mention must be an object")
+    item = _Fields(line.number, data, prefix="mentions.")
+    status = item.text("status") or Mention.Status.DETECTED
+    if status not in Mention.Status.values:
+        raise BadLine(line.number, f"unknown mention status {status!r}")
+    return MentionRecord(
+        entity=item.required("entity"),
+        text=item.text("text"),
+        status=status,
+        reviewed_by=item.text("reviewed_by"),
+    )
+
+
+def _event(line: "_Fields", data) -> EventRecord:
+    if not isinstance(data, dict):
+        raise BadLine(line.number, "each history step must be an object")
+    item = _Fields(line.number, data, prefix="history.")
+    action = item.required("action")
+    if action not in ArticleEvent.Action.values:
+        raise BadLine(line.number, f"unknown history action {action!r}")
+    at = item.date("at")
+    if at is None:
+        raise BadLine(line.number, "missing field 'history.at'")
+    return EventRecord(
+        action=action, by=item.required("by"), at=at, comment=item.text("comment")
     )
 
 
@@ -324,6 +433,27 @@ class _Fields:
             )
         return [value.strip() for value in values if value.strip()]
 
+    def key(self, key: str) -> uuid.UUID | None:
+        value = self.text(key)
+        if not value:
+            return None
+        try:
+            return uuid.UUID(value)
+        except ValueError:
+            raise BadLine(
+                self.number, f"'{self.prefix}{key}' is not a key: {value!r}"
+            ) from None
+
+    def positive(self, key: str) -> int | None:
+        value = self.data.get(key)
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise BadLine(
+                self.number, f"'{self.prefix}{key}' must be a positive whole number"
+            )
+        return value
+
     def date(self, key: str) -> datetime | None:
         value = self.data.get(key)
         if value in (None, ""):
@@ -361,27 +491,44 @@ class _Fields:
             forms["name_ru"],
             forms["name_en"],
             [" ".join(str(alias).split()) for alias in aliases if alias],
+            slug=str(value.get("slug") or "").strip(),
         )
 
 
-def article_line(article: Article, legacy_id: str, original_id: str, photo_file: str):
+def article_line(
+    article: Article,
+    photo_files: dict[int, str],
+    body_photos: list[Photo],
+    with_history: bool,
+) -> dict:
     """An article as one line of the format (a dict; the caller writes the JSON).
 
-    Expects bylines__author__aliases, tags, corrections, region and
-    lead_photo__photographer loaded.
+    `photo_files`: where each of its photos was copied, by photo id; `body_photos`:
+    those its body places. Expects bylines__author__aliases, tags, corrections,
+    mentions__entity, region, lead_photo__photographer, the users and (with
+    history) events__actor loaded.
     """
     language = article.language
+    original = article.translation_of
+    keys = {photo.pk: str(photo.key) for photo in body_photos}
     line = {
-        "id": legacy_id,
+        "key": str(article.key),
+        "number": article.pk,
+        "id": legacy_id(article),
         "language": language,
-        "translation_of": original_id or None,
+        "translation_of": legacy_id(original) if original else None,
+        "translation_of_key": str(original.key) if original else None,
         "headline": article.headline,
         "slug": article.slug,
         "lead": article.lead,
-        "body": article.body,
-        "published_at": article.published_at.isoformat()
-        if article.published_at
-        else None,
+        # Photos in the body by their key, which every installation shares.
+        "body": BODY_PHOTO.sub(
+            lambda found: found[0].replace(
+                f"[photo:{found[1]}]", f"[photo:{keys.get(int(found[1]), found[1])}]"
+            ),
+            article.body,
+        ),
+        "published_at": _time(article.published_at),
         "status": article.status,
         "authors": [
             _author(byline.author, language) for byline in article.bylines.all()
@@ -392,25 +539,73 @@ def article_line(article: Article, legacy_id: str, original_id: str, photo_file:
             (_both_names(tag, language) for tag in article.tags.all()),
             key=lambda names: names["name"],
         ),
-        "photo": None,
+        "photo": _photo_line(article.lead_photo, photo_files)
+        if article.lead_photo
+        else None,
+        "photos": [_photo_line(photo, photo_files) for photo in body_photos],
         "corrections": [
             {"at": item.noted_at.isoformat(), "text": item.text, "kind": item.kind}
             for item in article.corrections.all()
         ],
+        "mentions": sorted(
+            (
+                {
+                    "entity": mention.entity.names_ru,
+                    "text": mention.matched_text,
+                    "status": mention.status,
+                    "reviewed_by": _username(mention.reviewed_by),
+                }
+                for mention in article.mentions.all()
+            ),
+            key=lambda mention: (mention["entity"], mention["text"]),
+        ),
+        "created_by": _username(article.created_by),
+        "approved_by": _username(article.approved_by),
+        "approved_at": _time(article.approved_at),
+        "text_changed_at": _time(article.text_changed_at),
+        "updated_at": _time(article.updated_at),
     }
-    photo = article.lead_photo
-    if photo:
-        line["photo"] = {
-            "file": photo_file,
-            "caption": photo.caption(language),
-            "alt": getattr(photo, f"alt_{language}"),
-            "credit": {
-                "form": photo.credit_form,
-                "photographer": _both_names(photo.photographer, language),
-                "text": photo.credit_text,
-            },
-        }
+    if with_history:
+        line["history"] = [
+            {
+                "action": event.action,
+                "by": event.actor.get_username(),
+                "at": event.at.isoformat(),
+                "comment": event.comment,
+            }
+            for event in sorted(article.events.all(), key=lambda e: (e.at, e.pk))
+        ]
     return line
+
+
+def legacy_id(article: Article) -> str | None:
+    """The id the old archive knew it by; None for a story born here."""
+    try:
+        return article.legacy.legacy_id
+    except LegacyId.DoesNotExist:
+        return None
+
+
+def _photo_line(photo: Photo, files: dict[int, str]) -> dict:
+    return {
+        "key": str(photo.key),
+        "file": files[photo.pk],
+        **{f"caption_{code}": photo.caption(code) for code in LANGUAGES},
+        **{f"alt_{code}": getattr(photo, f"alt_{code}") for code in LANGUAGES},
+        "credit": {
+            "form": photo.credit_form,
+            "photographer": _both_names(photo.photographer, "ru"),
+            "text": photo.credit_text,
+        },
+    }
+
+
+def _username(user) -> str:
+    return user.get_username() if user else ""
+
+
+def _time(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def _author(author, language: str) -> dict:
@@ -424,7 +619,8 @@ def _author(author, language: str) -> dict:
         "name": given[language] or given["en" if language == "ru" else "ru"],
         "name_ru": given["ru"],
         "name_en": given["en"],
-        "aliases": [alias.name for alias in author.aliases.all()],
+        "aliases": sorted(alias.name for alias in author.aliases.all()),
+        "slug": author.slug,
     }
 
 
@@ -432,8 +628,11 @@ def _both_names(named, language: str):
     """`name` in the line's language (else the other's), and both names as they are."""
     if named is None:
         return None
-    return {
+    names = {
         "name": named.name_in(language),
         "name_ru": named.name_ru,
         "name_en": named.name_en,
     }
+    if isinstance(named, Region):  # its address; a tag's follows from its names
+        names["slug"] = named.slug
+    return names

@@ -1,6 +1,7 @@
 """Articles, the regions and tags they are filed under, and their corrections."""
 
 import time
+import uuid
 from datetime import datetime
 from math import inf
 
@@ -331,6 +332,9 @@ class Article(models.Model):
         PUBLISHED = "published", _("published")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
+    # The story's identity beyond this database (exports, imports, partners): ids
+    # and numbers change from one installation to another, this does not.
+    key = models.UUIDField(_("key"), default=uuid.uuid4, unique=True, editable=False)
     language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
     headline = models.CharField(_("headline"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=100, blank=True)

@@ -133,6 +133,9 @@ class Photo(models.Model):
         VIDEO_SCREENSHOT_BY = "video_screenshot_by", _("Screenshot of a video by X")
         FREE_TEXT = "free_text", _("Free text (last resort)")
 
+    # The photo's identity beyond this database: an export names it by this, and
+    # bodies exported say [photo:<key>].
+    key = models.UUIDField(_("key"), default=uuid.uuid4, unique=True, editable=False)
     image = models.ImageField(
         _("image"), upload_to=original_path, width_field="width", height_field="height"
     )

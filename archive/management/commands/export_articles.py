@@ -1,5 +1,6 @@
 """manage.py export_articles FILE.jsonl [--since DATE] [--language ru]."""
 
+from argparse import BooleanOptionalAction
 from datetime import datetime, time
 from pathlib import Path
 
@@ -33,11 +34,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--language", choices=[code for code, _name in settings.LANGUAGES]
         )
+        parser.add_argument(
+            "--with-history",
+            action=BooleanOptionalAction,
+            help=(
+                "Write each story's workflow history (default: yes for the whole "
+                "archive, no with --since or --language)."
+            ),
+        )
 
-    def handle(self, *args, file: Path, since, language, **options):
+    def handle(self, *args, file: Path, since, language, with_history, **options):
         if not file.parent.is_dir():
             raise CommandError(f"{file.parent}: no such folder")
         progress = Progress(self.stdout, "articles")
-        count = export(file, since=since, language=language, progress=progress.update)
+        count = export(
+            file,
+            since=since,
+            language=language,
+            with_history=with_history,
+            progress=progress.update,
+        )
         progress.end_bar()
         self.stdout.write(f"Exported {count:,} articles to {file}.")
