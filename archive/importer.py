@@ -3,7 +3,7 @@
 import itertools
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from queue import Full, Queue
@@ -83,31 +83,36 @@ class ParsedBatch:
     drafts: dict[int, Article]  # the article each photo-less line would make
 
 
-def parsed_batches(path: Path) -> Iterator[ParsedBatch]:
-    """The file's lines, BATCH at a time, checked and drafted (no database work)."""
-    bytes_read = 0
+def file_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """A JSONL file's lines, numbered from 1."""
     with path.open("rb") as lines:
-        for batch in itertools.batched(enumerate(lines, 1), BATCH):
-            records, bad_lines, drafts = [], [], {}
-            for number, raw in batch:
-                bytes_read += len(raw)
-                if not raw.strip():
-                    continue
-                try:
-                    record = parse_line(number, raw)
-                    # Every line is drafted: the story's rules (Article.check_values)
-                    # judge it here, whichever path then writes it.
-                    article = draft(record)
-                except BadLine as error:
-                    bad_lines.append(error)
-                    continue
-                except ValidationError as error:
-                    bad_lines.append(BadLine.refused(number, error))
-                    continue
-                records.append(record)
-                if not record.photo:
-                    drafts[number] = article
-            yield ParsedBatch(records, bad_lines, batch[-1][0], bytes_read, drafts)
+        yield from enumerate(lines, 1)
+
+
+def parsed_batches(lines: Iterable[tuple[int, bytes | str]]) -> Iterator[ParsedBatch]:
+    """The lines (numbered), BATCH at a time, checked and drafted (no database work)."""
+    bytes_read = 0
+    for batch in itertools.batched(lines, BATCH):
+        records, bad_lines, drafts = [], [], {}
+        for number, raw in batch:
+            bytes_read += len(raw)
+            if not raw.strip():
+                continue
+            try:
+                record = parse_line(number, raw)
+                # Every line is drafted: the story's rules (Article.check_values)
+                # judge it here, whichever path then writes it.
+                article = draft(record)
+            except BadLine as error:
+                bad_lines.append(error)
+                continue
+            except ValidationError as error:
+                bad_lines.append(BadLine.refused(number, error))
+                continue
+            records.append(record)
+            if not record.photo:
+                drafts[number] = article
+        yield ParsedBatch(records, bad_lines, batch[-1][0], bytes_read, drafts)
 
 
 def read_ahead[T](items: Iterator[T], depth: int = 2) -> Iterator[T]:
@@ -177,9 +182,17 @@ class Importer:
         user=None,
         report: Callable[[str], None] = print,
         progress: Callable[[Summary, int], None] | None = None,
+        lines: Iterable[tuple[int, bytes | str]] | None = None,
+        folder: Path | None = None,
+        where: Callable[[int], str] | None = None,
     ):
+        """`lines`: the lines to import when they are not `path`'s (another format
+        converted, WordPress's); `folder`: where their photos' files are (`path`'s
+        folder by default); `where`: a line's name in reports (`line N`)."""
         self.path = Path(path)
-        self.folder = self.path.resolve().parent
+        self.lines = file_lines(self.path) if lines is None else lines
+        self.folder = (folder or self.path.parent).resolve()
+        self.where = where or (lambda number: f"line {number}")
         self.dry_run = dry_run
         self.user = user
         self.report = report
@@ -199,7 +212,7 @@ class Importer:
     def run(self) -> Summary:
         if self.user is None:
             self.user = importing_user()
-        for batch in read_ahead(parsed_batches(self.path)):
+        for batch in read_ahead(parsed_batches(self.lines)):
             for error in batch.bad_lines:
                 self.fail(error)
             self.import_batch(batch.records, batch.drafts)
@@ -280,7 +293,7 @@ class Importer:
 
     def fail(self, error: BadLine) -> None:
         self.summary.failed += 1
-        self.report(str(error))
+        self.report(f"{self.where(error.number)}: {error.reason}")
 
     def link_translations(self) -> None:
         """Second pass: link translations whose original came later in the file.
@@ -626,7 +639,8 @@ class Importer:
             entity = DesignatedEntity.objects.filter(names_ru=given.entity).first()
             if entity is None:
                 self.report(
-                    f"line {record.number}: register entry {given.entity!r} is not in "
+                    f"{self.where(record.number)}: register entry {given.entity!r} "
+                    "is not in "
                     "this register (import it with import_legal): its mention is "
                     "left out"
                 )
@@ -644,7 +658,7 @@ class Importer:
 
     def origin(self, record: Record) -> str:
         """Where a story came from, for its history: the file and the line."""
-        return f"{self.path.name}, line {record.number}"
+        return f"{self.path.name}, {self.where(record.number)}"
 
     # Names -----------------------------------------------------------------------
 

@@ -713,7 +713,8 @@ def planner_rows(table: str) -> int | None:
 def test_a_large_import_leaves_the_planner_knowing_its_rows(folder, monkeypatch):
     monkeypatch.setattr("archive.importer.ANALYSE_AFTER", 3)
     lines = [line(id=str(number), headline=f"Story {number}") for number in range(3)]
-    assert planner_rows("articles_article") in (None, 0)
+    # (PostgreSQL keeps statistics through a rollback: another test's may be here.)
+    assert planner_rows("articles_article") != 3
 
     out, _err = run_import(write(folder, *lines))
 

@@ -39,13 +39,7 @@ class Command(BaseCommand):
         self.total_bytes = file.stat().st_size or 1
         self.started = time.monotonic()
         self.progress = Progress(self.stdout, "lines")
-        importer = Importer(
-            file,
-            dry_run=dry_run,
-            user=actor,
-            report=self.report,
-            progress=self.show_progress,
-        )
+        importer = self.importer(file, dry_run=dry_run, user=actor, **options)
         summary = importer.run()
         self.progress.end_bar()
         elapsed = max(time.monotonic() - self.started, 1e-6)
@@ -64,6 +58,15 @@ class Command(BaseCommand):
             )
         if summary.failed:
             raise CommandError(f"{summary.failed:,} line(s) failed, see above.")
+
+    def importer(self, file: Path, **options) -> Importer:
+        return Importer(
+            file,
+            dry_run=options["dry_run"],
+            user=options["user"],
+            report=self.report,
+            progress=self.show_progress,
+        )
 
     def report(self, message: str) -> None:
         self.progress.interrupt()
