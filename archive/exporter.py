@@ -1,16 +1,58 @@
-"""Exporting articles to the archive's JSONL, with their photos copied beside the file."""
+"""Exporting articles to the archive's JSONL, with their photos copied beside the file.
+
+Read as plain values, a chunk of stories at a time, one query per table a chunk:
+building model objects (and prefetching through them) cost ten times the rest. What
+many lines share (authors, tags, regions, photos) is read once per export.
+"""
 
 import json
 import shutil
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from itertools import batched
 from pathlib import Path, PurePosixPath
 
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db.models import F
 
-from archive.jsonl import article_line
-from articles.models import Article
+from articles.models import (
+    Article,
+    ArticleEvent,
+    Byline,
+    Correction,
+    Region,
+    Tag,
+    TaggedArticle,
+)
+from authors.models import Author, AuthorAlias
+from disclaimers.models import Mention
 from photos.models import BODY_PHOTO, Photo, photo_ids_in
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+CHUNK = 1000
+STORY_FIELDS = (
+    "pk",
+    "key",
+    "language",
+    "headline",
+    "slug",
+    "lead",
+    "body",
+    "published_at",
+    "status",
+    "source",
+    "region_id",
+    "lead_photo_id",
+    "translation_of_id",
+    "created_by__username",
+    "approved_by__username",
+    "approved_at",
+    "text_changed_at",
+    "updated_at",
+    "legacy__legacy_id",
+)
 
 
 def export(
@@ -29,63 +71,265 @@ def export(
     if with_history is None:
         with_history = since is None and language is None
     path = Path(path)
-    folder = path.resolve().parent
-    articles = (
-        Article.objects.select_related(
-            "region",
-            "lead_photo__photographer",
-            "legacy",
-            "translation_of__legacy",
-            "created_by",
-            "approved_by",
-        )
-        .prefetch_related(
-            "bylines__author__aliases",
-            "tags",
-            "corrections",
-            "mentions__entity",
-            "mentions__reviewed_by",
-            *(["events__actor"] if with_history else []),
-        )
+    stories = (
+        Article.objects.all()
         # Originals first, so an import of the file finds each original before its
         # translations (the importer copes either way, this spares a second pass).
         .order_by(F("translation_of").asc(nulls_first=True), "published_at", "pk")
     )
     if since:
-        articles = articles.filter(published_at__gte=since)
+        stories = stories.filter(published_at__gte=since)
     if language:
-        articles = articles.filter(language=language)
-    total = articles.count() if progress else 0
+        stories = stories.filter(language=language)
+    total = stories.count() if progress else 0
+    writer = LineWriter(path.resolve().parent, with_history)
     count = 0
-    files: dict[int, str] = {}  # each photo copied once, by id
     with path.open("w", encoding="utf-8") as out:
-        # In chunks: prefetching per chunk keeps memory flat for any archive size.
-        for article in articles.iterator(chunk_size=500):
-            body_photos = list(
-                Photo.objects.filter(pk__in=photo_ids_in(article.body))
-                .select_related("photographer")
-                .order_by("pk")
-                if BODY_PHOTO.search(article.body)
-                else []
-            )
-            for photo in [article.lead_photo, *body_photos]:
-                if photo and photo.pk not in files:
-                    files[photo.pk] = copy_photo(photo, folder)
-            line = article_line(article, files, body_photos, with_history)
-            out.write(json.dumps(line, ensure_ascii=False) + "\n")
-            count += 1
+        # In chunks: memory stays flat for any archive size.
+        rows = stories.values(*STORY_FIELDS).iterator(chunk_size=CHUNK)
+        for chunk in batched(rows, CHUNK):
+            for line in writer.lines(chunk):
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+            count += len(chunk)
             if progress:
                 progress(count, total)
     return count
 
 
-def copy_photo(photo: Photo, folder: Path) -> str:
-    """Copy the photo's image beside the file, named by its key; its relative path."""
-    suffix = PurePosixPath(photo.image.name).suffix
-    relative = f"photos/{photo.key}{suffix}"
-    target = folder / relative
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with photo.image.open("rb") as source, target.open("wb") as copy:
-            shutil.copyfileobj(source, copy)
-    return relative
+class LineWriter:
+    """Stories (rows of STORY_FIELDS) as lines of the format."""
+
+    def __init__(self, folder: Path, with_history: bool):
+        self.folder = folder
+        self.with_history = with_history
+        self.regions = {
+            region["pk"]: region
+            for region in Region.objects.values("pk", "name_ru", "name_en", "slug")
+        }
+        self.tags = {
+            tag["pk"]: tag for tag in Tag.objects.values("pk", "name_ru", "name_en")
+        }
+        self.authors: dict[int, dict] = {}
+        self.photos: dict[int, dict] = {}  # each photo's line, its file copied once
+
+    def lines(self, rows: Iterable[dict]) -> list[dict]:
+        rows = list(rows)
+        ids = [row["pk"] for row in rows]
+        bylines = grouped(
+            Byline.objects.filter(article__in=ids)
+            .order_by("article", "position", "pk")
+            .values_list("article", "author")
+        )
+        tags = grouped(
+            TaggedArticle.objects.filter(content_object__in=ids).values_list(
+                "content_object", "tag"
+            )
+        )
+        corrections = grouped(
+            Correction.objects.filter(article__in=ids)
+            .order_by("article", "noted_at", "pk")
+            .values_list("article", "noted_at", "text", "kind")
+        )
+        mentions = grouped(
+            Mention.objects.filter(article__in=ids).values_list(
+                "article",
+                "entity__names_ru",
+                "matched_text",
+                "status",
+                "reviewed_by__username",
+            )
+        )
+        history = (
+            grouped(
+                ArticleEvent.objects.filter(article__in=ids)
+                .order_by("article", "at", "pk")
+                .values_list("article", "action", "actor__username", "at", "comment")
+            )
+            if self.with_history
+            else {}
+        )
+        originals = {
+            pk: (key, legacy)
+            for pk, key, legacy in Article.objects.filter(
+                pk__in={row["translation_of_id"] for row in rows} - {None}
+            ).values_list("pk", "key", "legacy__legacy_id")
+        }
+        self.know_authors({author for row in bylines.values() for (author,) in row})
+        body_photos = {row["pk"]: photo_ids_in(row["body"]) for row in rows}
+        self.know_photos(
+            {row["lead_photo_id"] for row in rows} - {None}
+            | {pk for ids in body_photos.values() for pk in ids}
+        )
+        lines = []
+        for row in rows:
+            pk, language = row["pk"], row["language"]
+            original = originals.get(row["translation_of_id"])
+            placed = [pk for pk in body_photos[pk] if pk in self.photos]
+            line = {
+                "key": str(row["key"]),
+                "number": pk,
+                "id": row["legacy__legacy_id"],
+                "language": language,
+                "translation_of": original[1] if original else None,
+                "translation_of_key": str(original[0]) if original else None,
+                "headline": row["headline"],
+                "slug": row["slug"],
+                "lead": row["lead"],
+                "body": self.body_by_keys(row["body"]),
+                "published_at": iso(row["published_at"]),
+                "status": row["status"],
+                "authors": [
+                    self.author(author, language) for (author,) in bylines.get(pk, [])
+                ],
+                "source": row["source"],
+                "region": both_names(self.regions.get(row["region_id"]), language),
+                "tags": sorted(
+                    (
+                        both_names(self.tags[tag], language, slug=False)
+                        for (tag,) in tags.get(pk, [])
+                    ),
+                    key=lambda names: names["name"],
+                ),
+                "photo": self.photos.get(row["lead_photo_id"]),
+                "photos": [self.photos[photo] for photo in dict.fromkeys(placed)],
+                "corrections": [
+                    {"at": at.isoformat(), "text": text, "kind": kind}
+                    for at, text, kind in corrections.get(pk, [])
+                ],
+                "mentions": sorted(
+                    (
+                        {
+                            "entity": entity,
+                            "text": text,
+                            "status": status,
+                            "reviewed_by": reviewer or "",
+                        }
+                        for entity, text, status, reviewer in mentions.get(pk, [])
+                    ),
+                    key=lambda mention: (mention["entity"], mention["text"]),
+                ),
+                "created_by": row["created_by__username"] or "",
+                "approved_by": row["approved_by__username"] or "",
+                "approved_at": iso(row["approved_at"]),
+                "text_changed_at": iso(row["text_changed_at"]),
+                "updated_at": iso(row["updated_at"]),
+            }
+            if self.with_history:
+                line["history"] = [
+                    {"action": action, "by": by, "at": at.isoformat(), "comment": note}
+                    for action, by, at, note in history.get(pk, [])
+                ]
+            lines.append(line)
+        return lines
+
+    def body_by_keys(self, body: str) -> str:
+        """Photos placed in the body by their key, which every installation shares."""
+
+        def by_key(found) -> str:
+            photo = self.photos.get(int(found[1]))
+            if photo is None:
+                return found[0]
+            return found[0].replace(f"[photo:{found[1]}]", f"[photo:{photo['key']}]")
+
+        return BODY_PHOTO.sub(by_key, body)
+
+    def author(self, pk: int, language: str) -> dict:
+        """The names a person gave (a transliterated English name is made again on
+        import), `name` in the line's language when there is one."""
+        author = self.authors[pk]
+        given = {
+            "ru": author["name_ru"],
+            "en": "" if author["name_en_transliterated"] else author["name_en"],
+        }
+        return {
+            "name": given[language] or given["en" if language == "ru" else "ru"],
+            "name_ru": given["ru"],
+            "name_en": given["en"],
+            "aliases": author["aliases"],
+            "slug": author["slug"],
+        }
+
+    def know_authors(self, ids: set[int]) -> None:
+        if missing := ids - self.authors.keys():
+            aliases = grouped(
+                AuthorAlias.objects.filter(author__in=missing)
+                .order_by("author", "name")
+                .values_list("author", "name")
+            )
+            for author in Author.objects.filter(pk__in=missing).values(
+                "pk", "name_ru", "name_en", "name_en_transliterated", "slug"
+            ):
+                author["aliases"] = [name for (name,) in aliases.get(author["pk"], [])]
+                self.authors[author["pk"]] = author
+
+    def know_photos(self, ids: set[int]) -> None:
+        """Each photo's part of a line, its image copied beside the file (once)."""
+        for photo in Photo.objects.filter(pk__in=ids - self.photos.keys()).values(
+            "pk",
+            "key",
+            "image",
+            *(f"caption_{code}" for code in LANGUAGES),
+            *(f"alt_{code}" for code in LANGUAGES),
+            "credit_form",
+            "credit_text",
+            "photographer__name_ru",
+            "photographer__name_en",
+        ):
+            photographer = {
+                code: photo[f"photographer__name_{code}"] for code in LANGUAGES
+            }
+            self.photos[photo["pk"]] = {
+                "key": str(photo["key"]),
+                "file": self.copy_image(photo["image"], photo["key"]),
+                **{f"caption_{code}": photo[f"caption_{code}"] for code in LANGUAGES},
+                **{f"alt_{code}": photo[f"alt_{code}"] for code in LANGUAGES},
+                "credit": {
+                    "form": photo["credit_form"],
+                    "photographer": both_names(
+                        {f"name_{code}": name for code, name in photographer.items()},
+                        "ru",
+                        slug=False,
+                    )
+                    if any(photographer.values())
+                    else None,
+                    "text": photo["credit_text"],
+                },
+            }
+
+    def copy_image(self, name: str, key) -> str:
+        """The image beside the file, named by the photo's key; its relative path."""
+        relative = f"photos/{key}{PurePosixPath(name).suffix}"
+        target = self.folder / relative
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with default_storage.open(name, "rb") as source, target.open("wb") as copy:
+                shutil.copyfileobj(source, copy)
+        return relative
+
+
+def grouped(rows) -> dict[int, list[tuple]]:
+    """Rows (owner id, values...) by owner, in their order."""
+    groups = defaultdict(list)
+    for owner, *values in rows:
+        groups[owner].append(tuple(values))
+    return groups
+
+
+def both_names(named: dict | None, language: str, *, slug: bool = True) -> dict | None:
+    """`name` in the line's language (else the other's), both names as they are,
+    and a region's slug (its address; a tag's follows from its names)."""
+    if named is None:
+        return None
+    other = "en" if language == "ru" else "ru"
+    names = {
+        "name": named[f"name_{language}"] or named[f"name_{other}"],
+        "name_ru": named["name_ru"],
+        "name_en": named["name_en"],
+    }
+    if slug:
+        names["slug"] = named["slug"]
+    return names
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

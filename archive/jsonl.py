@@ -1,4 +1,4 @@
-"""The archive's JSONL line: parsed and checked into a Record, or written from an article."""
+"""The archive's JSONL line, parsed and checked into a Record (archive/exporter.py writes it)."""
 
 import json
 import uuid
@@ -9,8 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from archive.models import LegacyId
-from articles.models import Article, ArticleEvent, Correction, Region
+from articles.models import Article, ArticleEvent, Correction
 from articles.validation import (
     check_fields,
     check_plain_text,
@@ -21,7 +20,7 @@ from articles.validation import (
 )
 from disclaimers.models import Mention
 from newsroom.text import alphabet
-from photos.models import BODY_PHOTO, Photo
+from photos.models import Photo
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 STATUSES = frozenset(Article.Status.values)
@@ -493,146 +492,3 @@ class _Fields:
             [" ".join(str(alias).split()) for alias in aliases if alias],
             slug=str(value.get("slug") or "").strip(),
         )
-
-
-def article_line(
-    article: Article,
-    photo_files: dict[int, str],
-    body_photos: list[Photo],
-    with_history: bool,
-) -> dict:
-    """An article as one line of the format (a dict; the caller writes the JSON).
-
-    `photo_files`: where each of its photos was copied, by photo id; `body_photos`:
-    those its body places. Expects bylines__author__aliases, tags, corrections,
-    mentions__entity, region, lead_photo__photographer, the users and (with
-    history) events__actor loaded.
-    """
-    language = article.language
-    original = article.translation_of
-    keys = {photo.pk: str(photo.key) for photo in body_photos}
-    line = {
-        "key": str(article.key),
-        "number": article.pk,
-        "id": legacy_id(article),
-        "language": language,
-        "translation_of": legacy_id(original) if original else None,
-        "translation_of_key": str(original.key) if original else None,
-        "headline": article.headline,
-        "slug": article.slug,
-        "lead": article.lead,
-        # Photos in the body by their key, which every installation shares.
-        "body": BODY_PHOTO.sub(
-            lambda found: found[0].replace(
-                f"[photo:{found[1]}]", f"[photo:{keys.get(int(found[1]), found[1])}]"
-            ),
-            article.body,
-        ),
-        "published_at": _time(article.published_at),
-        "status": article.status,
-        "authors": [
-            _author(byline.author, language) for byline in article.bylines.all()
-        ],
-        "source": article.source,
-        "region": _both_names(article.region, language),
-        "tags": sorted(
-            (_both_names(tag, language) for tag in article.tags.all()),
-            key=lambda names: names["name"],
-        ),
-        "photo": _photo_line(article.lead_photo, photo_files)
-        if article.lead_photo
-        else None,
-        "photos": [_photo_line(photo, photo_files) for photo in body_photos],
-        "corrections": [
-            {"at": item.noted_at.isoformat(), "text": item.text, "kind": item.kind}
-            for item in article.corrections.all()
-        ],
-        "mentions": sorted(
-            (
-                {
-                    "entity": mention.entity.names_ru,
-                    "text": mention.matched_text,
-                    "status": mention.status,
-                    "reviewed_by": _username(mention.reviewed_by),
-                }
-                for mention in article.mentions.all()
-            ),
-            key=lambda mention: (mention["entity"], mention["text"]),
-        ),
-        "created_by": _username(article.created_by),
-        "approved_by": _username(article.approved_by),
-        "approved_at": _time(article.approved_at),
-        "text_changed_at": _time(article.text_changed_at),
-        "updated_at": _time(article.updated_at),
-    }
-    if with_history:
-        line["history"] = [
-            {
-                "action": event.action,
-                "by": event.actor.get_username(),
-                "at": event.at.isoformat(),
-                "comment": event.comment,
-            }
-            for event in sorted(article.events.all(), key=lambda e: (e.at, e.pk))
-        ]
-    return line
-
-
-def legacy_id(article: Article) -> str | None:
-    """The id the old archive knew it by; None for a story born here."""
-    try:
-        return article.legacy.legacy_id
-    except LegacyId.DoesNotExist:
-        return None
-
-
-def _photo_line(photo: Photo, files: dict[int, str]) -> dict:
-    return {
-        "key": str(photo.key),
-        "file": files[photo.pk],
-        **{f"caption_{code}": photo.caption(code) for code in LANGUAGES},
-        **{f"alt_{code}": getattr(photo, f"alt_{code}") for code in LANGUAGES},
-        "credit": {
-            "form": photo.credit_form,
-            "photographer": _both_names(photo.photographer, "ru"),
-            "text": photo.credit_text,
-        },
-    }
-
-
-def _username(user) -> str:
-    return user.get_username() if user else ""
-
-
-def _time(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
-
-
-def _author(author, language: str) -> dict:
-    """The names a person gave (a transliterated English name is made again on
-    import), `name` in the line's language when there is one."""
-    given = {
-        "ru": author.name_ru,
-        "en": "" if author.name_en_transliterated else author.name_en,
-    }
-    return {
-        "name": given[language] or given["en" if language == "ru" else "ru"],
-        "name_ru": given["ru"],
-        "name_en": given["en"],
-        "aliases": sorted(alias.name for alias in author.aliases.all()),
-        "slug": author.slug,
-    }
-
-
-def _both_names(named, language: str):
-    """`name` in the line's language (else the other's), and both names as they are."""
-    if named is None:
-        return None
-    names = {
-        "name": named.name_in(language),
-        "name_ru": named.name_ru,
-        "name_en": named.name_en,
-    }
-    if isinstance(named, Region):  # its address; a tag's follows from its names
-        names["slug"] = named.slug
-    return names

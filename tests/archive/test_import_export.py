@@ -590,6 +590,7 @@ def test_full_disk_fails_the_photo_line_with_a_reason(folder, monkeypatch):
 
 def test_export_progress_in_a_log_is_a_line_per_so_many_articles(tmp_path, monkeypatch):
     monkeypatch.setattr("archive.progress.LOG_EVERY", 2)
+    monkeypatch.setattr("archive.exporter.CHUNK", 2)  # progress comes a chunk at a time
     for _ in range(5):
         make_article()
     out = io.StringIO()
