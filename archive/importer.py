@@ -172,7 +172,8 @@ class Summary:
 
 
 class Importer:
-    """Imports a JSONL file; failures go to `report`, progress to `progress`."""
+    """Imports archive lines (a JSONL file, or lines made from another format);
+    failures go to `report`, progress to `progress`."""
 
     def __init__(
         self,

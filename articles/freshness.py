@@ -71,6 +71,8 @@ def describe(instance, action: str | None = None, **kwargs) -> Change | None:
         story = Article.objects.filter(pk=getattr(instance, link))
         return story_changed(story.only(*SHOWN_FIELDS).first())
     if isinstance(instance, Photo):
+        if kwargs.get("created"):
+            return NOTHING  # no story can show a photo before it exists
         return EVERYTHING if Article.objects.languages_showing(instance) else NOTHING
     return None
 

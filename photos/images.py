@@ -128,11 +128,18 @@ def rendition_height(width: int, height: int, new_width: int) -> int:
 
 def fitted(image: Image.Image, width: int, height: int, image_format: str):
     """`image` (RGB) resized to width x height and encoded in JPEG or WEBP."""
-    small = image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return encoded(shrunk(image, width, height), image_format)
+
+
+def shrunk(image: Image.Image, width: int, height: int) -> Image.Image:
+    return image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def encoded(image: Image.Image, image_format: str) -> CleanImage:
     buffer = io.BytesIO()
-    small.save(buffer, image_format, quality=82)
+    image.save(buffer, image_format, quality=82)
     extension = "jpg" if image_format == "JPEG" else "webp"
-    return CleanImage(buffer.getvalue(), extension, width, height)
+    return CleanImage(buffer.getvalue(), extension, image.width, image.height)
 
 
 def resized(content: bytes, width: int, image_format: str) -> CleanImage:
@@ -150,12 +157,15 @@ def with_renditions(clean: CleanImage) -> CleanImage:
     """
     try:
         with Image.open(io.BytesIO(clean.content)) as image:
-            image = image.convert("RGB")
-            for width in rendition_widths(clean.width, clean.height):
+            source = image.convert("RGB")
+            # Widest first, each narrower one from the one before: resizing the
+            # original for every width and format took most of an import's time.
+            for width in sorted(rendition_widths(clean.width, clean.height))[::-1]:
                 height = rendition_height(clean.width, clean.height, width)
+                source = shrunk(source, width, height)
                 for image_format in RENDITION_FORMATS:
-                    clean.renditions[width, image_format] = fitted(
-                        image, width, height, image_format
+                    clean.renditions[width, image_format] = encoded(
+                        source, image_format
                     )
     except (OSError, ValueError, MemoryError, Image.DecompressionBombError):
         clean.renditions.clear()

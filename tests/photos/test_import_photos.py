@@ -6,6 +6,7 @@ from contextlib import suppress
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from archive.models import LegacyId
 from articles.models import Article
@@ -17,8 +18,12 @@ pytestmark = pytest.mark.django_db
 
 
 def run(path) -> str:
+    """The command's report, in English."""
     err = io.StringIO()
-    with suppress(CommandError):  # raised when any line failed; the report says which
+    with (
+        suppress(CommandError),
+        translation.override("en"),
+    ):  # CommandError: a line failed
         call_command("import_articles", path, stdout=io.StringIO(), stderr=err)
     return err.getvalue()
 
@@ -65,14 +70,14 @@ def test_a_photo_whose_renditions_fail_fails_its_own_line(
 ):
     from photos import images
 
-    real = images.fitted
+    real = images.shrunk
 
-    def fails_for_tall(image, width, height, image_format):
+    def fails_for_tall(image, width, height):
         if image.height > 10000:
             raise MemoryError
-        return real(image, width, height, image_format)
+        return real(image, width, height)
 
-    monkeypatch.setattr(images, "fitted", fails_for_tall)
+    monkeypatch.setattr(images, "shrunk", fails_for_tall)
     errors = run(
         write(
             folder,

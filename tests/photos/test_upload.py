@@ -180,7 +180,7 @@ def test_an_image_whose_renditions_fail_is_refused_with_a_message_and_leaves_not
     def broken(*args, **kwargs):
         raise ValueError("encoding error 5")
 
-    monkeypatch.setattr(images, "fitted", broken)
+    monkeypatch.setattr(images, "encoded", broken)
     response = upload(staff, photo_bytes(), "ok.jpg")
     assert response.status_code == 200
     errors = str(response.context["adminform"].form.errors)
