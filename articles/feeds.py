@@ -18,7 +18,7 @@ from articles.models import Article, Region, Tag
 from articles.rendering import render_materials, syndicated_html
 from authors.models import Author
 from newsroom import page_cache
-from newsroom.i18n import agency_name, current_language
+from newsroom.i18n import agency_name, agency_name_genitive, current_language
 
 FEED_SIZE = 30
 SUBJECTS = {"tags": Tag, "regions": Region, "authors": Author}
@@ -48,7 +48,7 @@ class ArticleFeed(Feed):
         return reverse(f"articles:{kind[:-1]}", kwargs={"slug": obj.slug})
 
     def description(self, subject):
-        return _("Latest news from %(agency)s") % {"agency": agency_name()}
+        return _("Latest news from %(agency)s") % {"agency": agency_name_genitive()}
 
     def feed_url(self, subject):
         return self.request_path

@@ -36,7 +36,7 @@ from disclaimers.rendering import (
     register_names,
 )
 from newsroom import page_cache
-from newsroom.i18n import agency_name, current_language
+from newsroom.i18n import agency_name, agency_name_genitive, current_language
 from photos.rendering import figure, photos_by_id, place_body_photos
 
 HEADLINE, LEAD, BODY = range(3)
@@ -139,6 +139,7 @@ def syndicated_html(material: Material, root: str) -> str:
                 "article": material.article,
                 "original": material.original,
                 "agency_name": agency_name(material.article.language),
+                "agency_name_genitive": agency_name_genitive(material.article.language),
             },
         )
     return absolute_urls(markup.strip(), root)

@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from accounts.admin_rules import NewsroomAdmin, NewsroomTabularInline
 from authors.models import Author, AuthorAlias
+from newsroom.i18n import forget_old_genitive
 
 
 class AuthorAliasInline(NewsroomTabularInline):
@@ -26,4 +27,5 @@ class AuthorAdmin(NewsroomAdmin):
         # Emptied, it is made again from the Russian name (Author.save).
         if "name_en" in form.changed_data and form.cleaned_data["name_en"]:
             obj.give_english_name(form.cleaned_data["name_en"])
+        forget_old_genitive(obj, form)
         super().save_model(request, obj, form, change)

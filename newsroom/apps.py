@@ -8,7 +8,7 @@ from django.utils.csp import CONTEXT_KEY
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csp import csp_override
 
-from newsroom.i18n import agency_name
+from newsroom.i18n import agency_name_genitive
 
 
 def admin_csp(view):
@@ -41,7 +41,7 @@ class NewsroomAdminSite(AdminSite):
 
     @property
     def site_header(self):
-        return _("%(agency)s newsroom") % {"agency": agency_name()}
+        return _("%(agency)s newsroom") % {"agency": agency_name_genitive()}
 
     @property
     def site_title(self):

@@ -1,5 +1,7 @@
 """Per-language values: the agency's name and the name_ru/name_en pairs of the models."""
 
+from functools import cache
+
 from django.conf import settings
 from django.utils.translation import get_language, gettext_noop
 
@@ -18,6 +20,25 @@ def agency_name(language: str | None = None) -> str:
     return settings.NEWSROOM_AGENCY_NAME[language or current_language()]
 
 
+def agency_name_genitive(language: str | None = None) -> str:
+    """The agency's name where Russian needs the genitive («Фото ... для «Горного
+    вестника»», «Последние новости «Горного вестника»»): AGENCY_NAME_RU_GENITIVE, or
+    declined from the dictionary. Other languages: the name."""
+    language = language or current_language()
+    if language != "ru":
+        return agency_name(language)
+    return settings.NEWSROOM_AGENCY_NAME_RU_GENITIVE or _declined_agency_name(
+        agency_name("ru")
+    )
+
+
+@cache
+def _declined_agency_name(name: str) -> str:
+    from newsroom.russian import genitive  # the dictionary loads on first use
+
+    return genitive(name)
+
+
 class NamedInLanguages:
     """For models with name_ru and name_en: `name` in the active language, or the other."""
 
@@ -25,6 +46,13 @@ class NamedInLanguages:
         return getattr(self, f"name_{language}") or getattr(
             self, f"name_{other_language(language)}"
         )
+
+    def name_of(self, language: str) -> str:
+        """The name where Russian needs the genitive (фото Нины Беридзе), from the
+        person's own `name_ru_genitive`; other languages: the name."""
+        if language == "ru" and getattr(self, "name_ru_genitive", ""):
+            return self.name_ru_genitive
+        return self.name_in(language)
 
     @property
     def name(self) -> str:
@@ -36,3 +64,18 @@ class NamedInLanguages:
 
 # Django 6.1's own string, not yet in its Russian catalogue: translated in ours.
 gettext_noop("- Select an option -")
+
+
+def suggest_genitive(person) -> None:
+    """A person's Russian genitive, suggested from the dictionary when empty."""
+    if person.name_ru and not person.name_ru_genitive:
+        from newsroom.russian import genitive  # the dictionary loads on first use
+
+        person.name_ru_genitive = genitive(person.name_ru, person=True)
+
+
+def forget_old_genitive(person, form) -> None:
+    """In the admin: a renamed person whose genitive nobody touched gets it
+    suggested anew."""
+    if "name_ru" in form.changed_data and "name_ru_genitive" not in form.changed_data:
+        person.name_ru_genitive = ""

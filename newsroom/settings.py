@@ -336,6 +336,8 @@ NEWSROOM_AGENCY_NAME = {
     "ru": os.environ.get("AGENCY_NAME_RU", "Горный вестник"),
     "en": os.environ.get("AGENCY_NAME_EN", "Highland Herald"),
 }
+# «Фото ... для «Горного вестника»»: declined from the dictionary unless given.
+NEWSROOM_AGENCY_NAME_RU_GENITIVE = os.environ.get("AGENCY_NAME_RU_GENITIVE", "")
 NEWSROOM_PAGE_SIZE = 20
 
 # Uploads: larger files or images are refused before any processing.

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_rules import NewsroomAdmin, NewsroomTabularInline
+from newsroom.i18n import forget_old_genitive
 from photos.forms import PhotoUploadField
 from photos.models import Photo, Photographer, PhotoNotStored
 
@@ -123,7 +124,11 @@ class PhotoInline(NewsroomTabularInline):
 
 @admin.register(Photographer)
 class PhotographerAdmin(NewsroomAdmin):
-    list_display = ["name_en", "name_ru", "author"]
+    list_display = ["name_en", "name_ru", "name_ru_genitive", "author"]
     search_fields = ["name_en", "name_ru"]
     autocomplete_fields = ["author"]
     inlines = [PhotoInline]
+
+    def save_model(self, request, obj, form, change):
+        forget_old_genitive(obj, form)
+        super().save_model(request, obj, form, change)

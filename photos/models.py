@@ -18,7 +18,12 @@ from django.urls import reverse
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.i18n import NamedInLanguages, agency_name, current_language
+from newsroom.i18n import (
+    NamedInLanguages,
+    agency_name_genitive,
+    current_language,
+    suggest_genitive,
+)
 from photos.images import RENDITION_FORMATS, CleanImage, rendition_widths, resized
 
 logger = logging.getLogger(__name__)
@@ -26,6 +31,15 @@ logger = logging.getLogger(__name__)
 
 class Photographer(NamedInLanguages, models.Model):  # noqa: DJ008 (its __str__ is the name)
     name_ru = models.CharField(_("name in Russian"), max_length=200, blank=True)
+    name_ru_genitive = models.CharField(
+        _("name in Russian, genitive"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "As in «Фото Нины Беридзе»: suggested from the dictionary when left "
+            "empty; correct it for a name the dictionary declines wrongly."
+        ),
+    )
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     author = models.OneToOneField(
         "authors.Author",
@@ -47,6 +61,10 @@ class Photographer(NamedInLanguages, models.Model):  # noqa: DJ008 (its __str__ 
                 name="photographer_has_a_name",
             )
         ]
+
+    def save(self, *args, **kwargs):
+        suggest_genitive(self)
+        super().save(*args, **kwargs)
 
 
 class PhotoNotStored(OSError):
@@ -335,12 +353,13 @@ class Photo(models.Model):
 
     def credit(self, language: str) -> str:
         """The credit line in `language`, or "" when the photo has none yet."""
-        person = self.photographer.name_in(language) if self.photographer else ""
+        # «Фото Нины Беридзе для «Горного вестника»»: Russian declines both.
+        person = self.photographer.name_of(language) if self.photographer else ""
         with override(language):
             if self.credit_form == self.Credit.PHOTO_BY_FOR_AGENCY and person:
                 return gettext("Photo by %(person)s for %(agency)s") % {
                     "person": person,
-                    "agency": agency_name(language),
+                    "agency": agency_name_genitive(language),
                 }
             if self.credit_form == self.Credit.VIDEO_SCREENSHOT_BY and (
                 person or self.credit_text

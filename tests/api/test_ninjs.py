@@ -194,7 +194,7 @@ def test_photo_credit_is_the_association_by_and_copyright_notice(client, story):
     assert inside["headlines"] == [{"value": "Court building"}]
     ru_lead = items["ru"]["associations"][0]
     assert ru_lead["by"] == story[0].lead_photo.credit("ru")
-    assert "Азиз Каримов" in ru_lead["by"]
+    assert ru_lead["by"] == "Фото Азиза Каримова для «Горного вестника»"
     assert ru_lead["uri"] == lead["uri"]  # one picture, one identity
     for rendition in lead["renditions"]:
         assert rendition["href"].startswith("http://testserver/media/renditions/")

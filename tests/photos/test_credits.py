@@ -22,10 +22,10 @@ def photographer():
     ("form", "text", "en", "ru"),
     [
         ("photo_by_for_agency", "", "Photo by Aziz Karimov for Highland Herald",
-         "Фото Азиз Каримов для «Горный вестник»"),
+         "Фото Азиза Каримова для «Горного вестника»"),
         ("photo_agency", "Reuters", "Photo: Reuters", "Фото: Reuters"),
         ("video_screenshot_by", "", "Screenshot of a video by Aziz Karimov",
-         "Стоп-кадр из видео Азиз Каримов"),
+         "Стоп-кадр из видео Азиза Каримова"),
         ("free_text", "Family archive", "Family archive", "Family archive"),
     ],
 )  # fmt: skip
