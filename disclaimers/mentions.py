@@ -1,14 +1,18 @@
 """Finding register entries in texts, in any grammatical form.
 
-Russian names are matched by stem: «Мемориал» also finds «Мемориала», «Мемориалом»;
-«Свобода» finds «Свободы», «Свободой». English names allow the possessive and plural.
-Matching is case-sensitive, as register names are proper nouns (a lower-case
-«мемориал» is a monument), and ё is read as е.
+Russian names are matched in every case and number, their words in agreement, as the
+dictionary (pymorphy3) declines them: «Лев Пономарёв» finds «Льва Пономарёва», «Орёл»
+finds «в Орле», stems that change included; and by stem as before, for names the
+dictionary declines wrongly: «Мемориал» finds «Мемориала», «Мемориалом». English
+names allow the possessive and plural. Matching is case-sensitive, as register names
+are proper nouns (a lower-case «мемориал» is a monument), and ё is read as е.
 """
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+
+from newsroom.russian import analyzer, written_like
 
 # Case endings of Russian nouns and adjectives, longest first. A name's stem takes
 # only these, so «Мемориал» finds «Мемориалом» but not «Мемориальный».
@@ -43,25 +47,83 @@ def word_pattern(word: str) -> str:
     return re.escape(word) + r"(?:['’]s|s|es)?"
 
 
+# The cases a name is declined in (loc2: «в лесу»), each in both numbers.
+CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct", "loc2")
+# Readings of a word that make it a name (a person, a place, an organisation).
+NAME_TAGS = {"Name", "Surn", "Patr", "Geox", "Orgn"}
+
+
 @lru_cache(maxsize=4096)
 def name_regex(name: str) -> re.Pattern | None:
-    words = re.findall(r"\w+", fold_yo(name))
+    words = re.findall(r"\w+", name)
     if not words:
         return None
-    body = JOINER.join(word_pattern(word) for word in words)
-    return re.compile(rf"(?<!\w){body}(?!\w)")
+    by_stem = JOINER.join(word_pattern(word) for word in map(fold_yo, words))
+    declined = [
+        JOINER.join(re.escape(fold_yo(word)) for word in phrase)
+        for phrase in sorted(declined_phrases(tuple(words)))
+    ]
+    body = "|".join([by_stem, *declined])
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+
+
+def declined_phrases(words: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """The name in every case and number, its Russian words in agreement (each
+    declined to the same case); words the dictionary cannot decline stay as written."""
+    forms = [word_forms(word) for word in words]
+    return {
+        tuple(
+            declined.get(grammemes, word)
+            for word, declined in zip(words, forms, strict=True)
+        )
+        for grammemes in {key for declined in forms for key in declined}
+    }
+
+
+@lru_cache(maxsize=8192)
+def word_forms(word: str) -> dict[tuple[str, str], str]:
+    """A Russian word's forms by (case, number), written with its capitals."""
+    if not CYRILLIC.search(word):
+        return {}
+    readings = [parse for parse in analyzer().parse(word) if parse.tag.case == "nomn"]
+    readings = [p for p in readings if NAME_TAGS & p.tag.grammemes] or readings
+    if not readings:
+        return {}
+    forms = {}
+    for case in CASES:
+        for number in ("sing", "plur"):
+            if form := readings[0].inflect({case, number}):
+                forms[case, number] = written_like(word, form.word)
+    return forms
 
 
 @lru_cache(maxsize=4096)
 def search_terms(name: str) -> tuple[str, ...]:
-    """Substrings every form of `name` contains, for a cheap prefilter."""
-    terms = []
-    for word in re.findall(r"\w+", fold_yo(name)):
-        stem = russian_stem(word) if CYRILLIC.search(word) else word
-        # Texts may spell е as ё, so only the pieces between those letters are sure.
-        terms.append(max(re.split("[еЕ]", stem), key=len))
-    best = max(terms, key=len, default="")
-    return (best,) if len(best) >= MIN_STEM else ()
+    """Substrings of which every form of `name` contains one, for a cheap prefilter
+    (one, unless a stem changes: «Орел» or «Орл»)."""
+    best: tuple[str, ...] = ()
+    for word in re.findall(r"\w+", name):
+        pieces = word_pieces(word)
+        if min(map(len, pieces)) > min(map(len, best), default=0):
+            best = pieces
+    return best if min(map(len, best), default=0) >= MIN_STEM else ()
+
+
+def word_pieces(word: str) -> tuple[str, ...]:
+    """What every form of `word` contains one of: its stems' longest runs without
+    е (texts may spell it ё), the fewest that cover every form."""
+    forms = {word, *word_forms(word).values()}
+    stems = {
+        russian_stem(fold_yo(form)) if CYRILLIC.search(form) else form for form in forms
+    }
+    pieces = {max(re.split("[еЕ]", stem), key=len) for stem in stems}
+    return tuple(
+        sorted(
+            piece
+            for piece in pieces
+            if not any(other != piece and other in piece for other in pieces)
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def mentions_in(article, entities) -> list[tuple[DesignatedEntity, Match]]:
         # A substring test in C skips most entries before any regular expression
         # runs: each name's sure piece must be in the text for the name to match.
         terms = [search_terms(name) for name in names]
-        if all(terms) and not any(term[0] in folded for term in terms):
+        if all(terms) and not any(piece in folded for term in terms for piece in term):
             continue
         if match := first_match(names, text):
             found.append((entity, match))
@@ -82,11 +82,12 @@ def rescan_archive(entity: DesignatedEntity) -> int:
     Only articles containing a sure piece of one of its names are read, so a new
     register entry costs one indexed-or-sequential text filter, not a full re-read.
     """
-    terms = [term for name in entity.names() for term in search_terms(name)]
+    per_name = [search_terms(name) for name in entity.names()]
+    terms = [piece for pieces in per_name for piece in pieces]
     checked = 0
     for source in story_sources:
         candidates = source()
-        if terms and len(terms) == len(entity.names()):
+        if all(per_name):
             condition = Q()
             for term in terms:
                 condition |= (

@@ -361,4 +361,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # The Russian dictionary says where it loads from, in every process.
+    "loggers": {"pymorphy3": {"level": "WARNING"}},
 }
