@@ -8,6 +8,7 @@ the first revision (record_creation), the import step in each story's history
 (workflow.record_imports) and the register mentions.
 """
 
+from django.core.management.color import no_style
 from django.db import connection
 from django.db.models import DateTimeField, UUIDField
 from django.utils import timezone
@@ -59,11 +60,7 @@ class NewArticles:
         for record, article in rows:
             if record.mentions:
                 self.importer.decide_mentions(article, record)
-            if (
-                record.translation_of_key
-                and not record.legacy_id
-                and not article.translation_of_id
-            ):
+            if record.translation_of_key and not article.translation_of_id:
                 self.importer._later_originals.append((article.pk, record))
 
     def free_numbers(self) -> set[int]:
@@ -85,7 +82,6 @@ class NewArticles:
             # The same address as where it came from.
             article.pk = record.story_number
             free.discard(record.story_number)
-            self.importer.numbers_given = True
         return article
 
     def original(self, record: Record, created: dict) -> int | None:
@@ -255,11 +251,14 @@ def insert_articles(articles: list[Article]) -> None:
     names = [field.name for field in fields]
     # Those keeping their number (from another installation) go in with it.
     numbered = [index for index, article in enumerate(articles) if article.pk]
-    insert_rows(
-        Article,
-        ["id", *names],
-        [[articles[index].pk, *rows[index]] for index in numbered],
-    )
+    if numbered:
+        insert_rows(
+            Article,
+            ["id", *names],
+            [[articles[index].pk, *rows[index]] for index in numbered],
+        )
+        # PostgreSQL's next id follows them, for the rest of the batch and after.
+        reset_numbering([Article])
     others = [index for index, article in enumerate(articles) if not article.pk]
     ids = insert_rows(Article, names, [rows[index] for index in others], returning="id")
     for index, pk in zip(others, ids, strict=True):
@@ -300,3 +299,12 @@ def insert_rows(
             if returning:
                 returned += [values[0] for values in cursor.fetchall()]
     return returned
+
+
+def reset_numbering(models) -> None:
+    """After rows were inserted with their ids: PostgreSQL's sequences continue
+    after them (SQLite follows by itself)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), models)
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)

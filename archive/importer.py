@@ -12,15 +12,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 
-from archive.batch import NewArticles, draft
+from archive.batch import NewArticles, draft, reset_numbering
 from archive.jsonl import LANGUAGES, BadLine, Name, Record, all_photos, parse_line
 from archive.models import LegacyId
 from archive.statistics import analyse
 from articles import workflow
+from articles.freshness import story_changed
 from articles.html import sanitize_html
 from articles.models import (
     Article,
@@ -206,7 +206,6 @@ class Importer:
         # Translations born elsewhere whose original, named by its key, comes later
         # in the file: (article id, line).
         self._later_originals: list[tuple[int, Record]] = []
-        self.numbers_given = False  # a story took its number from the line
 
     # The two passes --------------------------------------------------------------
 
@@ -221,9 +220,9 @@ class Importer:
             self.progress(self.summary, batch.bytes_read)
         if not self.dry_run:
             self.link_translations()
-            if self.numbers_given:
-                # New stories took their numbers: the next one made here follows them.
-                reset_numbering([Article])
+            # Stories may have taken their numbers (also in a run cut short before):
+            # the next one made here follows them.
+            reset_numbering([Article])
             if self.summary.created + self.summary.updated >= ANALYSE_AFTER:
                 # The first search after the import is as fast as the hundredth.
                 self.summary.analysed_seconds = analyse(WRITTEN)
@@ -271,14 +270,26 @@ class Importer:
                 ).values_list("legacy_id", flat=True)
             )
         fresh, one_by_one = [], []
+        slow: set = set()  # identities of the lines going one at a time
         for record in records:
             identities = {record.key, (record.language, record.legacy_id)} - {
                 None,
                 (record.language, ""),
             }
-            # A line repeating an earlier one in the batch updates what it made.
-            if identities & known or record.photo or record.photos:
+            originals = {record.translation_of_key} | {
+                (language, record.translation_of) for language in LANGUAGES
+            }
+            if (
+                # A line repeating an earlier one in the batch updates what it made.
+                identities & known
+                or record.photo
+                or record.photos
+                or PLACED_BY_KEY.search(record.body)
+                # After its original, which goes one at a time (its photo).
+                or originals & slow
+            ):
                 one_by_one.append(record)
+                slow |= identities
             else:
                 fresh.append(record)
             known |= identities
@@ -315,20 +326,43 @@ class Importer:
         self.link_by_key()
 
     def link_by_key(self) -> None:
+        """Link translations whose original, named by its key, came later."""
         for pk, record in self._later_originals:
+            name = f"{self.where(record.number)} (#{pk})"
+            if Article.objects.filter(pk=pk, translation_of__isnull=False).exists():
+                continue  # linked by its legacy id meanwhile
             original = self.original(record)
-            name = f"{record.language}/#{pk}"
+            problem = None
             if original is None:
+                problem = f"original {record.translation_of_key} not found"
+            elif (
+                original == pk
+                or Article.objects.filter(
+                    pk=original, language=record.language
+                ).exists()
+            ):
+                problem = f"{record.translation_of_key} is not in another language"
+            elif other := self.translation_in_place(original, record.language, pk):
+                problem = f"the original already has a translation ({other})"
+            if problem is None:
+                try:
+                    self.set_original(pk, original)
+                except DatabaseError as error:
+                    problem = f"not linked to its original ({error})"
+            if problem:
                 self.summary.unlinked += 1
-                self.report(
-                    f"{name}: original {record.translation_of_key} not found, left "
-                    "unlinked"
-                )
+                self.summary.failed += original is not None
+                self.report(f"{name}: {problem}, left unlinked")
                 continue
-            article = Article.objects.get(pk=pk)
-            article.translation_of_id = original
-            article.save()
             self.summary.linked += 1
+
+    @staticmethod
+    def set_original(pk: int, original: int) -> None:
+        """Link a translation to its original, keeping the times its line gave (a
+        save would stamp them now, and the next import would find it changed)."""
+        with transaction.atomic():
+            Article.objects.filter(pk=pk).update(translation_of_id=original)
+            page_cache.changed(story_changed(Article.objects.get(pk=pk)))
 
     def link(self, legacy: LegacyId) -> None:
         """Link one translation to its original, or say why it stays unlinked.
@@ -359,12 +393,9 @@ class Importer:
             )
             return
         try:
-            with transaction.atomic():
-                article = Article.objects.get(pk=legacy.article_id)
-                article.translation_of_id = original
-                article.save()
-        # An editor's click meanwhile (a translation made, the story edited).
-        except (DatabaseError, StaleEdit, ValidationError) as error:
+            self.set_original(legacy.article_id, original)
+        # An editor's click meanwhile (a translation made).
+        except DatabaseError as error:
             self.summary.unlinked += 1
             self.summary.failed += 1
             self.report(f"{name}: not linked to its original ({error}), left unlinked")
@@ -447,7 +478,10 @@ class Importer:
         photo, photo_saved = photos.get("lead", (None, False))
         photo_saved = photo_saved or any(saved for _photo, saved in photos["body"])
         wanted["lead_photo_id"] = photo.pk if photo else None
-        authors = [self.author(name, record.language) for name in record.authors]
+        # Two spellings of one person are one byline.
+        authors = list(
+            dict.fromkeys(self.author(name, record.language) for name in record.authors)
+        )
         tags = list(
             dict.fromkeys(self.tag(name, record.language) for name in record.tags)
         )
@@ -487,10 +521,14 @@ class Importer:
         ):
             # The publish step's rule (a photo's credit and alt text), refused alike.
             raise ValidationError("; ".join(problems), code="not_publishable")
-        if new and record.story_number and not self.number_taken(record.story_number):
+        numbered = (
+            new and record.story_number and not self.number_taken(record.story_number)
+        )
+        if numbered:
             article.pk = record.story_number  # the same address as where it came from
-            self.numbers_given = True
         article.save(force_insert=new)  # one revision in the article's history
+        if numbered:
+            reset_numbering([Article])  # the next story made here follows it
         if record.history is not None:
             if history_differs:
                 self.write_history(article, record)
@@ -520,7 +558,7 @@ class Importer:
             legacy.article = article
             legacy.original_legacy_id = record.translation_of
             legacy.save()
-        elif record.translation_of_key and not original:
+        if record.translation_of_key and not original:
             self._later_originals.append((article.pk, record))
         return "created" if new else "updated"
 
@@ -529,7 +567,16 @@ class Importer:
         if record.key and (article := Article.objects.filter(key=record.key).first()):
             return article
         if legacy is not None and legacy.article_id:
-            return Article.objects.get(pk=legacy.article_id)
+            article = Article.objects.get(pk=legacy.article_id)
+            if record.key and article.key != record.key:
+                # Another story's id (another archive's numbering): never overwritten.
+                raise ValidationError(
+                    {
+                        "id": f"{record.legacy_id!r} belongs to another story here "
+                        f"(#{article.pk}), not to the one with key {record.key}"
+                    }
+                )
+            return article
         if record.key:
             return Article(language=record.language, key=record.key)
         return None
@@ -594,8 +641,15 @@ class Importer:
                 )
                 for m in article.mentions.select_related("entity", "reviewed_by")
             }
+            known = set(
+                DesignatedEntity.objects.filter(
+                    names_ru__in=[m.entity for m in record.mentions]
+                ).values_list("names_ru", flat=True)
+            )
             given = {
-                (m.entity, m.text, m.status, m.reviewed_by) for m in record.mentions
+                (m.entity, m.text, m.status, m.reviewed_by)
+                for m in record.mentions
+                if m.entity in known  # an entry this register lacks is left out
             }
             if not given <= stored:
                 return False
@@ -930,15 +984,6 @@ def free_slug(model, slug: str) -> str:
 
 def username_of(user) -> str:
     return user.get_username() if user else ""
-
-
-def reset_numbering(models) -> None:
-    """After rows were inserted with their ids: PostgreSQL's sequences continue
-    after them (SQLite follows by itself)."""
-    statements = connection.ops.sequence_reset_sql(no_style(), models)
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
 
 
 def same_image(photo: Photo, clean: CleanImage) -> bool:

@@ -286,8 +286,11 @@ def _limited_values(record: Record):
                 yield "photo.credit.photographer", form, 200
     for mention in record.mentions or ():
         yield "mentions.text", mention.text, 200
-    for username in (record.created_by, record.approved_by):
-        yield "username", username, 150
+        yield "mentions.reviewed_by", mention.reviewed_by, 150
+    for event in record.history or ():
+        yield "history.by", event.by, 150
+    yield "created_by", record.created_by, 150
+    yield "approved_by", record.approved_by, 150
 
 
 def all_photos(record: Record) -> list[PhotoRecord]:
@@ -447,7 +450,12 @@ class _Fields:
         value = self.data.get(key)
         if value in (None, ""):
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        # A story's number is a 32-bit id on PostgreSQL.
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not 1 <= value < 2**31
+        ):
             raise BadLine(
                 self.number, f"'{self.prefix}{key}' must be a positive whole number"
             )

@@ -27,11 +27,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 WP = "{http://wordpress.org/export/1.2/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 EXCERPT = "{http://wordpress.org/export/1.2/excerpt/}encoded"
+# Exports of WXR 1.0 and 1.1 name the same elements in their own namespaces.
+OLDER_NAMESPACE = re.compile(r"^\{http://wordpress\.org/export/1\.[01]/(excerpt/)?\}")
 CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 STATUSES = {
     "publish": "published",
@@ -41,7 +44,11 @@ STATUSES = {
     "private": "draft",  # never public on WordPress either
 }
 NO_DATE = "0000-00-00 00:00:00"
-SHORTCODE = re.compile(r"\[/?[a-z_]+[^\]]*\]")
+# WordPress's own shortcodes (their brackets go, a caption's text stays); other
+# bracketed text ("[sic]") is the author's.
+SHORTCODE = re.compile(
+    r"\[/?(?:caption|wp_caption|gallery|embed|audio|video|playlist)\b[^\]]*\]"
+)
 BLOCK_COMMENT = re.compile(r"<!-- /?wp:.*?-->", re.DOTALL)
 BLOCK_TAG = re.compile(
     r"<(p|h[1-6]|ul|ol|blockquote|figure|table|div)\b", re.IGNORECASE
@@ -97,7 +104,8 @@ class Attachment:
 class Export:
     """What the first pass learns: the site, its authors, attachments, groups."""
 
-    language: str
+    language: str  # the site's
+    fallback: str = "ru"  # a post's language where it does not say
     authors: dict[str, str] = field(default_factory=dict)  # login: display name
     attachments: dict[str, Attachment] = field(default_factory=dict)  # by post id
     # Polylang's translation groups: post id -> {language: post id}.
@@ -133,7 +141,7 @@ def items(path: Path) -> Iterator[ElementTree.Element]:
     try:
         for _event, element in ElementTree.iterparse(path, events=("end",)):
             if element.tag == "item":
-                yield element
+                yield current(element)
                 element.clear()
     except ElementTree.ParseError as error:
         raise WordPressError(
@@ -142,25 +150,28 @@ def items(path: Path) -> Iterator[ElementTree.Element]:
 
 
 def first_pass(path: Path, language: str | None) -> Export:
-    site_language = language
+    """`language`: the posts' language where the export does not say; the site's
+    own (<language>) still decides which of a Polylang group is the original."""
+    site_language = None
     export = Export(language="ru")
     try:
         for _event, element in ElementTree.iterparse(path, events=("end",)):
             if element.tag == "language" and not site_language:
                 site_language = (element.text or "ru")[:2].lower()
-            elif element.tag == f"{WP}author":
+            elif current(element).tag == f"{WP}author":
                 login = text(element, f"{WP}author_login")
                 export.authors[login] = (
                     text(element, f"{WP}author_display_name") or login
                 )
             elif element.tag == "item":
-                learn_item(element, export)
+                learn_item(current(element), export)
                 element.clear()
     except ElementTree.ParseError as error:
         raise WordPressError(
             f"{path}: not a readable WordPress export ({error})"
         ) from None
     export.language = site_language if site_language in ("ru", "en") else "ru"
+    export.fallback = language or export.language
     return export
 
 
@@ -199,7 +210,7 @@ def post_line(
         "id": post_id,
         "language": language,
         "headline": text(item, "title"),
-        "slug": text(item, f"{WP}post_name"),
+        "slug": unquote(text(item, f"{WP}post_name")),  # Cyrillic comes %-encoded
         "lead": text(item, EXCERPT),
         "body": paragraphs(text(item, CONTENT)),
         "status": STATUSES[text(item, f"{WP}status")],
@@ -241,7 +252,7 @@ def post_language(item, meta: dict, export: Export) -> str:
     ):
         if language[:2] in ("ru", "en"):
             return language[:2]
-    return export.language
+    return export.fallback
 
 
 def original_of(post_id: str, item, meta: dict, export: Export, language: str) -> str:
@@ -282,12 +293,13 @@ def post_authors(item, export: Export) -> list[str]:
 
 def paragraphs(html: str) -> str:
     """The post's HTML as the site stores a body: WordPress keeps paragraphs as
-    blank lines (wpautop adds the <p> on display) and shortcodes in brackets."""
+    blank lines (wpautop adds the <p> on display), headings and lists as tags, and
+    shortcodes in brackets."""
     html = SHORTCODE.sub("", BLOCK_COMMENT.sub("", html)).strip()
-    if not html or BLOCK_TAG.search(html):
-        return html
     return "".join(
-        f"<p>{part.strip()}</p>" for part in re.split(r"\n\s*\n", html) if part.strip()
+        part if BLOCK_TAG.match(part) else f"<p>{part}</p>"
+        for part in (part.strip() for part in re.split(r"\n\s*\n", html))
+        if part
     )
 
 
@@ -295,6 +307,17 @@ def uploads_path(url: str) -> str:
     """An attachment's file, relative to the export's uploads folder."""
     _before, found, after = url.partition("/uploads/")
     return after if found else url.rsplit("/", 1)[-1]
+
+
+def current(element: ElementTree.Element) -> ElementTree.Element:
+    """The element with the names of WXR 1.0 and 1.1 read as 1.2's."""
+    for each in element.iter():
+        if OLDER_NAMESPACE.match(each.tag):
+            older = OLDER_NAMESPACE.match(each.tag)
+            each.tag = (EXCERPT[: -len("encoded")] if older[1] else WP) + each.tag[
+                older.end() :
+            ]
+    return element
 
 
 def post_meta(item) -> dict[str, str]:

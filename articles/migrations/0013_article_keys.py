@@ -1,7 +1,7 @@
 """Every story gets a key (a UUID): its identity in exports and imports.
 
 Filled by one statement per table, so a million stories take seconds; the history
-rows of a story carry its key, those of deleted stories a key of their own.
+rows of a story carry its key, those of a deleted story a key of its own.
 """
 
 from django.db import migrations, models
@@ -20,10 +20,18 @@ def fill_keys(apps, schema_editor):
             'UPDATE articles_historicalarticle SET "key" = (SELECT a."key" FROM '
             "articles_article a WHERE a.id = articles_historicalarticle.id)"
         )
+        # A deleted story's history rows: one key for the story.
         cursor.execute(
-            f'UPDATE articles_historicalarticle SET "key" = {random_uuid} '
+            "CREATE TEMPORARY TABLE deleted_story_keys AS SELECT id, "
+            f'{random_uuid} AS "key" FROM (SELECT DISTINCT id FROM '
+            'articles_historicalarticle WHERE "key" IS NULL) AS deleted'
+        )
+        cursor.execute(
+            'UPDATE articles_historicalarticle SET "key" = (SELECT d."key" FROM '
+            "deleted_story_keys d WHERE d.id = articles_historicalarticle.id) "
             'WHERE "key" IS NULL'
         )
+        cursor.execute("DROP TABLE deleted_story_keys")
 
 
 class Migration(migrations.Migration):

@@ -5,12 +5,15 @@ address with the same page (media files aside: they are stored under new names).
 """
 
 import io
+import json
 import re
+import uuid
+from contextlib import suppress
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from archive.models import LegacyId
@@ -19,6 +22,7 @@ from authors.models import Author, AuthorAlias
 from disclaimers.models import Mention
 from photos.models import Photo, Photographer
 from tests.factories import make_article, make_author, make_photo, make_region
+from tests.photos.images import photo_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -227,3 +231,105 @@ def test_importing_the_export_again_into_its_own_newsroom_changes_nothing(
 
     assert "0 created, 0 updated, 5 unchanged" in out.getvalue()
     assert export(path) == first
+
+
+def lines_file(tmp_path, *lines) -> str:
+    path = tmp_path / "lines.jsonl"
+    path.write_text(
+        "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines),
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def story_line(**fields) -> dict:
+    return {
+        "language": "en",
+        "headline": f"Story {fields.get('id') or fields.get('number')}",
+        "published_at": "2024-03-14T18:05:00+03:00",
+        **fields,
+    }
+
+
+def import_lines(path) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with suppress(CommandError):
+        call_command("import_articles", path, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_numbers_kept_beside_new_ones_and_after_them(tmp_path):
+    path = lines_file(
+        tmp_path,
+        story_line(key=str(uuid.uuid4()), number=3),
+        story_line(id="a"),
+        story_line(key=str(uuid.uuid4()), number=1),
+        story_line(id="b"),
+    )
+
+    out, err = import_lines(path)
+
+    assert "4 created" in out and not err
+    assert Article.objects.filter(pk__in=[1, 3]).count() == 2
+    assert make_article().pk > 3  # the next story made here follows them
+
+
+def test_a_legacy_id_of_another_story_is_refused_not_overwritten(tmp_path):
+    import_lines(lines_file(tmp_path, story_line(id="10", headline="Archive story")))
+
+    _out, err = import_lines(
+        lines_file(
+            tmp_path, story_line(id="10", key=str(uuid.uuid4()), headline="Post 10")
+        )
+    )
+
+    assert "line 1: id: '10' belongs to another story here" in err
+    assert Article.objects.get().headline == "Archive story"
+
+
+def test_translations_naming_a_later_original_by_key_are_linked_or_reported(tmp_path):
+    original = str(uuid.uuid4())
+    path = lines_file(
+        tmp_path,
+        story_line(key=str(uuid.uuid4()), language="ru", translation_of_key=original),
+        story_line(key=str(uuid.uuid4()), language="ru", translation_of_key=original),
+        story_line(key=original, headline="The original"),
+    )
+
+    out, err = import_lines(path)
+
+    assert "1 translations linked" in out
+    assert "the original already has a translation" in err
+    assert Article.objects.get(key=original).translations.count() == 1
+
+
+def test_a_translation_before_its_original_imports_unchanged_the_second_time(
+    tmp_path,
+):
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos" / "a.jpg").write_bytes(photo_bytes())
+    original = str(uuid.uuid4())
+    path = lines_file(
+        tmp_path,
+        story_line(
+            key=str(uuid.uuid4()),
+            language="ru",
+            translation_of_key=original,
+            updated_at="2024-03-15T10:00:00+03:00",
+        ),
+        story_line(
+            key=original,
+            photo={
+                "file": "photos/a.jpg",
+                "caption": "Dam",
+                "credit": {"form": "photo_agency", "text": "Agency"},
+            },
+            updated_at="2024-03-15T09:00:00+03:00",
+        ),
+    )
+    import_lines(path)
+
+    out, _err = import_lines(path)
+
+    assert "0 created, 0 updated, 2 unchanged" in out
+    assert Article.objects.get(language="ru").translation_of.key == uuid.UUID(original)

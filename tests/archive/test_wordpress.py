@@ -209,3 +209,27 @@ def test_a_broken_export_is_refused_whole(tmp_path, content, reason):
     with pytest.raises(CommandError, match=reason):
         call_command("import_wordpress", str(path), stdout=io.StringIO())
     assert not Article.objects.exists()
+
+
+def test_an_older_export_with_cyrillic_slugs_headings_and_brackets(tmp_path):
+    body = '<h2>Что известно</h2>\n\nВода поднялась [sic].\n\n[caption id="1"]Дамба[/caption]'
+    xml = (
+        HEAD.replace("export/1.2/", "export/1.1/")
+        + item(
+            20,
+            "Дамба",
+            slug="%d0%b4%d0%b0%d0%bc%d0%b1%d0%b0",
+            content=body,
+        ).replace("export/1.2/", "export/1.1/")
+        + TAIL
+    )
+    path = tmp_path / "old.xml"
+    path.write_text(xml, encoding="utf-8")
+
+    run(path)
+
+    story = Article.objects.get(legacy__legacy_id="20")
+    assert story.slug == "damba"
+    assert story.body == (
+        "<h2>Что известно</h2><p>Вода поднялась [sic].</p><p>Дамба</p>"
+    )
