@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from accounts.admin_rules import NewsroomAdmin, NewsroomTabularInline
 from authors.models import Author, AuthorAlias
-from newsroom.i18n import forget_old_genitive
+from newsroom.people import forget_old_genitive
 
 
 class AuthorAliasInline(NewsroomTabularInline):

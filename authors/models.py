@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.i18n import NamedInLanguages, suggest_genitive
+from newsroom.people import Person
 from newsroom.text import latin_name, latin_slug
 
 
@@ -32,10 +32,9 @@ class AuthorQuerySet(models.QuerySet):
         ).distinct()
 
 
-class Author(NamedInLanguages, models.Model):  # noqa: DJ008 (its __str__ is the name)
+class Author(Person):
     """One person who writes for the agency, however the archive spells the name."""
 
-    name_ru = models.CharField(_("name in Russian"), max_length=200, blank=True)
     name_en = models.CharField(
         _("name in English"),
         max_length=200,
@@ -43,15 +42,6 @@ class Author(NamedInLanguages, models.Model):  # noqa: DJ008 (its __str__ is the
         help_text=_(
             "Left empty, it is made from the Russian name in Latin letters; "
             "write it to replace that."
-        ),
-    )
-    name_ru_genitive = models.CharField(
-        _("name in Russian, genitive"),
-        max_length=200,
-        blank=True,
-        help_text=_(
-            "As in «Фото Нины Беридзе»: suggested from the dictionary when left "
-            "empty; correct it for a name the dictionary declines wrongly."
         ),
     )
     # English pages never print a Cyrillic byline: without an English name the
@@ -88,7 +78,6 @@ class Author(NamedInLanguages, models.Model):  # noqa: DJ008 (its __str__ is the
         if self.name_ru and (not self.name_en or self.name_en_transliterated):
             self.name_en = latin_name(self.name_ru)
             self.name_en_transliterated = True
-        suggest_genitive(self)
         if not self.slug:
             self.slug = unique_slug(Author, self.name_en or self.name_ru, self.pk)
         super().save(*args, **kwargs)

@@ -47,13 +47,6 @@ class NamedInLanguages:
             self, f"name_{other_language(language)}"
         )
 
-    def name_of(self, language: str) -> str:
-        """The name where Russian needs the genitive (фото Нины Беридзе), from the
-        person's own `name_ru_genitive`; other languages: the name."""
-        if language == "ru" and getattr(self, "name_ru_genitive", ""):
-            return self.name_ru_genitive
-        return self.name_in(language)
-
     @property
     def name(self) -> str:
         return self.name_in(current_language())
@@ -64,18 +57,3 @@ class NamedInLanguages:
 
 # Django 6.1's own string, not yet in its Russian catalogue: translated in ours.
 gettext_noop("- Select an option -")
-
-
-def suggest_genitive(person) -> None:
-    """A person's Russian genitive, suggested from the dictionary when empty."""
-    if person.name_ru and not person.name_ru_genitive:
-        from newsroom.russian import genitive  # the dictionary loads on first use
-
-        person.name_ru_genitive = genitive(person.name_ru, person=True)
-
-
-def forget_old_genitive(person, form) -> None:
-    """In the admin: a renamed person whose genitive nobody touched gets it
-    suggested anew."""
-    if "name_ru" in form.changed_data and "name_ru_genitive" not in form.changed_data:
-        person.name_ru_genitive = ""

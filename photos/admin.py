@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_rules import NewsroomAdmin, NewsroomTabularInline
-from newsroom.i18n import forget_old_genitive
+from newsroom.people import forget_old_genitive
 from photos.forms import PhotoUploadField
 from photos.models import Photo, Photographer, PhotoNotStored
 

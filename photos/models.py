@@ -18,28 +18,14 @@ from django.urls import reverse
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.i18n import (
-    NamedInLanguages,
-    agency_name_genitive,
-    current_language,
-    suggest_genitive,
-)
+from newsroom.i18n import agency_name_genitive, current_language
+from newsroom.people import Person
 from photos.images import RENDITION_FORMATS, CleanImage, rendition_widths, resized
 
 logger = logging.getLogger(__name__)
 
 
-class Photographer(NamedInLanguages, models.Model):  # noqa: DJ008 (its __str__ is the name)
-    name_ru = models.CharField(_("name in Russian"), max_length=200, blank=True)
-    name_ru_genitive = models.CharField(
-        _("name in Russian, genitive"),
-        max_length=200,
-        blank=True,
-        help_text=_(
-            "As in «Фото Нины Беридзе»: suggested from the dictionary when left "
-            "empty; correct it for a name the dictionary declines wrongly."
-        ),
-    )
+class Photographer(Person):
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     author = models.OneToOneField(
         "authors.Author",
@@ -61,10 +47,6 @@ class Photographer(NamedInLanguages, models.Model):  # noqa: DJ008 (its __str__ 
                 name="photographer_has_a_name",
             )
         ]
-
-    def save(self, *args, **kwargs):
-        suggest_genitive(self)
-        super().save(*args, **kwargs)
 
 
 class PhotoNotStored(OSError):

@@ -66,7 +66,13 @@ class Command(BaseCommand):
             user=options["user"],
             report=self.report,
             progress=self.show_progress,
+            **self.source(file, **options),
         )
+
+    def source(self, file: Path, **options) -> dict:
+        """Where the lines come from, when not from `file` itself (Importer's
+        lines, folder and where)."""
+        return {}
 
     def report(self, message: str) -> None:
         self.progress.interrupt()

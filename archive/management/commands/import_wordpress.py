@@ -9,7 +9,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import CommandError
 
-from archive.importer import Importer
 from archive.management.commands import import_articles
 from archive.wordpress import Mapping, WordPressError, read_wordpress
 
@@ -44,7 +43,7 @@ class Command(import_articles.Command):
             help="the site's time zone, for posts without a UTC date",
         )
 
-    def importer(self, file: Path, **options) -> Importer:
+    def source(self, file: Path, **options) -> dict:
         media = options["media"]
         if media is not None and not media.is_dir():
             raise CommandError(f"--media {media}: no such folder")
@@ -57,13 +56,8 @@ class Command(import_articles.Command):
             )
         except WordPressError as error:
             raise CommandError(str(error)) from None
-        return Importer(
-            file,
-            dry_run=options["dry_run"],
-            user=options["user"],
-            report=self.report,
-            progress=self.show_progress,
-            lines=lines,
-            folder=media or file.parent,
-            where=lambda number: names.get(number, f"item {number}"),
-        )
+        return {
+            "lines": lines,
+            "folder": media or file.parent,
+            "where": lambda number: names.get(number, f"item {number}"),
+        }
