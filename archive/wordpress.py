@@ -86,9 +86,14 @@ class Mapping:
         if not isinstance(data, dict):
             raise WordPressError(f"mapping file {path}: not a JSON object")
         return cls(
-            regions=dict(data.get("regions") or {}),
-            tags=dict(data.get("tags") or {}),
-            skip=set(data.get("skip") or []),
+            regions={
+                unquote(key): value
+                for key, value in (data.get("regions") or {}).items()
+            },
+            tags={
+                unquote(key): value for key, value in (data.get("tags") or {}).items()
+            },
+            skip={unquote(key) for key in data.get("skip") or []},
             photo_credit=data.get("photo_credit"),
         )
 
@@ -225,7 +230,9 @@ def post_line(
         for term in item.findall("category"):
             if term.get("domain") != domain:
                 continue
-            slug, name = term.get("nicename", ""), (term.text or "").strip()
+            # The mapping may name a Cyrillic slug as the export writes it
+            # (%-encoded) or as it reads.
+            slug, name = unquote(term.get("nicename", "")), (term.text or "").strip()
             if slug in mapping.skip:
                 continue
             if slug in mapping.regions and line["region"] is None:

@@ -234,3 +234,23 @@ def test_an_older_export_with_cyrillic_slugs_headings_and_brackets(tmp_path):
     assert story.body == (
         "<h2>Что известно</h2><p>Вода поднялась [sic].</p><p>Дамба</p>"
     )
+
+
+def test_a_cyrillic_slug_maps_as_read_and_a_bad_time_zone_is_refused(export):
+    path, media, mapping = export
+    data = json.loads(mapping.read_text(encoding="utf-8"))
+    data["regions"] = {"дагестан": {"name_ru": "Дагестан", "name_en": "Dagestan"}}
+    mapping.write_text(json.dumps(data), encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace(
+        'nicename="dagestan"',
+        'nicename="%d0%b4%d0%b0%d0%b3%d0%b5%d1%81%d1%82%d0%b0%d0%bd"',
+    )
+    path.write_text(text, encoding="utf-8")
+
+    with pytest.raises(CommandError, match="--time-zone MSK: not a time zone"):
+        call_command(
+            "import_wordpress", str(path), "--time-zone", "MSK", stdout=io.StringIO()
+        )
+    run(path, "--media", str(media), "--mapping", str(mapping))
+
+    assert Article.objects.get(legacy__legacy_id="10").region.name_en == "Dagestan"

@@ -5,6 +5,7 @@ steps, report (`item N (post ID): reason`) and dry run (archive/wordpress.py).
 """
 
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.management.base import CommandError
@@ -47,6 +48,13 @@ class Command(import_articles.Command):
         media = options["media"]
         if media is not None and not media.is_dir():
             raise CommandError(f"--media {media}: no such folder")
+        try:
+            ZoneInfo(options["time_zone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            raise CommandError(
+                f"--time-zone {options['time_zone']}: not a time zone name "
+                "(such as Europe/Moscow)"
+            ) from None
         try:
             lines, names = read_wordpress(
                 file,
