@@ -247,6 +247,7 @@ class LineWriter:
             "name_en": given["en"],
             "aliases": author["aliases"],
             "slug": author["slug"],
+            "name_ru_genitive": author["name_ru_genitive"],
         }
 
     def know_authors(self, ids: set[int]) -> None:
@@ -257,7 +258,12 @@ class LineWriter:
                 .values_list("author", "name")
             )
             for author in Author.objects.filter(pk__in=missing).values(
-                "pk", "name_ru", "name_en", "name_en_transliterated", "slug"
+                "pk",
+                "name_ru",
+                "name_en",
+                "name_en_transliterated",
+                "name_ru_genitive",
+                "slug",
             ):
                 author["aliases"] = [name for (name,) in aliases.get(author["pk"], [])]
                 self.authors[author["pk"]] = author
@@ -274,6 +280,7 @@ class LineWriter:
             "credit_text",
             "photographer__name_ru",
             "photographer__name_en",
+            "photographer__name_ru_genitive",
         ):
             photographer = {
                 code: photo[f"photographer__name_{code}"] for code in LANGUAGES
@@ -285,11 +292,17 @@ class LineWriter:
                 **{f"alt_{code}": photo[f"alt_{code}"] for code in LANGUAGES},
                 "credit": {
                     "form": photo["credit_form"],
-                    "photographer": both_names(
-                        {f"name_{code}": name for code, name in photographer.items()},
-                        "ru",
-                        slug=False,
-                    )
+                    "photographer": {
+                        **both_names(
+                            {
+                                f"name_{code}": name
+                                for code, name in photographer.items()
+                            },
+                            "ru",
+                            slug=False,
+                        ),
+                        "name_ru_genitive": photo["photographer__name_ru_genitive"],
+                    }
                     if any(photographer.values())
                     else None,
                     "text": photo["credit_text"],

@@ -757,7 +757,11 @@ class Importer:
         names = name.by_language(language)
         added = False
         if author is None:
-            author = Author(name_ru=names["ru"], slug=free_slug(Author, name.slug))
+            author = Author(
+                name_ru=names["ru"],
+                name_ru_genitive=name.name_ru_genitive,
+                slug=free_slug(Author, name.slug),
+            )
             if names["en"]:
                 author.give_english_name(names["en"])
             author.save()
@@ -830,6 +834,7 @@ class Importer:
             photographer = Photographer.objects.create(
                 name_ru=name.name_ru or (name.name if language == "ru" else ""),
                 name_en=name.name_en or (name.name if language == "en" else ""),
+                name_ru_genitive=name.name_ru_genitive,
             )
         else:
             self.remember(key, photographer.pk)

@@ -57,6 +57,7 @@ class Name:
     name_en: str = ""
     aliases: list[str] = field(default_factory=list)
     slug: str = ""  # its address on the site, kept when free
+    name_ru_genitive: str = ""  # a person's, as corrected where it came from
 
     def by_language(self, language: str) -> dict[str, str]:
         """Its Russian and English names: `name_ru` and `name_en` win; a bare `name`
@@ -499,4 +500,5 @@ class _Fields:
             forms["name_en"],
             [" ".join(str(alias).split()) for alias in aliases if alias],
             slug=str(value.get("slug") or "").strip(),
+            name_ru_genitive=" ".join(str(value.get("name_ru_genitive") or "").split()),
         )

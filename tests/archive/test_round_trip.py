@@ -38,14 +38,21 @@ def newsroom(make_staff, memorial):
     """An archive holding every kind of thing an export must carry."""
     editor, legal = make_staff("Editor"), make_staff("Legal")
     correspondent = make_staff("Correspondent")
-    faik = make_author(name_en="Faik Medjid", name_ru="Фаик Меджид")
+    # A genitive corrected by hand (the dictionary's would be «Фаика Меджида»).
+    faik = make_author(
+        name_en="Faik Medjid",
+        name_ru="Фаик Меджид",
+        name_ru_genitive="Фаика Меджида-Алиева",
+    )
     AuthorAlias.objects.create(author=faik, name="Faik Medzhid")
     aliev = make_author(name_en="", name_ru="Руслан Алиев")  # transliterated
     chechnya = make_region(name_en="Chechnya", name_ru="Чечня", slug="chechnya")
     shared = make_photo(
         credit_form=Photo.Credit.PHOTO_BY_FOR_AGENCY,
         photographer=Photographer.objects.create(
-            name_en="Said Tsarnaev", name_ru="Саид Царнаев"
+            name_en="Said Tsarnaev",
+            name_ru="Саид Царнаев",
+            name_ru_genitive="Саида Царнаева-старшего",  # corrected by hand
         ),
         credit_text="",
         alt_en="Rescuers at the dam",
@@ -214,6 +221,10 @@ def test_what_the_desk_decided_comes_back(newsroom, tmp_path):
     assert hearing.mentions.get().status == "confirmed"
     assert [e.action for e in hearing.events.order_by("at")] == ["submit", "publish"]
     assert [e.action for e in original.events.order_by("at")] == ["submit", "publish"]
+    assert Author.objects.get(name_ru="Фаик Меджид").name_ru_genitive == (
+        "Фаика Меджида-Алиева"
+    )
+    assert "Фото Саида Царнаева-старшего для" in original.lead_photo.credit("ru")
     aliev = Author.objects.get(name_ru="Руслан Алиев")
     assert (aliev.name_en, aliev.name_en_transliterated) == ("Ruslan Aliev", True)
     # The next story made here follows the numbers the import kept.
