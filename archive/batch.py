@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from archive.jsonl import LANGUAGES, Name, Record
 from archive.models import LegacyId
-from articles import workflow
+from articles import search_index, workflow
 from articles.models import Article, ArticleEvent, Byline, Correction, TaggedArticle
 from disclaimers.models import DesignatedEntity, Mention
 from disclaimers.services import mentions_in
@@ -53,6 +53,8 @@ class NewArticles:
                 created[article.key] = article.pk
                 rows.append((record, article))
         articles = [article for _, article in rows]
+        if search_index.in_use():
+            search_index.index(articles)  # saves do it through a signal
         record_creation(articles)
         self.insert_events(rows)
         self.insert_relations(rows)

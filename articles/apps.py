@@ -9,9 +9,9 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         """The one place articles/ wires itself into the apps below it, which
         never import it: they are told of stories by the hooks connected here."""
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save
 
-        from articles import freshness, notifications, signals, views
+        from articles import freshness, notifications, search_index, signals, views
         from articles.models import Article
         from disclaimers import services as disclaimers_services
         from disclaimers import signals as disclaimers_signals
@@ -39,6 +39,13 @@ class ArticlesConfig(AppConfig):
         disclaimers_services.add_story_source(Article.objects.all)
         # A photo a live story shows keeps its credit and alt text.
         photos.add_live_language_source(Article.objects.languages_showing)
+        # On SQLite, the search index follows every story's text.
+        post_save.connect(
+            search_index.article_saved, sender=Article, dispatch_uid="search_index"
+        )
+        post_delete.connect(
+            search_index.article_deleted, sender=Article, dispatch_uid="search_index"
+        )
         signals.step_taken.connect(notifications.on_step, dispatch_uid="notify_step")
         signals.text_changed.connect(
             notifications.on_text_changed, dispatch_uid="notify_stale"

@@ -1,4 +1,4 @@
-"""Reader search: PostgreSQL full-text search, or a plain containment fallback on SQLite.
+"""Reader search: PostgreSQL full-text search, or SQLite's FTS5 index of stems.
 
 On PostgreSQL the query runs against the stored `search_vector` column (migration 0004,
 GIN-indexed) with websearch_to_tsquery, which accepts any input: "quoted phrases",
@@ -29,6 +29,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from articles import search_index
 from articles.calendar import local_midnight
 from articles.models import Article
 from articles.pagination import Cursor
@@ -56,7 +57,8 @@ HEADLINE_OPTIONS = (
     f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=35, MinWords=15, "
     "MaxFragments=2, FragmentDelimiter=' … '"
 )
-TSQUERY = "websearch_to_tsquery(%s::regconfig, %s)"
+# ё read as е, as the stored vector reads it (migration 0016).
+TSQUERY = "websearch_to_tsquery(%s::regconfig, translate(%s, 'ёЁ', 'еЕ'))"
 
 
 @dataclass
@@ -374,29 +376,32 @@ def parse(text: str) -> Terms:
 
 
 def fallback_search(text: str, query: Query, candidates: QuerySet) -> Results:
-    """SQLite: plain containment, still honouring phrases, exclusions and `or`."""
+    """SQLite: the FTS5 index of stemmed words (articles/search_index.py), with the
+    same syntax: phrases, exclusions and `or`; newest first, or by relevance (bm25)."""
     terms = parse(text)
-    if not terms.alternatives:
+    expression = search_index.match(terms.alternatives, terms.excluded)
+    if not expression:
         return Results([], 0, False, False)
-    wanted = Q()
-    for phrases in terms.alternatives:
-        every = Q()
-        for phrase in phrases:
-            every &= contains(phrase)
-        wanted |= every
-    matches = candidates.filter(wanted)
-    for phrase in terms.excluded:
-        matches = matches.exclude(contains(phrase))
-    # Newest first pages by keyset like PostgreSQL's; relevance (not ranked here) by
-    # page number.
-    relevance = query.order == "relevance"
-    offset = (query.page - 1) * PAGE_SIZE if relevance else 0
-    shown = matches if relevance else older_than(matches, query.before)
-    rows = list(
-        with_register_names(shown.newest_first().select_related("region"))[
-            offset : offset + PAGE_SIZE + 1
-        ]
+    matches = candidates.filter(
+        pk__in=RawSQL(search_index.matching_ids_sql(), [expression])
     )
+    relevance = query.order == "relevance"
+    if relevance:
+        # The best RANKED matches by bm25, those the filters keep, a page at a time.
+        ranked = search_index.ranked_ids(expression, RANKED)
+        kept = set(matches.filter(pk__in=ranked).values_list("pk", flat=True))
+        ids = [pk for pk in ranked if pk in kept]
+        offset = (query.page - 1) * PAGE_SIZE
+        rows = in_order(ids[offset : offset + PAGE_SIZE + 1])
+    else:
+        # Newest first pages by keyset like PostgreSQL's.
+        rows = list(
+            with_register_names(
+                older_than(matches, query.before)
+                .newest_first()
+                .select_related("region")
+            )[: PAGE_SIZE + 1]
+        )
     count = matches.order_by()[: COUNT_CAP + 1].count()
     words = [
         word
@@ -414,15 +419,6 @@ def fallback_search(text: str, query: Query, candidates: QuerySet) -> Results:
         has_next,
         older=Cursor.of(rows[PAGE_SIZE - 1]) if has_next and not relevance else None,
     )
-
-
-def contains(phrase: str) -> Q:
-    # SQLite compares non-ASCII letters case-sensitively: try the usual cases.
-    condition = Q()
-    for variant in {phrase, phrase.lower(), phrase.capitalize()}:
-        for name in ("headline", "lead", "body"):
-            condition |= Q(**{f"{name}__contains": variant})
-    return condition
 
 
 def in_order(ids: list[int]) -> list[Article]:

@@ -343,3 +343,38 @@ def test_the_searchs_time_limit_and_plan_settings_end_with_the_search(client):
         after = cursor.fetchone()[0]
         cursor.execute("SHOW enable_seqscan")
         assert (after, cursor.fetchone()[0]) == (before, "on")
+
+
+@pytest.fixture
+def caucasus():
+    return make_article(
+        language="ru",
+        headline="Наводнение в Махачкале",
+        body="<p>В Северной долине объявлен приём заявлений.</p>",
+    )
+
+
+@pytest.mark.skipif(
+    connection.vendor == "postgresql",
+    reason="PostgreSQL's Snowball stems «Махачкала» and «Махачкале» apart",
+)
+@pytest.mark.parametrize("words", ["Махачкала", '"Северная долина"', "приема"])
+def test_russian_words_find_their_other_forms_on_sqlite(client, caucasus, words):
+    assert caucasus.headline in found(client, q=words)
+
+
+def test_yo_and_e_find_each_other_and_exclusions_hold(client, caucasus):
+    assert caucasus.headline in found(client, q="прием")  # the story says «приём»
+    assert caucasus.headline in found(client, q="Наводнение")
+    assert caucasus.headline not in found(client, q="наводнение -долина")
+
+
+def test_relevance_puts_the_story_naming_the_word_most_first(client):
+    once = make_article(language="en", headline="Dam report", body="<p>Water.</p>")
+    often = make_article(
+        language="en",
+        headline="Dam breaks, dams fail",
+        body="<p>The dam and another dam.</p>",
+    )
+    page = found(client, "en", q="dam", order="relevance")
+    assert page.index(often.headline) < page.index(once.headline)
