@@ -57,3 +57,17 @@ class NamedInLanguages:
 
 # Django 6.1's own string, not yet in its Russian catalogue: translated in ours.
 gettext_noop("- Select an option -")
+# The admin's phrases built around a model's name: Django's Russian puts the name in
+# the nominative after a verb («Добавить маркировка»). Ours name it after a colon
+# («Добавить: маркировка»), correct for every noun (locale/ru, kept here so that
+# makemessages keeps them).
+ADMIN_PHRASES = (
+    gettext_noop("Add %(name)s"),
+    gettext_noop("Add %s"),
+    gettext_noop("Change %s"),
+    gettext_noop("View %s"),
+    gettext_noop("Select %s to change"),
+    gettext_noop("Select %s to view"),
+    gettext_noop("Add another %(verbose_name)s"),
+    gettext_noop("Delete selected %(verbose_name_plural)s"),
+)
