@@ -206,6 +206,7 @@ class Importer:
         # Translations born elsewhere whose original, named by its key, comes later
         # in the file: (article id, line).
         self._later_originals: list[tuple[int, Record]] = []
+        self._register: dict[str, int] | None = None
 
     # The two passes --------------------------------------------------------------
 
@@ -351,7 +352,8 @@ class Importer:
                     problem = f"not linked to its original ({error})"
             if problem:
                 self.summary.unlinked += 1
-                self.summary.failed += original is not None
+                if original is not None:  # found, but it cannot be linked
+                    self.summary.failed += 1
                 self.report(f"{name}: {problem}, left unlinked")
                 continue
             self.summary.linked += 1
@@ -641,11 +643,7 @@ class Importer:
                 )
                 for m in article.mentions.select_related("entity", "reviewed_by")
             }
-            known = set(
-                DesignatedEntity.objects.filter(
-                    names_ru__in=[m.entity for m in record.mentions]
-                ).values_list("names_ru", flat=True)
-            )
+            known = self.register()
             given = {
                 (m.entity, m.text, m.status, m.reviewed_by)
                 for m in record.mentions
@@ -687,11 +685,20 @@ class Importer:
             for event in record.history
         )
 
+    def register(self) -> dict[str, int]:
+        """The register's entries by their Russian names, read once an import (the
+        register does not change while the archive comes in)."""
+        if self._register is None:
+            self._register = dict(
+                DesignatedEntity.objects.values_list("names_ru", "pk")
+            )
+        return self._register
+
     def decide_mentions(self, article: Article, record: Record) -> None:
         """The legal officer's decisions on the story's register mentions, as where
         it came from; an entry this register lacks is reported and left out."""
         for given in record.mentions:
-            entity = DesignatedEntity.objects.filter(names_ru=given.entity).first()
+            entity = self.register().get(given.entity)
             if entity is None:
                 self.report(
                     f"{self.where(record.number)}: register entry {given.entity!r} "
@@ -703,7 +710,7 @@ class Importer:
             reviewer = self.user_named(given.reviewed_by) if given.reviewed_by else None
             Mention.objects.update_or_create(
                 article=article,
-                entity=entity,
+                entity_id=entity,
                 defaults={
                     "matched_text": given.text[:200],
                     "status": given.status,
