@@ -97,7 +97,16 @@ class NewsroomHistoryAdmin(NewsroomAdmin, SimpleHistoryAdmin):
         current = self.current_object(request, object_id)
         if request.method != "GET" and not self.has_change_permission(request, current):
             raise PermissionDenied
+        # simple-history gives the page the revision table's options, named
+        # «Historical маркировка»; the page is about the object itself.
+        extra_context = {"opts": self.model._meta, **(extra_context or {})}
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        # No reason given prints as "None" in simple-history's list: left blank.
+        for record in historical_records:
+            record.history_change_reason = record.history_change_reason or ""
 
     def current_object(self, request, object_id):
         """The object as it is now, or None when it was deleted; 404 if not theirs."""

@@ -282,7 +282,7 @@ class ArticleAdmin(NewsroomAdmin):
     change_form_template = "admin/articles/article/change_form.html"
 
     class Media:
-        js = ["js/unsaved-changes.js"]
+        js = ["js/unsaved-changes.js", "js/body-editor-toolbar.js"]
 
     list_display = [
         "headline",

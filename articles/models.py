@@ -663,7 +663,7 @@ class Byline(models.Model):
 
     class Meta:
         verbose_name = _("byline")
-        verbose_name_plural = _("byline")
+        verbose_name_plural = _("bylines")
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(

@@ -93,13 +93,14 @@ class PublicPageMixin:
         """The switcher and hreflang links: this page's versions, else the home page."""
         alternates = self.alternates()
         links = []
-        for code, name in settings.LANGUAGES:
+        for code, _name in settings.LANGUAGES:
             with translation.override(code):
                 home = reverse("articles:home")
             links.append(
                 {
                     "code": code,
-                    "name": name,
+                    # Each language named in itself: a reader finds their own.
+                    "name": translation.get_language_info(code)["name_local"],
                     "url": alternates.get(code, home),
                     "is_alternate": code in alternates,
                     "is_current": code == current_language(),

@@ -89,10 +89,21 @@ class DisclaimerForm(forms.ModelForm):
 @admin.register(Disclaimer)
 class DisclaimerAdmin(KeptForTheRecordAdmin):
     form = DisclaimerForm
-    list_display = ["text", "effective_from", "effective_to", "locales", "placement"]
+    list_display = [
+        "text",
+        "effective_from",
+        "effective_to",
+        "page_languages",
+        "placement",
+    ]
     list_filter = [InForceOnFilter]
     search_fields = ["text"]
     fields = DisclaimerForm.Meta.fields
+
+    @admin.display(description=Disclaimer._meta.get_field("locales").verbose_name)
+    def page_languages(self, disclaimer):
+        names = dict(settings.LANGUAGES)
+        return ", ".join(str(names.get(code, code)) for code in disclaimer.locales)
 
 
 @admin.register(DesignatedEntity)

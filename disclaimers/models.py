@@ -318,7 +318,10 @@ class Mention(models.Model):
         DISMISSED = "dismissed", _("dismissed (false match)")
 
     article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="mentions"
+        "articles.Article",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="mentions",
     )
     entity = models.ForeignKey(
         DesignatedEntity,

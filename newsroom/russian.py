@@ -71,3 +71,21 @@ def written_like(original: str, word: str) -> str:
     if original[:1].isupper():
         return word[:1].upper() + word[1:]
     return word
+
+
+def counted(number: int, name: str) -> str:
+    """«5 маркировок», «21 запись реестра», «3 прежних слага тега»: the number and a
+    name given in the nominative singular, its nominative words agreeing with the
+    number; words in other cases (реестра, тега) and indeclinable ones stay."""
+    parts = PARTS.split(name.strip())
+    return f"{number} " + "".join(
+        agreeing(part, number) if CYRILLIC_WORD.match(part) else part for part in parts
+    )
+
+
+def agreeing(word: str, number: int) -> str:
+    for parse in analyzer().parse(word):
+        if parse.tag.case == "nomn" and parse.tag.number == "sing":
+            form = parse.make_agree_with_number(number)
+            return written_like(word, form.word) if form else word
+    return word

@@ -105,6 +105,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.agency",
             ],
+            # The newsroom package is not an app of its own: its tags are named here.
+            "libraries": {"admin_russian": "newsroom.templatetags.admin_russian"},
         },
     },
 ]

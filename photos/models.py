@@ -414,6 +414,8 @@ class Rendition(models.Model):
     file = models.ImageField(upload_to="renditions/")
 
     class Meta:
+        verbose_name = _("rendition")
+        verbose_name_plural = _("renditions")
         constraints = [
             models.UniqueConstraint(
                 fields=["photo", "width", "format"], name="one_rendition_per_spec"

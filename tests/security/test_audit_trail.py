@@ -133,7 +133,7 @@ EDITS = {
         {"names_en": "Memorial\nMemorial Society"},
     ),
     "articles.tag": ({"name_en": "floods"}, {"name_en": "Floods"}),
-    "auth.group": ({"name": "Photo desk"}, {"name": "Photo and video desk"}),
+    "accounts.role": ({"name": "Photo desk"}, {"name": "Photo and video desk"}),
     "accounts.user": (
         {
             "username": "vera",
