@@ -20,7 +20,10 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 run: $(STAMP) migrate demo  ## set up, migrate, load demo content, serve http://$(HOST)
-	$(MANAGE) runserver $(HOST)
+	@# The background worker (re-scans, renditions, go-live events) beside the server;
+	@# Ctrl+C stops both.
+	@$(MANAGE) work & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
+		$(MANAGE) runserver $(HOST)
 
 test: $(STAMP)  ## run the whole test suite (SQLite, or DATABASE_URL if set)
 	DEBUG=1 $(PYTHON) -m pytest $(PYTEST_ARGS)

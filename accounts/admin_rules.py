@@ -124,9 +124,10 @@ class NewsroomHistoryAdmin(NewsroomAdmin, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # A view-only user's history form shows the old version, not inputs.
+        shown = super().get_readonly_fields(request, obj)
         if obj is not None and not self.has_change_permission(request, obj):
-            return self.declared_fields()
-        return super().get_readonly_fields(request, obj)
+            return [*self.declared_fields(), *shown]
+        return shown
 
     def declared_fields(self) -> list[str]:
         if self.fieldsets:

@@ -1,12 +1,15 @@
 """Admin for the legal labels and the register; only Legal (and admins) may change them."""
 
+import math
 from datetime import date
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_rules import (
@@ -108,7 +111,7 @@ class DisclaimerAdmin(KeptForTheRecordAdmin):
 
 @admin.register(DesignatedEntity)
 class DesignatedEntityAdmin(KeptForTheRecordAdmin):
-    list_display = ["__str__", "kind", "listed_on", "delisted_on"]
+    list_display = ["__str__", "kind", "listed_on", "delisted_on", "rescan"]
     list_filter = ["kind"]
     search_fields = ["names_ru", "names_en"]
     fields = [
@@ -120,6 +123,40 @@ class DesignatedEntityAdmin(KeptForTheRecordAdmin):
         "listed_on",
         "delisted_on",
     ]
+    readonly_fields = ["rescan"]
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, "rescan"] if obj is not None else self.fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("scan")
+
+    @admin.display(description=_("re-scan of the archive"))
+    def rescan(self, entity) -> str:
+        """Where the worker is with this entry's re-scan (disclaimers/services.py)."""
+        scan = getattr(entity, "scan", None)
+        if scan is None:
+            return "—"
+        if scan.finished_at:
+            return _("done %(when)s: %(read)s stories read, %(found)s mentions") % {
+                "when": date_format(localtime(scan.finished_at), "DATETIME_FORMAT"),
+                "read": number_format(scan.scanned, force_grouping=True),
+                "found": number_format(scan.found, force_grouping=True),
+            }
+        if scan.started_at is None:
+            return _("waiting for the worker since %(when)s") % {
+                "when": date_format(localtime(scan.requested_at), "DATETIME_FORMAT")
+            }
+        left = scan.seconds_left()
+        return _(
+            "%(read)s of %(total)s stories read, %(found)s mentions found, "
+            "about %(minutes)s min left"
+        ) % {
+            "read": number_format(scan.scanned, force_grouping=True),
+            "total": number_format(scan.total, force_grouping=True),
+            "found": number_format(scan.found, force_grouping=True),
+            "minutes": math.ceil((left or 0) / 60),
+        }
 
 
 class MentionInline(NewsroomTabularInline):

@@ -353,3 +353,43 @@ class Mention(models.Model):
 
     def __str__(self):
         return f"{self.entity}: {self.matched_text}"
+
+
+class RegisterScan(models.Model):
+    """The archive's re-scan for one register entry, as the worker goes.
+
+    Each change to the entry starts it over (a new generation): the chunks of the
+    one before stop at once, so two changes in a row never run two scans. The cursor
+    (story source, last story read) lets each chunk be its own short task, so a
+    worker stopped halfway resumes where the last committed chunk ended.
+    """
+
+    entity = models.OneToOneField(
+        DesignatedEntity,
+        verbose_name=_("register entry"),
+        on_delete=models.CASCADE,
+        related_name="scan",
+    )
+    generation = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(_("stories to read"), null=True)
+    scanned = models.PositiveIntegerField(_("stories read"), default=0)
+    found = models.PositiveIntegerField(_("mentions found"), default=0)
+    source = models.PositiveSmallIntegerField(default=0)
+    after_pk = models.BigIntegerField(default=0)
+    requested_at = models.DateTimeField(_("requested at"))
+    started_at = models.DateTimeField(_("started at"), null=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True)
+
+    class Meta:
+        verbose_name = _("register re-scan")
+        verbose_name_plural = _("register re-scans")
+
+    def __str__(self):
+        return str(self.entity)
+
+    def seconds_left(self) -> float | None:
+        """Time left at the pace so far; None until a first chunk is read."""
+        if self.finished_at or not self.started_at or not self.scanned:
+            return None
+        pace = (timezone.now() - self.started_at).total_seconds() / self.scanned
+        return max(0.0, pace * ((self.total or self.scanned) - self.scanned))

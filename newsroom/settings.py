@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "photos",
     "api",
     "archive",
+    "background",
     "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "taggit",
     "simple_history",
     "django_prose_editor",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -319,6 +321,27 @@ CACHES = {
         }
     ),
 }
+# Background work (background/queue.py): the database's queue by default, its worker
+# started by `make run`; TASK_QUEUE=redis puts the tasks on Redis (TASK_REDIS_URL, else
+# REDIS_URL) for RQ workers on as many machines as needed (`manage.py work` on each).
+TASK_QUEUE = os.environ.get("TASK_QUEUE", "database")
+if TASK_QUEUE not in ("database", "redis"):
+    raise ImproperlyConfigured("TASK_QUEUE is 'database' (the default) or 'redis'.")
+if TASK_QUEUE == "redis":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("TASK_REDIS_URL")
+            or os.environ.get("REDIS_URL")
+            or "redis://127.0.0.1:6379/0"
+        }
+    }
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+
 # Anonymous readers' pages are kept this long at most (0 turns the page cache off);
 # a publish, edit, withdrawal or label change refreshes the pages that show it at
 # once (newsroom/page_cache.py).

@@ -72,6 +72,15 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Background tasks run when enqueued (after the commit, as the worker would):
+    tests of the queue itself (tests/background/) put them on a real queue."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+    }
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache(settings):
     """Each test starts with an empty cache and, unless it asks, no page cache.
 

@@ -21,6 +21,7 @@ from simple_history.models import registered_models
 from accounts.admin_rules import NewsroomAdmin, VisibleChoicesMixin
 from accounts.models import Role
 from articles.models import Article, ArticleEvent, Tag, TaggedArticle
+from background.models import FailedTask
 from disclaimers.models import Mention
 from photos.models import Photographer
 from tests.factories import (
@@ -136,6 +137,8 @@ EXPECTED = {
         },
     ),
     "articles.region": crud(view=READERS_OF_STORIES, add={E, S}, change={E, S}),
+    # Failed background work: for whoever runs the newsroom; never added by hand.
+    "background.failedtask": crud(view={S}, change={S}),
     "authors.author": crud(
         view=READERS_OF_STORIES,
         add={E, S},
@@ -382,6 +385,12 @@ def world(make_staff, labels, memorial):
         "photos.photo": photo,
         "photos.photographer": photographer,
         "articles.tag": Tag.objects.get(name_en="flood"),
+        "background.failedtask": FailedTask.objects.create(
+            task_path="tests.background.tasks.always_fails",
+            args=["delivery"],
+            attempts=5,
+            error="RuntimeError('503')",
+        ),
     }
     search_terms = {
         "articles.article": "governor",

@@ -15,6 +15,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from articles.models import Article, ArticleEvent
+from background.models import FailedTask
 from disclaimers.models import DesignatedEntity, Mention
 from tests.factories import make_article
 from tests.photos.images import photo_bytes
@@ -146,6 +147,8 @@ EDITS = {
 }
 # Rows the admin never adds (found by the software) but people review and change.
 CHANGE_ONLY = {"disclaimers.mention": {"status": "dismissed"}}
+# Rows changed only by an admin action, logged as a change (tested below).
+ACTION_ONLY = {"background.failedtask": "retry_selected"}
 
 
 def admin_models(user) -> set[str]:
@@ -159,7 +162,24 @@ def admin_models(user) -> set[str]:
 
 
 def test_every_model_in_the_admin_is_checked_below(admin_user):
-    assert admin_models(admin_user) == set(EDITS) | set(CHANGE_ONLY)
+    assert admin_models(admin_user) == set(EDITS) | set(CHANGE_ONLY) | set(ACTION_ONLY)
+
+
+def test_retrying_a_failed_task_is_logged(admin_client, admin_user):
+    failed = FailedTask.objects.create(
+        task_path="tests.background.tasks.always_fails",
+        args=["delivery"],
+        attempts=5,
+        error="RuntimeError('503')",
+    )
+    admin_client.post(
+        "/admin/background/failedtask/",
+        {
+            "action": ACTION_ONLY["background.failedtask"],
+            "_selected_action": [failed.pk],
+        },
+    )
+    assert logged(admin_user, CHANGE, failed)
 
 
 def logged(user, action_flag, obj) -> bool:
