@@ -9,10 +9,20 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         """The one place articles/ wires itself into the apps below it, which
         never import it: they are told of stories by the hooks connected here."""
+        from django.conf import settings
         from django.db.models.signals import post_delete, post_save
 
-        from articles import freshness, notifications, search_index, signals, views
-        from articles.models import Article
+        from articles import (
+            freshness,
+            go_live,
+            notifications,
+            search_index,
+            signals,
+            tasks,
+            views,
+        )
+        from articles.models import Article, Correction
+        from background import clock
         from disclaimers import services as disclaimers_services
         from disclaimers import signals as disclaimers_signals
         from newsroom import page_cache
@@ -47,6 +57,17 @@ class ArticlesConfig(AppConfig):
             search_index.article_deleted, sender=Article, dispatch_uid="search_index"
         )
         signals.step_taken.connect(notifications.on_step, dispatch_uid="notify_step")
+        # When what readers see changes, the worker tells whoever needs to know:
+        # the page cache (and through it the CDN), the author, the hooks.
+        go_live.story_went_live.connect(freshness.on_went_live, dispatch_uid="pages")
+        go_live.story_went_live.connect(
+            notifications.on_went_live, dispatch_uid="notify_live"
+        )
+        go_live.story_went_live.connect(go_live.run_hooks, dispatch_uid="hooks")
+        post_save.connect(
+            go_live.correction_saved, sender=Correction, dispatch_uid="go_live"
+        )
+        clock.every(settings.GO_LIVE_SWEEP_SECONDS, tasks.find_due_go_lives)
         signals.text_changed.connect(
             notifications.on_text_changed, dispatch_uid="notify_stale"
         )

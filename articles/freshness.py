@@ -21,10 +21,11 @@ from articles.models import (
     ArticleEvent,
     Byline,
     Correction,
+    GoLive,
     ProposedChange,
     TaggedArticle,
 )
-from disclaimers.models import Mention
+from disclaimers.models import Mention, RegisterScan
 from newsroom import page_cache
 from newsroom.page_cache import EVERYTHING, NOTHING, Change, story_change
 from photos.models import Photo, Rendition, ReplacedImage
@@ -33,7 +34,9 @@ from photos.models import Photo, Rendition, ReplacedImage
 NEVER_SHOWN = (
     HistoricalChanges,
     ArticleEvent,
+    GoLive,
     ProposedChange,
+    RegisterScan,
     Rendition,
     ReplacedImage,
 )
@@ -111,3 +114,9 @@ def went_live(start, end) -> Change:
     for story in stories.only(*SHOWN_FIELDS):
         change |= story_changed(story)
     return change
+
+
+def on_went_live(sender, event, **kwargs) -> None:
+    """A go-live event (articles/go_live.py): the pages that show the story are
+    refreshed, and the CDN purge hook (PAGE_CACHE_PURGE) told through the cache."""
+    page_cache.changed(story_changed(event.article))

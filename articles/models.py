@@ -558,6 +558,15 @@ class Article(models.Model):
         return self.get_status_display()
 
     @property
+    def is_live(self) -> bool:
+        """What published() says of this one story: readers see it now."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
     def is_stale(self) -> bool:
         """A translation approved before its original's text last changed."""
         return bool(
@@ -810,3 +819,50 @@ class ProposedChange(models.Model):
 
 # What a proposed change may change: the text readers read.
 PROPOSED_FIELDS = ("headline", "lead", "body", "source")
+
+
+class GoLive(models.Model):
+    """A moment what readers see of a story changed: it went live (published now,
+    or its scheduled time came), was withdrawn, or was corrected.
+
+    Announced once (articles/go_live.py): the page cache and the CDN are told, its
+    author is mailed, and whatever else listens (story_went_live) is told, by the
+    worker within seconds. One row per change, so a change is announced once
+    however many workers find it.
+    """
+
+    class Kind(models.TextChoices):
+        PUBLISHED = "published", _("went live")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        CORRECTED = "corrected", _("corrected")
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="go_lives",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    at = models.DateTimeField(_("when"))
+    # Found by the worker when a scheduled time passed (no step was taken then).
+    by_schedule = models.BooleanField(_("by schedule"), default=False)
+    announced_at = models.DateTimeField(_("announced at"), null=True)
+
+    class Meta:
+        verbose_name = _("go-live event")
+        verbose_name_plural = _("go-live events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "kind", "at"], name="one_event_per_change"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["at"],
+                name="go_live_unannounced",
+                condition=models.Q(announced_at__isnull=True),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.article} ({self.at:%Y-%m-%d %H:%M})"

@@ -1,25 +1,24 @@
 """E-mail to the people a step concerns: editors of a submission, authors of a return
 or a publication, translators of a translation gone stale.
 
-Sent through Django's mail framework after the step commits; each person can turn
-them off (User.notify_by_email). A mail that cannot be sent is logged, and the
-step stands.
+Queued with the step (background/queue.py) and sent by the worker through Django's
+mail framework, retried while the mail server refuses; each person can turn them off
+(User.notify_by_email). The step stands whatever the mail server does. A scheduled
+story's author also hears when it goes live by itself (on_went_live).
 """
-
-import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from articles.models import Article, ArticleEvent
+from articles import tasks
+from articles.models import Article, ArticleEvent, GoLive
+from background.queue import enqueue_with
 
-logger = logging.getLogger(__name__)
 Action = ArticleEvent.Action
 
 
@@ -124,11 +123,22 @@ def send(recipients, subject: str, text: str, article: Article) -> None:
         (subject, f"{text}\n\n{article.headline}\n{link}\n", None, [user.email])
         for user in recipients
     ]
-    if not messages:
+    if messages:
+        # By the worker, retried while the mail server refuses: the step stands.
+        enqueue_with(tasks.send_mail, [list(message) for message in messages])
+
+
+def on_went_live(sender, event: GoLive, **kwargs) -> None:
+    """A scheduled story went live by itself: its author hears it now (a story
+    published by a step was announced to them with the step)."""
+    if event.kind != GoLive.Kind.PUBLISHED or not event.by_schedule:
         return
-    try:
-        send_mass_mail(messages)
-    except OSError:  # the mail server is down or refuses: the step stands
-        logger.exception(
-            "Could not send %d notification(s): %s", len(messages), subject
+    article = event.article
+    author = get_user_model().objects.filter(pk=article.created_by_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        send(
+            reachable(author),
+            _("Live now: %(headline)s") % {"headline": article.headline},
+            _("Your scheduled story is now on the site."),
+            article,
         )

@@ -12,12 +12,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles import go_live
 from articles.language import check_language
 from articles.models import (
     PROPOSED_FIELDS,
     Article,
     ArticleEvent,
     Byline,
+    GoLive,
     ProposedChange,
 )
 from articles.signals import step_taken
@@ -100,10 +102,21 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied(_("Your role does not allow this step."))
 
 
+# The steps that change what readers see at once, and the event each makes
+# (articles/go_live.py; a scheduled story's event comes when its time passes).
+GOES_LIVE = {
+    Action.PUBLISH: GoLive.Kind.PUBLISHED,
+    Action.WITHDRAW: GoLive.Kind.WITHDRAWN,
+    Action.APPROVE_CHANGE: GoLive.Kind.CORRECTED,
+}
+
+
 def _record(article: Article, action: str, user, comment: str = "") -> None:
     ArticleEvent.objects.create(
         article=article, action=action, actor=user, comment=comment
     )
+    if action in GOES_LIVE and (action == Action.WITHDRAW or article.is_live):
+        go_live.record(article, GOES_LIVE[action])
     # Told after the commit: a step that is rolled back notifies nobody.
     transaction.on_commit(
         lambda: step_taken.send(

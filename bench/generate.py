@@ -89,10 +89,12 @@ ENGLISH = [
 
 INSERT = """
 INSERT INTO articles_article
-    (id, language, headline, slug, lead, body, source, status, published_at, created_at,
-     updated_at, text_changed_at, version, region_id, translation_of_id, lead_photo_id)
+    (id, key, language, headline, slug, lead, body, source, status, published_at,
+     created_at, updated_at, text_changed_at, version, region_id, translation_of_id,
+     lead_photo_id)
 SELECT
     %(offset)s + i,
+    gen_random_uuid(),
     lang,
     initcap(w[1 + (i * 7) %% n]) || ' ' || w[1 + (i * 13) %% n] || ' ' || w[1 + (i * 17) %% n],
     'story-' || i,

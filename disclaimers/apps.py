@@ -7,4 +7,7 @@ class DisclaimersConfig(AppConfig):
     verbose_name = _("Legal labels and register")
 
     def ready(self):
-        from disclaimers import signals  # noqa: F401
+        from background import clock
+        from disclaimers import signals, tasks  # noqa: F401
+
+        clock.every(60, tasks.resume_stalled_scans)

@@ -3,6 +3,7 @@
 import html
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -181,6 +182,19 @@ def rescan_chunk(
         if more and queued:
             queue_chunk(scan)
         return more
+
+
+# A scan whose chunks have not moved it on for this long is given its next chunk.
+STALLED_AFTER = timedelta(minutes=5)
+
+
+def resume_stalled_scans() -> int:
+    stalled = RegisterScan.objects.filter(
+        finished_at__isnull=True, updated_at__lt=timezone.now() - STALLED_AFTER
+    )
+    for scan in stalled:
+        queue_chunk(scan)
+    return len(stalled)
 
 
 def rescan_archive(entity: DesignatedEntity) -> int:

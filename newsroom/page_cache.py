@@ -51,7 +51,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import http_date
-from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
 from newsroom.replica import public_read
@@ -250,7 +249,10 @@ def record(change: Change) -> None:
         _Store.clear()
     _Log.checked_at = 0.0
     if settings.PAGE_CACHE_PURGE:
-        import_string(settings.PAGE_CACHE_PURGE)()
+        from background.queue import enqueue_with
+        from background.tasks import call_hook
+
+        enqueue_with(call_hook, settings.PAGE_CACHE_PURGE)
 
 
 def content_receiver(sender, instance=None, **kwargs) -> None:

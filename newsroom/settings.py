@@ -342,6 +342,13 @@ else:
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
 
+# A scheduled story's go-live event follows its time within this many seconds (the
+# worker's clock looks for due stories this often; articles/go_live.py).
+GO_LIVE_SWEEP_SECONDS = float(os.environ.get("GO_LIVE_SWEEP_SECONDS", "2"))
+# Functions (dotted paths) the worker calls with each go-live event's id: a sitemap
+# ping, a partner's delivery. Each its own task, retried while it fails.
+GO_LIVE_HOOKS = env_list("GO_LIVE_HOOKS")
+
 # Anonymous readers' pages are kept this long at most (0 turns the page cache off);
 # a publish, edit, withdrawal or label change refreshes the pages that show it at
 # once (newsroom/page_cache.py).

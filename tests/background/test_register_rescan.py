@@ -108,7 +108,9 @@ def test_a_worker_killed_mid_scan_leaves_work_that_is_finished_once(
     assert (scan.scanned, entity.mentions.count()) == (10, 10)
 
 
-def test_legal_sees_the_rescan_on_the_register_page(archive, admin_client, database_worker):
+def test_legal_sees_the_rescan_on_the_register_page(
+    archive, admin_client, database_worker
+):
     entity = register_entry(admin_client)
     change = f"/admin/disclaimers/designatedentity/{entity.pk}/change/"
     english = {"HTTP_ACCEPT_LANGUAGE": "en"}

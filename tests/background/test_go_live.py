@@ -1,0 +1,105 @@
+"""When what readers see of a story changes, an event fires once, by the worker."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from articles import go_live, workflow
+from articles.models import Article, Correction, GoLive
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+heard: list[tuple[int, str]] = []
+
+
+def remember(event_id: int) -> None:
+    """A GO_LIVE_HOOKS entry: what a sitemap ping or a partner delivery would be."""
+    event = GoLive.objects.get(pk=event_id)
+    heard.append((event.article_id, event.kind))
+
+
+@pytest.fixture(autouse=True)
+def hooks(settings):
+    heard.clear()
+    settings.GO_LIVE_HOOKS = ["tests.background.test_go_live.remember"]
+
+
+@pytest.fixture
+def desk(make_staff):
+    correspondent = make_staff("Correspondent")
+    correspondent.email = "correspondent@example.org"
+    correspondent.save()
+    return correspondent, make_staff("Editor")
+
+
+def submitted(correspondent) -> Article:
+    return make_article(
+        status=Article.Status.SUBMITTED, created_by=correspondent, published_at=None
+    )
+
+
+def test_publishing_now_fires_one_event_through_the_worker(
+    desk, worker, django_capture_on_commit_callbacks
+):
+    correspondent, editor = desk
+    story = submitted(correspondent)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.publish(story, editor)
+    event = GoLive.objects.get(article=story)
+    assert event.kind == GoLive.Kind.PUBLISHED and event.announced_at is None
+    assert heard == []  # nothing happens in the request but the queueing
+
+    worker()
+    worker()  # a second run finds nothing more to do
+
+    event.refresh_from_db()
+    assert event.announced_at is not None
+    assert heard == [(story.pk, GoLive.Kind.PUBLISHED)]
+
+
+def test_a_scheduled_story_appears_by_itself_and_its_event_fires_once(
+    desk, worker, django_capture_on_commit_callbacks
+):
+    correspondent, editor = desk
+    story = submitted(correspondent)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.schedule(story, editor, timezone.now() + timedelta(hours=1))
+    assert go_live.find_due() == 0  # not yet
+    assert not Article.objects.published().filter(pk=story.pk).exists()
+
+    # Its time comes: readers see it with no worker at all (the one rule)...
+    Article.objects.filter(pk=story.pk).update(
+        published_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert Article.objects.published().filter(pk=story.pk).exists()
+    # ...and the worker's clock finds it; two clocks, or one after a restart,
+    # find it once.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert go_live.find_due() == 1
+        assert go_live.find_due() == 0
+    worker()
+
+    event = GoLive.objects.get(article=story)
+    assert event.by_schedule and event.announced_at is not None
+    assert heard == [(story.pk, GoLive.Kind.PUBLISHED)]
+    # The author heard of the scheduling (the step) and of the going live.
+    scheduled, live = mail.outbox
+    assert live.to == ["correspondent@example.org"]
+    assert live.subject != scheduled.subject and story.headline in live.subject
+
+
+def test_withdrawal_and_correction_fire_their_events(
+    desk, worker, django_capture_on_commit_callbacks
+):
+    correspondent, editor = desk
+    story = make_article(created_by=correspondent)
+    with django_capture_on_commit_callbacks(execute=True):
+        Correction.objects.create(article=story, text="The court's name is corrected.")
+        workflow.withdraw(story, editor, "The source withdrew the claim.")
+    worker()
+    assert sorted(heard) == sorted(
+        [(story.pk, GoLive.Kind.CORRECTED), (story.pk, GoLive.Kind.WITHDRAWN)]
+    )
