@@ -25,6 +25,7 @@ from articles.models import (
 from articles.signals import step_taken
 from articles.tags import check_tags_named
 from newsroom.i18n import other_language
+from photos.models import Photo
 
 Status = Article.Status
 Action = ArticleEvent.Action
@@ -163,7 +164,14 @@ def _check_publish(article: Article, user, tags=None, **params) -> None:
     _require(is_editor(user))
     if article.status == Status.PUBLISHED:
         _refuse(_("The story is already published."))
-    if problems := article.publication_problems():
+    problems = article.publication_problems()
+    # A photo just uploaded is resized by the worker: its pages need every size.
+    problems += [
+        _("photo #%(pk)s is still being resized for the pages; try again in a moment")
+        % {"pk": photo.pk}
+        for photo in Photo.objects.filter(pk__in=article.photo_ids(), resizing=True)
+    ]
+    if problems:
         _refuse(
             _("This story cannot be published: %(problems)s.")
             % {"problems": "; ".join(problems)}

@@ -92,17 +92,19 @@ def record_failure(path: str, args, kwargs, attempts: int, error: Exception) -> 
     )
 
 
-def uses_the_database(task_to_run) -> bool:
-    return settings.TASKS[task_to_run.backend]["BACKEND"] == DATABASE_BACKEND
+def sees_the_transaction(task_to_run) -> bool:
+    """Whether the task's backend sees the change being made before it commits:
+    the database's queue (the task row is written in the same transaction) and the
+    immediate backend (which runs the task here and now, as the tests do)."""
+    backend = settings.TASKS[task_to_run.backend]["BACKEND"]
+    return backend in (DATABASE_BACKEND, IMMEDIATE_BACKEND)
 
 
 def enqueue_with(task_to_run, *args, **kwargs) -> None:
     """Queue `task_to_run` for the change being made: in its transaction on the
     database's queue, after its commit on Redis's (outside a transaction: now)."""
-    if (
-        uses_the_database(task_to_run)
-        or not transaction.get_connection(DEFAULT_DB_ALIAS).in_atomic_block
-    ):
+    in_transaction = transaction.get_connection(DEFAULT_DB_ALIAS).in_atomic_block
+    if sees_the_transaction(task_to_run) or not in_transaction:
         task_to_run.enqueue(*args, **kwargs)
     else:
         transaction.on_commit(lambda: task_to_run.enqueue(*args, **kwargs))
@@ -116,6 +118,7 @@ def retry(failed) -> None:
 
 
 DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
+IMMEDIATE_BACKEND = "django.tasks.backends.immediate.ImmediateBackend"
 RQ_BACKEND = "django_tasks_rq.RQBackend"
 RQ_JOB = "django_tasks_rq.Job"  # what RQ's workers must run the backend's jobs as
 

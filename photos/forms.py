@@ -3,7 +3,7 @@
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from photos.images import ACCEPTED, CleanImage, clean_image, with_renditions
+from photos.images import ACCEPTED, CleanImage, clean_image
 
 CONTENT_TYPES = {
     "jpg": "image/jpeg",
@@ -40,8 +40,8 @@ class PhotoUploadField(forms.FileField):
         upload = super().to_python(data)
         if upload is None:
             return None
-        # Renditions too are made now: one that fails is a form error, not a 500.
-        return CleanUpload(with_renditions(clean_image(upload)))
+        # Cleaned now (a broken file is a form error); resized by the worker.
+        return CleanUpload(clean_image(upload))
 
 
 assert set(CONTENT_TYPES) == set(ACCEPTED.values())

@@ -141,6 +141,9 @@ class Photo(models.Model):
     )
     width = models.PositiveIntegerField(_("width"), editable=False, default=0)
     height = models.PositiveIntegerField(_("height"), editable=False, default=0)
+    # Uploaded, its sizes for the pages not made yet (the worker's: photos/tasks.py);
+    # no story is published with it until they are.
+    resizing = models.BooleanField(_("being resized"), default=False, editable=False)
     caption_ru = models.TextField(_("caption in Russian"), blank=True)
     caption_en = models.TextField(_("caption in English"), blank=True)
     alt_ru = models.CharField(
@@ -270,8 +273,9 @@ class Photo(models.Model):
         self._prepared = clean.renditions
 
     def put_image(self, clean: CleanImage, *, by=None) -> None:
-        """Store `clean` as this photo's image and save it, with every rendition:
-        whole or not at all (PhotoNotStored; nothing written is left behind).
+        """Store `clean` as this photo's image and save it: whole or not at all
+        (PhotoNotStored; nothing written is left behind). Its renditions are stored
+        with it when made beforehand, else made by the worker.
 
         A replaced image leaves public view once the change is committed: its
         renditions are deleted and its original moved to private_storage(), its
@@ -291,10 +295,18 @@ class Photo(models.Model):
                 if old_files:
                     self.renditions.all().delete()
                 self.save()
-                for image_format in RENDITION_FORMATS:
-                    for width in rendition_widths(self.width, self.height):
-                        rendition = self.rendition(width, image_format)
-                        written.append(rendition.file.name)
+                if clean.renditions:  # made beforehand (an import): stored now
+                    for image_format in RENDITION_FORMATS:
+                        for width in rendition_widths(self.width, self.height):
+                            rendition = self.rendition(width, image_format)
+                            written.append(rendition.file.name)
+                else:  # an upload answers at once; the worker makes them
+                    from background.queue import enqueue_with
+                    from photos.tasks import make_renditions
+
+                    Photo.objects.filter(pk=self.pk).update(resizing=True)
+                    self.resizing = True
+                    enqueue_with(make_renditions, self.pk)
                 if old_files:
                     self.retire_image(*old_files, by=by)
         except BaseException:

@@ -80,6 +80,30 @@ def tasks_run_at_once(settings):
     }
 
 
+DATABASE_QUEUE = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+}
+
+
+def database_worker_for(monkeypatch):
+    """`manage.py work --batch`: what the database's queue holds, run until empty."""
+    from django.core.management import call_command
+
+    # The worker closes connections between tasks; the test's transaction must live.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections",
+        lambda: None,
+    )
+    return lambda: call_command("work", batch=True, verbosity=0)
+
+
+@pytest.fixture
+def database_worker(settings, monkeypatch):
+    """Tasks go on the database's queue (not run at once); calling this runs them."""
+    settings.TASKS = DATABASE_QUEUE
+    return database_worker_for(monkeypatch)
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache(settings):
     """Each test starts with an empty cache and, unless it asks, no page cache.

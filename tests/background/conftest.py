@@ -5,11 +5,10 @@ import os
 import django_rq
 import pytest
 import redis
-from django.core.management import call_command
 
 from background import queue
+from tests.conftest import DATABASE_QUEUE, database_worker_for
 
-DATABASE = {"default": {"BACKEND": queue.DATABASE_BACKEND, "QUEUES": ["default"]}}
 REDIS = {"default": {"BACKEND": queue.RQ_BACKEND, "QUEUES": ["default"]}}
 
 
@@ -20,21 +19,12 @@ def redis_url() -> str:
     return f"redis://127.0.0.1:6379/{10 + worker_number}"
 
 
-def run_database_worker(monkeypatch):
-    # The worker closes connections between tasks; the test's transaction must live.
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections",
-        lambda: None,
-    )
-    return lambda: call_command("work", batch=True, verbosity=0)
-
-
 @pytest.fixture(params=["database", "redis"])
 def worker(request, settings, monkeypatch, django_capture_on_commit_callbacks):
     """Runs what the queue holds, as `manage.py work` does, until it is empty."""
     if request.param == "database":
-        settings.TASKS = DATABASE
-        yield run_database_worker(monkeypatch)
+        settings.TASKS = DATABASE_QUEUE
+        yield database_worker_for(monkeypatch)
         return
     settings.TASKS = REDIS
     settings.RQ_QUEUES = {"default": {"URL": redis_url()}}
@@ -59,9 +49,3 @@ def worker(request, settings, monkeypatch, django_capture_on_commit_callbacks):
 
     yield run
     rq_queue.connection.flushdb()
-
-
-@pytest.fixture
-def database_worker(settings, monkeypatch):
-    settings.TASKS = DATABASE
-    return run_database_worker(monkeypatch)

@@ -2,11 +2,17 @@
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from articles import workflow
+from articles.models import Article
+from background.models import FailedTask
+from background.queue import retry
 from photos.models import Photo
 from tests.factories import main_text, make_article
 from tests.photos.images import (
@@ -142,9 +148,10 @@ def test_oversized_file_is_refused(staff, settings):
     ],
 )
 def test_tall_and_panoramic_images_upload_with_renditions_that_fit(
-    staff, client, media_root, size, largest
+    staff, client, media_root, size, largest, django_capture_on_commit_callbacks
 ):
-    response = upload(staff, photo_bytes("JPEG", size=size, exif=False), "long.jpg")
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's part
+        response = upload(staff, photo_bytes("JPEG", size=size, exif=False), "long.jpg")
     assert response.status_code == 302
     photo = Photo.objects.get()
     assert (photo.width, photo.height) == size
@@ -172,18 +179,35 @@ def test_a_multi_picture_jpeg_is_accepted_as_its_first_picture_in_jpeg(staff):
         assert image.getpixel((10, 10))[0] > 150  # the first picture (red)
 
 
-def test_an_image_whose_renditions_fail_is_refused_with_a_message_and_leaves_nothing(
-    staff, media_root, monkeypatch
+def test_an_upload_answers_at_once_and_the_worker_resizes_it(
+    staff, database_worker, make_staff, monkeypatch
 ):
+    """Renditions are the worker's: a photo whose resizing keeps failing is kept
+    with the failure in the admin, and no story may be published with it."""
     from photos import images
+
+    response = upload(staff, photo_bytes(), "ok.jpg")
+    assert response.status_code == 302
+    photo = Photo.objects.get()
+    assert photo.resizing and not photo.renditions.exists()  # nobody waited
+    story = make_article(lead_photo=photo, status=Article.Status.SUBMITTED)
 
     def broken(*args, **kwargs):
         raise ValueError("encoding error 5")
 
+    encoded = images.encoded
     monkeypatch.setattr(images, "encoded", broken)
-    response = upload(staff, photo_bytes(), "ok.jpg")
-    assert response.status_code == 200
-    errors = str(response.context["adminform"].form.errors)
-    assert "could not be resized" in errors, errors
-    assert not Photo.objects.exists()
-    assert stored_files(media_root) == []
+    monkeypatch.setattr("background.queue.backoff", lambda attempt: timedelta(0))
+    database_worker()
+    failed = FailedTask.objects.get()
+    assert failed.task_path == "photos.tasks.make_renditions"
+    assert "encoding error 5" in failed.error
+    with pytest.raises(ValidationError, match="still being resized"):
+        workflow.publish(story, make_staff("Editor"))
+
+    monkeypatch.setattr(images, "encoded", encoded)  # the cause fixed
+    retry(failed)
+    database_worker()
+    photo.refresh_from_db()
+    assert not photo.resizing and photo.renditions.exists()
+    workflow.publish(story, make_staff("Editor", "second-editor"))

@@ -10,12 +10,14 @@ import html
 import logging
 import os
 from contextlib import contextmanager
+from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from background.models import FailedTask
 from photos.models import Photo, PhotoNotStored, Rendition
 from tests.factories import make_photo
 from tests.photos.images import photo_bytes
@@ -100,7 +102,6 @@ def test_an_upload_stores_the_original_and_its_renditions(staff, media_root):
 
 FAILURES = {
     "disk full at the original": (lambda: disk_full(0), "the server's disk is full"),
-    "disk full at a rendition": (lambda: disk_full(3), "the server's disk is full"),
     "folder not writable": (
         folder_not_writable,
         "the server may not write to its media folder",
@@ -141,7 +142,21 @@ def test_a_failed_upload_from_the_article_forms_popup_says_why_and_can_be_retrie
     assert Photo.objects.count() == 1 and len(stored_files(media_root)) == 5
 
 
-@pytest.mark.parametrize("after_files", [0, 3])
+def test_a_disk_full_at_the_renditions_keeps_the_upload_and_the_failure(
+    staff, media_root, monkeypatch
+):
+    """Renditions are the worker's: the upload stands, resizing fails, is kept as a
+    failed task, and the photo stays "being resized" (no story goes out with it)."""
+    monkeypatch.setattr("background.queue.backoff", lambda attempt: timedelta(0))
+    with disk_full(1):
+        response = staff.post(ADD_URL, upload_data())
+    assert response.status_code == 302 and response["Location"] != ADD_URL
+    photo = Photo.objects.get()
+    assert photo.resizing
+    assert os.strerror(errno.ENOSPC) in FailedTask.objects.get().error
+
+
+@pytest.mark.parametrize("after_files", [0])
 def test_a_failed_replacement_keeps_the_photo_as_it_was(staff, media_root, after_files):
     photo = make_photo(size=(1600, 1000))
     photo.rendition(640, "JPEG")
