@@ -20,9 +20,11 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 run: $(STAMP) migrate demo  ## set up, migrate, load demo content, serve http://$(HOST)
-	@# The background worker (re-scans, renditions, go-live events) beside the server;
-	@# Ctrl+C stops both.
-	@$(MANAGE) work & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
+	@# The background worker (re-scans, renditions, go-live events) beside the server,
+	@# in a process group of its own so that Ctrl+C reaches it once, through the trap:
+	@# it finishes the task in hand, then stops.
+	@set -m; $(MANAGE) work & worker=$$!; set +m; \
+		trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 		$(MANAGE) runserver $(HOST)
 
 test: $(STAMP)  ## run the whole test suite (SQLite, or DATABASE_URL if set)

@@ -67,7 +67,8 @@ class ArticlesConfig(AppConfig):
         post_save.connect(
             go_live.correction_saved, sender=Correction, dispatch_uid="go_live"
         )
-        clock.every(settings.GO_LIVE_SWEEP_SECONDS, tasks.find_due_go_lives)
+        clock.every(settings.GO_LIVE_SWEEP_SECONDS, tasks.sweep_go_lives)
+        clock.every(60, tasks.find_due_go_lives)
         signals.text_changed.connect(
             notifications.on_text_changed, dispatch_uid="notify_stale"
         )

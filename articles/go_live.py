@@ -6,9 +6,10 @@ at its time, worker or not. The event is what follows, once, within seconds:
 
 - a workflow step records its event in its own transaction (publish now, withdraw,
   a correction added to a live story);
-- a scheduled story's time passing is found by `find_due`, a periodic task on the
-  worker's clock (every GO_LIVE_SWEEP_SECONDS), so no event is missed after a
-  restart (it looks back GO_LIVE_LOOKBACK);
+- scheduling records the event for its time; `sweep`, a periodic task on the
+  worker's clock (every GO_LIVE_SWEEP_SECONDS), queues the events whose time has
+  come, and those whose announcement was lost, so none is missed after a restart;
+  `find_due` (every minute) catches stories scheduled without one (an import);
 - `announce` sends `story_went_live` and marks the event announced in one
   transaction; the receivers queue their own work (a CDN purge, the author's mail,
   settings.GO_LIVE_HOOKS such as a sitemap ping), each retried on its own.
@@ -18,7 +19,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -30,37 +31,59 @@ from background.queue import enqueue_with
 story_went_live = Signal()
 
 LOOKBACK = timedelta(days=7)
+# An event not announced this long after its time had its announcement lost.
+LOST_AFTER = timedelta(seconds=30)
 
 
 def record(article: Article, kind: str, at=None, by_schedule: bool = False) -> None:
-    """The change to `article` happened (in the caller's transaction); its
-    announcement is queued with it. Recorded twice, it is announced once."""
+    """The change to `article` (in the caller's transaction); its announcement is
+    queued with it, or, for a story scheduled for later, left for the sweep to find
+    when its time comes. Recorded twice, it is announced once."""
     from articles import tasks
 
+    at = at or timezone.now()
     try:
         with transaction.atomic():
             event = GoLive.objects.create(
-                article=article,
-                kind=kind,
-                at=at or timezone.now(),
-                by_schedule=by_schedule,
+                article=article, kind=kind, at=at, by_schedule=by_schedule
             )
-    except IntegrityError:  # another worker's sweep found it first
+    except IntegrityError:  # recorded already (another worker's sweep)
         return
-    enqueue_with(tasks.announce, event.pk)
+    if at <= timezone.now():
+        enqueue_with(tasks.announce, event.pk)
+
+
+def sweep() -> int:
+    """Every few seconds: the events whose time has come and that are not announced
+    (a scheduled story's, or one whose queued announcement was lost) are queued.
+    Cheap at any archive size: an index holds only the unannounced events."""
+    from articles import tasks
+
+    now = timezone.now()
+    due = GoLive.objects.filter(announced_at__isnull=True).filter(
+        Q(by_schedule=True, at__lte=now) | Q(at__lte=now - LOST_AFTER)
+    )
+    events = list(due.values_list("pk", flat=True)[:500])
+    for event_id in events:
+        tasks.announce.enqueue(event_id)
+    return len(events)
 
 
 def find_due() -> int:
-    """Scheduled stories whose time has come and whose going live is not recorded:
-    record it. Returns how many."""
+    """Every minute: scheduled stories whose time has come with no event recorded
+    (scheduled by an import, or before events were kept): record it. Returns how
+    many."""
     now = timezone.now()
     announced = GoLive.objects.filter(
         article=OuterRef("pk"),
         kind=GoLive.Kind.PUBLISHED,
         at__gte=OuterRef("published_at"),
     )
+    # Published by a step (scheduling, an import) taken before its time came.
     scheduled = ArticleEvent.objects.filter(
-        article=OuterRef("pk"), action=ArticleEvent.Action.SCHEDULE
+        article=OuterRef("pk"),
+        action__in=[ArticleEvent.Action.SCHEDULE, ArticleEvent.Action.IMPORT],
+        at__lt=OuterRef("published_at"),
     )
     due = (
         Article.objects.published()
@@ -81,17 +104,27 @@ def announce(event_id: int) -> bool:
     """Tell everyone listening that the event happened, once."""
     with transaction.atomic():
         event = (
-            GoLive.objects.select_for_update()
+            GoLive.objects.select_for_update(of=("self",))
             .select_related("article")
             .filter(pk=event_id, announced_at__isnull=True)
             .first()
         )
         if event is None:  # announced already (a task run twice)
             return False
+        if not still_true(event):  # rescheduled or withdrawn before its time
+            event.delete()
+            return False
         story_went_live.send(GoLive, event=event)
         event.announced_at = timezone.now()
         event.save(update_fields=["announced_at"])
     return True
+
+
+def still_true(event: GoLive) -> bool:
+    """A scheduled go-live stands only if the story is live, at that time."""
+    if event.kind != GoLive.Kind.PUBLISHED or not event.by_schedule:
+        return True
+    return event.article.is_live and event.article.published_at == event.at
 
 
 def run_hooks(sender, event: GoLive, **kwargs) -> None:

@@ -119,13 +119,10 @@ def send(recipients, subject: str, text: str, article: Article) -> None:
     link = settings.SITE_URL + reverse(
         "admin:articles_article_change", args=[article.pk]
     )
-    messages = [
-        (subject, f"{text}\n\n{article.headline}\n{link}\n", None, [user.email])
-        for user in recipients
-    ]
-    if messages:
-        # By the worker, retried while the mail server refuses: the step stands.
-        enqueue_with(tasks.send_mail, [list(message) for message in messages])
+    # By the worker, retried while the mail server refuses: the step stands.
+    for user in recipients:
+        body = f"{text}\n\n{article.headline}\n{link}\n"
+        enqueue_with(tasks.send_mail, subject, body, user.email)
 
 
 def on_went_live(sender, event: GoLive, **kwargs) -> None:

@@ -118,6 +118,10 @@ def _record(article: Article, action: str, user, comment: str = "") -> None:
     )
     if action in GOES_LIVE and (action == Action.WITHDRAW or article.is_live):
         go_live.record(article, GOES_LIVE[action])
+    elif action == Action.SCHEDULE:  # announced when its time comes
+        go_live.record(
+            article, GoLive.Kind.PUBLISHED, article.published_at, by_schedule=True
+        )
     # Told after the commit: a step that is rolled back notifies nobody.
     transaction.on_commit(
         lambda: step_taken.send(
@@ -169,7 +173,9 @@ def _check_publish(article: Article, user, tags=None, **params) -> None:
     problems += [
         _("photo #%(pk)s is still being resized for the pages; try again in a moment")
         % {"pk": photo.pk}
-        for photo in Photo.objects.filter(pk__in=article.photo_ids(), resizing=True)
+        for photo in Photo.objects.filter(
+            pk__in=article.photo_ids(), resizing_since__isnull=False
+        )
     ]
     if problems:
         _refuse(

@@ -35,10 +35,21 @@ class FailedTaskAdmin(NewsroomAdmin):
 
     @admin.action(description=_("Retry the selected tasks"), permissions=["change"])
     def retry_selected(self, request, queryset):
-        for failed in queryset:
-            retry(failed)
+        count = 0
+        # Each failure is retried once: a second click does not queue it again.
+        for failed in queryset.filter(retried_at__isnull=True):
+            try:
+                retry(failed)
+            except ImportError:  # the task no longer exists in the code
+                self.message_user(
+                    request,
+                    _("%(task)s no longer exists: not retried.")
+                    % {"task": failed.task_path},
+                    messages.ERROR,
+                )
+                continue
             self.log_change(request, failed, [{"changed": {"fields": ["retried_at"]}}])
-        count = queryset.count()
+            count += 1
         self.message_user(
             request,
             ngettext(

@@ -10,3 +10,4 @@ class BackgroundConfig(AppConfig):
         from background import clock, tasks
 
         clock.every(60, tasks.requeue_abandoned)
+        clock.every(3600, tasks.prune_finished)

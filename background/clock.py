@@ -37,14 +37,23 @@ def run(stop: threading.Event, tick: float = 0.5) -> None:
                 continue
             due[periodic_task] = now + seconds
             try:
-                result = waiting.get(periodic_task)
-                if result is not None:
-                    result.refresh()
-                    if not result.is_finished:
-                        continue
+                if still_waiting(waiting.get(periodic_task)):
+                    continue
                 waiting[periodic_task] = periodic_task.enqueue()
             except Exception:  # the queue down for a moment: the next tick retries
                 logger.exception("could not enqueue %s", periodic_task.module_path)
             finally:
                 close_old_connections()
         stop.wait(tick)
+
+
+def still_waiting(result) -> bool:
+    """Whether the last run asked for is still queued or running. A result the
+    queue no longer knows (pruned, Redis restarted) is not waited for."""
+    if result is None:
+        return False
+    try:
+        result.refresh()
+    except Exception:
+        return False
+    return not result.is_finished

@@ -29,6 +29,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -38,6 +39,8 @@ logger = logging.getLogger(__name__)
 # A task whose worker has not finished it in this long is taken to be abandoned.
 # The newsroom's tasks are short (long work goes in chunks, each its own task).
 ABANDONED_AFTER = timedelta(minutes=15)
+CUT_SHORT = ["builtins.SystemExit", "builtins.KeyboardInterrupt"]
+KEEP_FINISHED = timedelta(days=1)
 
 
 def backoff(attempt: int) -> timedelta:
@@ -107,7 +110,9 @@ def enqueue_with(task_to_run, *args, **kwargs) -> None:
     if sees_the_transaction(task_to_run) or not in_transaction:
         task_to_run.enqueue(*args, **kwargs)
     else:
-        transaction.on_commit(lambda: task_to_run.enqueue(*args, **kwargs))
+        # A queue down after the commit must not turn a saved change into an
+        # error page; the sweeps (go-lives, re-scans, resizes) queue it again.
+        transaction.on_commit(lambda: task_to_run.enqueue(*args, **kwargs), robust=True)
 
 
 def retry(failed) -> None:
@@ -130,7 +135,27 @@ def requeue_abandoned() -> int:
     from django.tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.filter(
+    running_too_long = Q(
         status=TaskResultStatus.RUNNING,
         started_at__lt=timezone.now() - ABANDONED_AFTER,
-    ).update(status=TaskResultStatus.READY, started_at=None)
+    )
+    # A worker stopped hard (a second Ctrl+C) marks its task failed with SystemExit.
+    cut_short = Q(status=TaskResultStatus.FAILED, exception_class_path__in=CUT_SHORT)
+    return DBTaskResult.objects.filter(running_too_long | cut_short).update(
+        status=TaskResultStatus.READY, started_at=None, finished_at=None
+    )
+
+
+def prune_finished() -> int:
+    """Forget the database queue's finished tasks after a day (failures for good
+    are kept as FailedTask)."""
+    if settings.TASKS["default"]["BACKEND"] != DATABASE_BACKEND:
+        return 0
+    from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    finished = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
+        finished_at__lt=timezone.now() - KEEP_FINISHED,
+    ).exclude(exception_class_path__in=CUT_SHORT)
+    return finished.delete()[0]

@@ -136,7 +136,7 @@ def rescan_chunk(
     whether there is more to read."""
     with transaction.atomic():
         scan = (
-            RegisterScan.objects.select_for_update()
+            RegisterScan.objects.select_for_update(of=("self",))
             .select_related("entity")
             .filter(entity_id=entity_id)
             .first()

@@ -12,3 +12,8 @@ class PhotosConfig(AppConfig):
 
         # Every Pillow open in the process, not only uploads, refuses bombs.
         Image.MAX_IMAGE_PIXELS = settings.PHOTO_MAX_PIXELS
+
+        from background import clock
+        from photos import tasks
+
+        clock.every(60, tasks.resume_resizing)

@@ -15,6 +15,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import IntegrityError, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
@@ -143,7 +144,9 @@ class Photo(models.Model):
     height = models.PositiveIntegerField(_("height"), editable=False, default=0)
     # Uploaded, its sizes for the pages not made yet (the worker's: photos/tasks.py);
     # no story is published with it until they are.
-    resizing = models.BooleanField(_("being resized"), default=False, editable=False)
+    resizing_since = models.DateTimeField(
+        _("being resized since"), null=True, editable=False
+    )
     caption_ru = models.TextField(_("caption in Russian"), blank=True)
     caption_en = models.TextField(_("caption in English"), blank=True)
     alt_ru = models.CharField(
@@ -293,6 +296,13 @@ class Photo(models.Model):
         try:
             with transaction.atomic():
                 if old_files:
+                    # Waits for a worker making the old image's renditions
+                    # (photos/tasks.py), then clears them all.
+                    Photo.objects.select_for_update().filter(pk=self.pk).exists()
+                    old_files = (
+                        old_files[0],
+                        list(self.renditions.values_list("file", flat=True)),
+                    )
                     self.renditions.all().delete()
                 self.save()
                 if clean.renditions:  # made beforehand (an import): stored now
@@ -304,9 +314,11 @@ class Photo(models.Model):
                     from background.queue import enqueue_with
                     from photos.tasks import make_renditions
 
-                    Photo.objects.filter(pk=self.pk).update(resizing=True)
-                    self.resizing = True
-                    enqueue_with(make_renditions, self.pk)
+                    self.resizing_since = timezone.now()
+                    Photo.objects.filter(pk=self.pk).update(
+                        resizing_since=self.resizing_since
+                    )
+                    enqueue_with(make_renditions, self.pk, self.image.name)
                 if old_files:
                     self.retire_image(*old_files, by=by)
         except BaseException:

@@ -1,18 +1,53 @@
 """The photos' background work."""
 
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from background.models import FailedTask
 from background.queue import background_task
 from photos.models import Photo
 
+# An upload still unresized after this long had its task lost: it is asked again.
+RESIZE_LOST_AFTER = timedelta(minutes=10)
+
 
 @background_task()
-def make_renditions(photo_id: int) -> int:
-    """Every size and format of an uploaded photo, for its pages (safe to repeat:
-    a rendition made already is kept). Returns how many it has."""
+def make_renditions(photo_id: int, image: str = "") -> int:
+    """Every size and format of an uploaded photo, for its pages (safe to repeat: a
+    rendition made already is kept). The photo's row is held while they are made,
+    so a replacement waits and then clears them; an image replaced meanwhile is
+    left to its own task. Returns how many renditions the photo has."""
     from photos.rendering import make_renditions as make
 
-    photo = Photo.objects.filter(pk=photo_id).first()
-    if photo is None:  # deleted since
-        return 0
-    make(photo)
-    Photo.objects.filter(pk=photo_id).update(resizing=False)
-    return photo.renditions.count()
+    with transaction.atomic():
+        photo = Photo.objects.select_for_update().filter(pk=photo_id).first()
+        if photo is None or (image and photo.image.name != image):
+            return 0  # deleted, or replaced since: not this task's image
+        make(photo)
+        Photo.objects.filter(pk=photo_id).update(resizing_since=None)
+        return photo.renditions.count()
+
+
+@background_task(attempts=1)
+def resume_resizing() -> int:
+    """On the worker's clock: uploads whose resizing was lost (a queue down at the
+    wrong moment) are queued again; those that failed for good wait for Retry."""
+    lost = Photo.objects.filter(
+        resizing_since__lt=timezone.now() - RESIZE_LOST_AFTER
+    ).exclude(
+        pk__in=[
+            failed.args[0]
+            for failed in FailedTask.objects.filter(
+                task_path=make_renditions.module_path, retried_at__isnull=True
+            )
+            if failed.args
+        ]
+    )
+    count = 0
+    for photo in lost:
+        Photo.objects.filter(pk=photo.pk).update(resizing_since=timezone.now())
+        make_renditions.enqueue(photo.pk, photo.image.name)
+        count += 1
+    return count

@@ -189,7 +189,7 @@ def test_an_upload_answers_at_once_and_the_worker_resizes_it(
     response = upload(staff, photo_bytes(), "ok.jpg")
     assert response.status_code == 302
     photo = Photo.objects.get()
-    assert photo.resizing and not photo.renditions.exists()  # nobody waited
+    assert photo.resizing_since and not photo.renditions.exists()  # nobody waited
     story = make_article(lead_photo=photo, status=Article.Status.SUBMITTED)
 
     def broken(*args, **kwargs):
@@ -209,5 +209,5 @@ def test_an_upload_answers_at_once_and_the_worker_resizes_it(
     retry(failed)
     database_worker()
     photo.refresh_from_db()
-    assert not photo.resizing and photo.renditions.exists()
+    assert photo.resizing_since is None and photo.renditions.exists()
     workflow.publish(story, make_staff("Editor", "second-editor"))

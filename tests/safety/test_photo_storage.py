@@ -152,7 +152,7 @@ def test_a_disk_full_at_the_renditions_keeps_the_upload_and_the_failure(
         response = staff.post(ADD_URL, upload_data())
     assert response.status_code == 302 and response["Location"] != ADD_URL
     photo = Photo.objects.get()
-    assert photo.resizing
+    assert photo.resizing_since is not None
     assert os.strerror(errno.ENOSPC) in FailedTask.objects.get().error
 
 

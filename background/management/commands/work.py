@@ -39,13 +39,17 @@ class Command(BaseCommand):
                     batch=batch,
                     startup_delay=not batch,
                     reload=False,
-                    verbosity=verbosity,
+                    # A line per task only when asked (-v 2): the clock's tasks
+                    # run every few seconds.
+                    verbosity=max(0, verbosity - 1),
                 )
             else:
                 call_command(
                     "rqworker",
                     "default",
                     job_class=RQ_JOB,
+                    # No fork per job: this process also runs the clock's thread.
+                    worker_class="rq.SimpleWorker",
                     burst=batch,
                     with_scheduler=not batch,
                 )
