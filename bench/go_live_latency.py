@@ -23,25 +23,29 @@ from bench.common import ROOT, median, production_environment, setup_django
 setup_django()
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from articles.models import Article, ArticleEvent, GoLive  # noqa: E402
+from accounts.roles import EDITOR  # noqa: E402
+from articles import workflow  # noqa: E402
+from articles.models import Article, GoLive  # noqa: E402
 
 LEAD = timedelta(seconds=3)  # how far ahead each story is scheduled
 
 
 def scheduled_story(number: int, editor) -> Article:
+    """Filed, then scheduled by an editor through the workflow, as the desk does."""
     story = Article.objects.create(
         language="en",
         headline=f"Go-live bench story {number}",
         lead="A story scheduled by the benchmark.",
-        body="<p>Scheduled by bench/go_live_latency.py.</p>",
-        status=Article.Status.PUBLISHED,
-        published_at=timezone.now() + LEAD,
+        body="<p>Scheduled by the go-live benchmark of the newsroom.</p>",
+        status=Article.Status.SUBMITTED,
     )
-    ArticleEvent.objects.create(
-        article=story, action=ArticleEvent.Action.SCHEDULE, actor=editor
-    )
+    with transaction.atomic():
+        workflow.schedule(story, editor, timezone.now() + LEAD)
+    story.refresh_from_db()
     return story
 
 
@@ -49,7 +53,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stories", type=int, default=10)
     options = parser.parse_args()
-    editor, _created = get_user_model().objects.get_or_create(username="bench-editor")
+    editor, _created = get_user_model().objects.get_or_create(
+        username="bench-editor", defaults={"is_staff": True}
+    )
+    editor.groups.add(Group.objects.get(name=EDITOR))
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "work"],
         cwd=ROOT,
