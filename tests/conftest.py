@@ -73,8 +73,9 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def tasks_run_at_once(settings):
-    """Background tasks run when enqueued (after the commit, as the worker would):
-    tests of the queue itself (tests/background/) put them on a real queue."""
+    """Background tasks run when enqueued, inside the change's transaction (what
+    the database queue's worker would see once it commits); tests of the queue
+    itself (tests/background/, database_worker) put them on a real queue."""
     settings.TASKS = {
         "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
     }
