@@ -58,6 +58,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "articles.translate_article",
         "articles.view_all_articles",
         "articles.publish_article",
+        # Registers the partners of the wire and hands out their keys.
+        "api.add_partner",
+        "api.change_partner",
+        "api.view_partner",
+        "api.view_partnerrequests",
         "articles.add_correction",
         "articles.change_correction",
         "articles.delete_correction",

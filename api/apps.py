@@ -1,8 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ApiConfig(AppConfig):
-    """Machine-readable feeds for partners; no models of its own."""
+    """The wire: machine-readable feeds for partners, and the partners' keys."""
 
     name = "api"
-    verbose_name = "Partner API"
+    verbose_name = _("Partner wire")

@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_safe
 
+from api.models import Partner
 from api.ninjs import feed_articles, ninjs_items
 from articles.pagination import Cursor, keyset_page
 
@@ -90,11 +92,18 @@ def json_response(data: dict, status: int = 200) -> HttpResponse:
 @require_safe
 def ninjs_feed(request: HttpRequest) -> HttpResponse:
     """GET /api/ninjs/?language=&since=&cursor=&limit= -> {"items": [...], "next": ...}"""
+    partner, refusal = partner_of(request)
+    if refusal is not None:
+        return refusal
     try:
         query = FeedQuery.parse(request.GET)
     except BadParameter as error:
         return json_response({"error": str(error)}, status=400)
     articles = feed_articles()
+    if partner is not None:
+        articles = articles.filter(language__in=partner.languages)
+        if regions := list(partner.regions.values_list("pk", flat=True)):
+            articles = articles.filter(region__in=regions)
     if query.language:
         articles = articles.filter(language=query.language)
     if query.since:
@@ -106,4 +115,40 @@ def ninjs_feed(request: HttpRequest) -> HttpResponse:
         params["cursor"] = str(page.older)
         next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
     root = request.build_absolute_uri("/").rstrip("/")
-    return json_response({"items": ninjs_items(page.items, root), "next": next_url})
+    response = json_response({"items": ninjs_items(page.items, root), "next": next_url})
+    if partner is not None:
+        patch_cache_control(response, private=True)  # one partner's selection
+    return response
+
+
+def partner_key(request: HttpRequest) -> str:
+    bearer = request.headers.get("Authorization", "")
+    if bearer.lower().startswith("bearer "):
+        return bearer[7:].strip()
+    return request.headers.get("X-Api-Key", "").strip()
+
+
+def partner_of(request: HttpRequest) -> tuple[Partner | None, HttpResponse | None]:
+    """The partner a request's key names (its request counted), or the 401 a
+    missing, unknown or revoked key gets. Without a key: nobody, unless the feed
+    is keyed (PARTNER_FEED_REQUIRES_KEY)."""
+    key = partner_key(request)
+    if key:
+        partner = Partner.holding(key)
+        if partner is None:
+            return None, unauthorized(
+                "This key is unknown or revoked. Ask the agency for a new one."
+            )
+        partner.count_request()
+        return partner, None
+    if settings.PARTNER_FEED_REQUIRES_KEY:
+        return None, unauthorized(
+            "This feed needs a partner key, sent as 'Authorization: Bearer <key>'."
+        )
+    return None, None
+
+
+def unauthorized(message: str) -> HttpResponse:
+    response = json_response({"error": message}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="partner feed"'
+    return response

@@ -715,6 +715,8 @@ class PageCacheMiddleware:
             settings.PAGE_CACHE_SECONDS > 0
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            # A partner's keyed request is answered for that partner alone.
+            and not ({"HTTP_AUTHORIZATION", "HTTP_X_API_KEY"} & request.META.keys())
             and not self.in_admin(request)
         )
 

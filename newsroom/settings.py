@@ -349,6 +349,10 @@ GO_LIVE_SWEEP_SECONDS = float(os.environ.get("GO_LIVE_SWEEP_SECONDS", "2"))
 # ping, a partner's delivery. Each its own task, retried while it fails.
 GO_LIVE_HOOKS = env_list("GO_LIVE_HOOKS")
 
+# The partner feed (/api/ninjs/) open to anyone (0, the default) or to partners with a
+# key only (1); a key given is always checked (api/models.py).
+PARTNER_FEED_REQUIRES_KEY = env_bool("PARTNER_FEED_REQUIRES_KEY")
+
 # Anonymous readers' pages are kept this long at most (0 turns the page cache off);
 # a publish, edit, withdrawal or label change refreshes the pages that show it at
 # once (newsroom/page_cache.py).

@@ -20,6 +20,7 @@ from simple_history.models import registered_models
 
 from accounts.admin_rules import NewsroomAdmin, VisibleChoicesMixin
 from accounts.models import Role
+from api.models import Partner
 from articles.models import Article, ArticleEvent, Tag, TaggedArticle
 from background.models import FailedTask
 from disclaimers.models import Mention
@@ -137,6 +138,8 @@ EXPECTED = {
         },
     ),
     "articles.region": crud(view=READERS_OF_STORIES, add={E, S}, change={E, S}),
+    # The wire's partners: editors register them and hand out their keys.
+    "api.partner": crud(view={E, S}, add={E, S}, change={E, S}),
     # Failed background work: for whoever runs the newsroom; never added by hand.
     "background.failedtask": crud(view={S}, change={S}),
     "authors.author": crud(
@@ -385,6 +388,7 @@ def world(make_staff, labels, memorial):
         "photos.photo": photo,
         "photos.photographer": photographer,
         "articles.tag": Tag.objects.get(name_en="flood"),
+        "api.partner": partner_with_a_key(),
         "background.failedtask": FailedTask.objects.create(
             task_path="tests.background.tasks.always_fails",
             args=["delivery"],
@@ -452,3 +456,10 @@ def test_every_admin_door_obeys_the_role_table(
         elif changed and not allowed:
             wrong.append(f"{door.name} {door.url}: refused, yet changed the database")
     assert not wrong, "\n".join(wrong)
+
+
+def partner_with_a_key() -> Partner:
+    partner = Partner(name="Valley Daily", languages=["en"])
+    partner.issue_key()
+    partner.save()
+    return partner

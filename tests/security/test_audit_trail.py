@@ -134,6 +134,10 @@ EDITS = {
         {"names_en": "Memorial\nMemorial Society"},
     ),
     "articles.tag": ({"name_en": "floods"}, {"name_en": "Floods"}),
+    "api.partner": (
+        {"name": "Valley Daily", "languages": ["en"]},
+        {"contact": "desk@valley.example.org"},
+    ),
     "accounts.role": ({"name": "Photo desk"}, {"name": "Photo and video desk"}),
     "accounts.user": (
         {
