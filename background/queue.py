@@ -128,9 +128,14 @@ RQ_BACKEND = "django_tasks_rq.RQBackend"
 RQ_JOB = "django_tasks_rq.Job"  # what RQ's workers must run the backend's jobs as
 
 
+def on_the_database_queue() -> bool:
+    """Whether the tasks go on the site's database (TASK_QUEUE), not on Redis."""
+    return settings.TASKS["default"]["BACKEND"] == DATABASE_BACKEND
+
+
 def requeue_abandoned() -> int:
     """Put back on the database's queue the tasks a dead worker left running."""
-    if settings.TASKS["default"]["BACKEND"] != DATABASE_BACKEND:
+    if not on_the_database_queue():
         return 0
     from django.tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
@@ -149,7 +154,7 @@ def requeue_abandoned() -> int:
 def prune_finished() -> int:
     """Forget the database queue's finished tasks after a day (failures for good
     are kept as FailedTask)."""
-    if settings.TASKS["default"]["BACKEND"] != DATABASE_BACKEND:
+    if not on_the_database_queue():
         return 0
     from django.tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult

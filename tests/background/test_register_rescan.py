@@ -15,13 +15,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def archive(settings):
+def archive(monkeypatch):
     """50 stories, every fifth naming «Льва Пономарёва»; chunks of 7 stories."""
-    settings.RESCAN_CHUNK = 7
-    import disclaimers.services
-
-    disclaimers.services.RESCAN_CHUNK = 7
-    stories = [
+    monkeypatch.setattr("disclaimers.services.RESCAN_CHUNK", 7)
+    return [
         make_article(
             language="ru",
             body=(
@@ -32,8 +29,6 @@ def archive(settings):
         )
         for number in range(50)
     ]
-    yield stories
-    disclaimers.services.RESCAN_CHUNK = 2000
 
 
 def register_entry(admin_client) -> DesignatedEntity:

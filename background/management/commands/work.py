@@ -2,12 +2,11 @@
 
 import threading
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from background import clock
-from background.queue import DATABASE_BACKEND, RQ_JOB
+from background.queue import RQ_JOB, on_the_database_queue
 
 
 class Command(BaseCommand):
@@ -31,7 +30,7 @@ class Command(BaseCommand):
                 target=clock.run, args=(stop,), name="clock", daemon=True
             ).start()
         try:
-            if settings.TASKS["default"]["BACKEND"] == DATABASE_BACKEND:
+            if on_the_database_queue():
                 call_command(
                     "db_worker",
                     queue_name="*",
