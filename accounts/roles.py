@@ -63,6 +63,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "api.change_partner",
         "api.view_partner",
         "api.view_partnerrequests",
+        # Follows what was pushed to partners and resends what failed.
+        "api.view_delivery",
+        "api.change_delivery",
         "articles.add_correction",
         "articles.change_correction",
         "articles.delete_correction",

@@ -1,16 +1,23 @@
-"""Partners of the agency's wire: who takes the feed, with which key, how often."""
+"""Partners of the agency's wire: who takes the feed, with which key, how often, and
+what was pushed to them."""
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles.models import Article, GoLive
+
 KEY_PREFIX = "nr"
+SECRET_PREFIX = "nrsig"
 
 
 def key_digest(key: str) -> str:
@@ -21,6 +28,12 @@ def key_digest(key: str) -> str:
 
 def all_languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
+
+
+class PartnerQuerySet(models.QuerySet):
+    def pushed_to(self) -> "PartnerQuerySet":
+        """The partners with a push address and a key in force."""
+        return self.exclude(push_url="").filter(revoked_at__isnull=True)
 
 
 class Partner(models.Model):
@@ -45,6 +58,19 @@ class Partner(models.Model):
     key_issued_at = models.DateTimeField(_("key issued"), editable=False)
     revoked_at = models.DateTimeField(_("key revoked"), null=True, blank=True)
     last_request_at = models.DateTimeField(_("last request"), null=True, editable=False)
+    push_url = models.URLField(
+        _("push address"),
+        blank=True,
+        help_text=_(
+            "An HTTPS address that receives each publication, correction, withdrawal "
+            "and embargoed story as it happens, signed. Empty: the partner polls."
+        ),
+    )
+    # Signs the pushes (HMAC-SHA256): kept as it is, since every push needs it;
+    # issued and shown with the key.
+    signing_secret = models.CharField(max_length=64, default="", editable=False)
+
+    objects = PartnerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("partner")
@@ -62,7 +88,19 @@ class Partner(models.Model):
         self.key_digest = key_digest(key)
         self.key_issued_at = timezone.now()
         self.revoked_at = None
+        self.signing_secret = f"{SECRET_PREFIX}_{secrets.token_urlsafe(32)}"
         return key
+
+    def clean(self):
+        if self.push_url:
+            check_push_url(self.push_url)
+
+    def takes(self, article: Article) -> bool:
+        """Whether the story is in the partner's languages and regions."""
+        if article.language not in self.languages:
+            return False
+        regions = [region.pk for region in self.regions.all()]
+        return not regions or article.region_id in regions
 
     @classmethod
     def holding(cls, key: str) -> "Partner | None":
@@ -87,6 +125,23 @@ class Partner(models.Model):
             PartnerRequests.objects.filter(pk=day.pk).update(count=F("count") + 1)
 
 
+def check_push_url(url: str) -> None:
+    """Pushes carry unpublished (embargoed) stories: HTTPS only, but for a receiver
+    on this very machine (a partner's test, the tests)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return
+    try:
+        loopback = ipaddress.ip_address(parts.hostname or "").is_loopback
+    except ValueError:
+        loopback = parts.hostname == "localhost"
+    if parts.scheme != "http" or not loopback:
+        raise ValidationError(
+            {"push_url": _("The push address must start with https://.")},
+            code="not_https",
+        )
+
+
 class PartnerRequests(models.Model):
     """How many feed requests a partner made on a day."""
 
@@ -106,3 +161,59 @@ class PartnerRequests(models.Model):
 
     def __str__(self):
         return f"{self.partner}: {self.day} ({self.count})"
+
+
+class Delivery(models.Model):
+    """One push of one change (a GoLive event) to one partner: its item, and how
+    sending it went (api/push.py)."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("waiting")  # queued, or between attempts
+        DELIVERED = "delivered", _("delivered")
+        FAILED = "failed", _("failed")  # every attempt failed: resend it
+
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    event = models.ForeignKey(
+        GoLive, verbose_name=_("change"), on_delete=models.CASCADE, related_name="+"
+    )
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    kind = models.CharField(_("kind"), max_length=10, choices=GoLive.Kind)
+    body = models.TextField(_("item sent"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.WAITING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Each change reaches each partner once, however often it is announced.
+            models.UniqueConstraint(
+                fields=["partner", "event"], name="one_delivery_per_change"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["partner", "-created_at"], name="delivery_log_idx"),
+            models.Index(
+                fields=["created_at"],
+                name="delivery_waiting_idx",
+                condition=Q(status="waiting"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner}: {self.article} (v{self.version})"

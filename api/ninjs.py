@@ -2,22 +2,29 @@
 
 Partners republish what they get, so each item carries what the site shows: the legal
 labels in force first in the body, the register asterisks and footnotes, the photo
-credits, and links to the story's published translations.
+credits, corrections and updates, and links to the story's published translations.
+
+An item's `pubstatus` is "usable" once the story is live, "withheld" while it is
+sent under embargo (until `embargoed`), "canceled" once it is withdrawn: a kill
+notice, still led by the labels.
 """
 
 import html
 import re
 from datetime import UTC, datetime
 
-from django.db.models import Q
+from django.db.models import F, Q
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 
+from api.models import Partner
 from articles.html import absolute_url
-from articles.models import Article, ArticleQuerySet
+from articles.models import PARTNERS_SEE, Article, ArticleEvent, ArticleQuerySet
 from articles.rendering import Material, render_material, syndicated_html
 from disclaimers.rendering import labels_in_force
-from newsroom.i18n import agency_name
+from newsroom.i18n import agency_name, agency_name_genitive
 from photos.models import Photo, Rendition
 from photos.rendering import photo_ids_in, photos_by_id, sources
 
@@ -31,9 +38,33 @@ BLOCK_END = re.compile(
 )
 
 
-def feed_articles() -> ArticleQuerySet:
-    """Published articles with everything their items need, prefetched per page."""
-    return Article.objects.published().for_display()
+def feed_articles(partner: Partner | None = None) -> ArticleQuerySet:
+    """What the feed lists, newest first: the published articles, and for a partner
+    those sent to it under embargo."""
+    shown = Q(published_at__lte=timezone.now())
+    if partner is not None:
+        shown |= Q(embargoed=True)
+    return Article.objects.filter(shown, status=Article.Status.PUBLISHED).for_display()
+
+
+def feed_changes(partner: Partner | None = None) -> ArticleQuerySet:
+    """Every story partners were told of (articles/wire.py), as it stands now:
+    live, withdrawn (a kill notice) and, for a partner, sent under embargo.
+
+    The open feed never shows what only partners had: an embargoed story, nor the
+    withdrawal of one withdrawn before its time.
+    """
+    now = timezone.now()
+    shown = Q(status=Article.Status.PUBLISHED, published_at__lte=now) | Q(
+        status=Article.Status.WITHDRAWN, published_at__lte=F("wire_at")
+    )
+    if partner is not None:
+        shown |= Q(embargoed=True)
+    return (
+        Article.objects.filter(wire_at__lte=now, status__in=PARTNERS_SEE)
+        .filter(shown)
+        .for_display()
+    )
 
 
 def ninjs_items(articles: list[Article], root: str) -> list[dict]:
@@ -45,24 +76,35 @@ def ninjs_items(articles: list[Article], root: str) -> list[dict]:
         return []
     languages = sorted({article.language for article in articles})
     labels = {language: labels_in_force(language) for language in languages}
-    photos = photos_by_id(pk for article in articles for pk in article.photo_ids())
-    relatives = published_relatives(articles)
-    return [
-        ninjs_item(
+    live = [a for a in articles if a.status != Article.Status.WITHDRAWN]
+    # A kill notice shows no photo: only the live stories' are fetched.
+    photos = photos_by_id(pk for article in live for pk in article.photo_ids())
+    relatives = published_relatives(live)
+    reasons = withdrawal_reasons(
+        [a for a in articles if a.status == Article.Status.WITHDRAWN]
+    )
+    items = []
+    for article in articles:
+        material = render_material(
             article,
-            render_material(
-                article,
-                article.language,
-                labels=labels[article.language],
-                photos=photos,
-                original=dict(relatives.get(article.pk, [])).get("original"),
-            ),
+            article.language,
+            labels=labels[article.language],
             photos=photos,
-            relatives=relatives.get(article.pk, []),
-            root=root,
+            original=dict(relatives.get(article.pk, [])).get("original"),
         )
-        for article in articles
-    ]
+        if article.status == Article.Status.WITHDRAWN:
+            items.append(kill_notice(material, reasons.get(article.pk), root))
+        else:
+            items.append(
+                ninjs_item(
+                    article,
+                    material,
+                    photos=photos,
+                    relatives=relatives.get(article.pk, []),
+                    root=root,
+                )
+            )
+    return items
 
 
 def ninjs_item(
@@ -77,17 +119,13 @@ def ninjs_item(
     language = article.language
     agency = agency_name(language)
     body = syndicated_html(material, root)
+    embargoed = article.published_at > timezone.now()
     with translation.override(language):  # tag and region URLs carry the language
         item = {
-            "uri": root + article.get_absolute_url(),
-            "type": "text",
-            "representationtype": "full",
-            "version": str(article.version),
-            "firstcreated": iso(article.published_at),
-            # An edit made before a scheduled time is still this version's creation.
-            "versioncreated": iso(max(article.updated_at, article.published_at)),
-            "pubstatus": "usable",
-            "language": language,
+            **identity(article, root),
+            # Sent ahead of its time: not to be used before `embargoed`.
+            "pubstatus": "withheld" if embargoed else "usable",
+            "embargoed": iso(article.published_at) if embargoed else None,
             "slugline": article.slug,
             "headlines": [{"value": material.headline_text}],
             "descriptions": [{"role": "summary", "value": html.unescape(material.lead)}]
@@ -130,6 +168,66 @@ def ninjs_item(
             "standard": STANDARD,
         }
     return {key: value for key, value in item.items() if value}
+
+
+def identity(article: Article, root: str) -> dict:
+    """What names the item and its version, in every state."""
+    return {
+        "uri": root + article.get_absolute_url(),
+        "type": "text",
+        "representationtype": "full",
+        # The story's version as partners were told of it (articles/wire.py); a
+        # story published by other means than the steps is their version 1.
+        "version": str(article.wire_version or 1),
+        "firstcreated": iso(article.published_at),
+        "versioncreated": iso(article.wire_at or article.published_at),
+        "language": article.language,
+    }
+
+
+def kill_notice(material: Material, reason: str | None, root: str) -> dict:
+    """A withdrawn story: `pubstatus` "canceled", the editor's reason, and in the
+    body, after the labels in force, the instruction to take it down."""
+    article = material.article
+    language = article.language
+    agency = agency_name(language)
+    with translation.override(language):
+        notice = _(
+            "This story has been withdrawn by %(agency)s. Do not use it, and remove "
+            "it wherever it was published."
+        ) % {"agency": agency_name_genitive(language)}
+        if reason:
+            notice += " " + _("Reason: %(reason)s") % {"reason": reason}
+        body = render_to_string(
+            "articles/material.html#withdrawn",
+            {"labels": material.labels, "material": material, "notice": notice},
+        ).strip()
+    return {
+        **identity(article, root),
+        "pubstatus": "canceled",
+        "ednote": notice,
+        "slugline": article.slug,
+        "headlines": [{"value": material.headline_text}],
+        "bodies": [
+            {"contenttype": "text/html", "value": body},
+            {"contenttype": "text/plain", "value": plain_text(body)},
+        ],
+        "copyrightholder": agency,
+        "standard": STANDARD,
+    }
+
+
+def withdrawal_reasons(articles: list[Article]) -> dict[int, str]:
+    """The reason each withdrawn story was last withdrawn with, by pk."""
+    steps = ArticleEvent.objects.filter(
+        article__in=articles, action=ArticleEvent.Action.WITHDRAW
+    ).order_by("article", "at", "pk")
+    # Oldest first: the last withdrawal's reason is the one kept.
+    return {
+        article_id: comment
+        for article_id, comment in steps.values_list("article_id", "comment")
+        if comment
+    }
 
 
 def plain_text(markup: str) -> str:

@@ -1,4 +1,5 @@
-"""The partner feed: published articles as ninjs 2.1 items, newest first, in pages."""
+"""The partner feed: articles as ninjs 2.1 items, in pages: the newest, or the changes
+since a moment."""
 
 import json
 from dataclasses import dataclass
@@ -12,8 +13,8 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_safe
 
 from api.models import Partner
-from api.ninjs import feed_articles, ninjs_items
-from articles.pagination import Cursor, keyset_page
+from api.ninjs import feed_articles, feed_changes, ninjs_items
+from articles.pagination import Cursor, keyset_page, oldest_first_page
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -91,7 +92,12 @@ def json_response(data: dict, status: int = 200) -> HttpResponse:
 
 @require_safe
 def ninjs_feed(request: HttpRequest) -> HttpResponse:
-    """GET /api/ninjs/?language=&since=&cursor=&limit= -> {"items": [...], "next": ...}"""
+    """GET /api/ninjs/?language=&since=&cursor=&limit= -> {"items": [...], "next": ...}
+
+    Without `since`: the published stories, newest first. With it: the changes
+    partners were told of at or after it (publications, corrections, withdrawals,
+    embargoed stories), oldest first, each story as it stands, once.
+    """
     partner, refusal = partner_of(request)
     if refusal is not None:
         return refusal
@@ -99,7 +105,10 @@ def ninjs_feed(request: HttpRequest) -> HttpResponse:
         query = FeedQuery.parse(request.GET)
     except BadParameter as error:
         return json_response({"error": str(error)}, status=400)
-    articles = feed_articles()
+    if query.since:
+        articles = feed_changes(partner).filter(wire_at__gte=query.since)
+    else:
+        articles = feed_articles(partner)
     if partner is not None:
         articles = articles.filter(language__in=partner.languages)
         if regions := list(partner.regions.values_list("pk", flat=True)):
@@ -107,15 +116,19 @@ def ninjs_feed(request: HttpRequest) -> HttpResponse:
     if query.language:
         articles = articles.filter(language=query.language)
     if query.since:
-        articles = articles.filter(published_at__gte=query.since)
-    page = keyset_page(articles, before=query.cursor, after=None, size=query.limit)
+        items, following = oldest_first_page(
+            articles, "wire_at", after=query.cursor, size=query.limit
+        )
+    else:
+        page = keyset_page(articles, before=query.cursor, after=None, size=query.limit)
+        items, following = page.items, page.older
     next_url = None
-    if page.older:
+    if following:
         params = request.GET.copy()
-        params["cursor"] = str(page.older)
+        params["cursor"] = str(following)
         next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
     root = request.build_absolute_uri("/").rstrip("/")
-    response = json_response({"items": ninjs_items(page.items, root), "next": next_url})
+    response = json_response({"items": ninjs_items(items, root), "next": next_url})
     if partner is not None:
         patch_cache_control(response, private=True)  # one partner's selection
     return response

@@ -153,6 +153,7 @@ def requested_step(request) -> StepRequest | None:
         "translations": request.POST.get("_step_translations") or None,
     }
     if action == ArticleEvent.Action.SCHEDULE:
+        params["embargo"] = bool(request.POST.get("_step_embargo"))
         try:
             params["at"] = parse_local_datetime(request.POST.get("_step_at", ""))
         except ValidationError as error:
@@ -585,6 +586,7 @@ class ArticleAdmin(NewsroomAdmin):
         try:
             if action == ArticleEvent.Action.SCHEDULE:
                 params["at"] = parse_local_datetime(request.POST.get("at", ""))
+                params["embargo"] = bool(request.POST.get("embargo"))
             result = workflow.take(action, article, request.user, **params)
         except (ValidationError, StaleEdit) as refusal:
             self.message_user(request, refusal_message(refusal), messages.ERROR)

@@ -5,14 +5,18 @@ was corrected (articles.models.GoLive).
 at its time, worker or not. The event is what follows, once, within seconds:
 
 - a workflow step records its event in its own transaction (publish now, withdraw,
-  a correction added to a live story);
+  a correction added to a live story, a story sent to partners under embargo);
 - scheduling records the event for its time; `sweep`, a periodic task on the
   worker's clock (every GO_LIVE_SWEEP_SECONDS), queues the events whose time has
   come, and those whose announcement was lost, so none is missed after a restart;
   `find_due` (every minute) catches stories scheduled without one (an import);
 - `announce` sends `story_went_live` and marks the event announced in one
   transaction; the receivers queue their own work (a CDN purge, the author's mail,
-  settings.GO_LIVE_HOOKS such as a sitemap ping), each retried on its own.
+  the partners' pushes, settings.GO_LIVE_HOOKS such as a sitemap ping), each
+  retried on its own.
+
+Partners are told of an event (articles/wire.py) when it is recorded, or, for a
+scheduled one, when it is announced.
 """
 
 from datetime import timedelta
@@ -23,6 +27,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.dispatch import Signal
 from django.utils import timezone
 
+from articles import wire
 from articles.models import Article, ArticleEvent, GoLive
 from background.queue import enqueue_with
 
@@ -49,6 +54,8 @@ def record(article: Article, kind: str, at=None, by_schedule: bool = False) -> N
             )
     except IntegrityError:  # recorded already (another worker's sweep)
         return
+    if not by_schedule:
+        wire.tell(event)
     if at <= timezone.now():
         enqueue_with(tasks.announce, event.pk)
 
@@ -114,6 +121,8 @@ def announce(event_id: int) -> bool:
         if not still_true(event):  # rescheduled or withdrawn before its time
             event.delete()
             return False
+        if event.by_schedule:  # partners hear of it now, as readers see it
+            wire.tell(event)
         story_went_live.send(GoLive, event=event)
         event.announced_at = timezone.now()
         event.save(update_fields=["announced_at"])
@@ -131,11 +140,15 @@ def run_hooks(sender, event: GoLive, **kwargs) -> None:
     """settings.GO_LIVE_HOOKS: functions of an event id, each its own task."""
     from articles import tasks
 
+    if event.kind == GoLive.Kind.EMBARGOED:  # readers see nothing of it yet
+        return
     for path in settings.GO_LIVE_HOOKS:
         enqueue_with(tasks.run_hook, path, event.pk)
 
 
 def correction_saved(sender, instance, created: bool, raw: bool = False, **kwargs):
-    """A correction or update added to a live story changes what readers see."""
-    if created and not raw and instance.article.is_live:
+    """A correction or update added to a live story changes what readers see, and
+    what partners have of a story sent to them under embargo."""
+    article = instance.article
+    if created and not raw and (article.is_live or article.partners_had):
         record(instance.article, GoLive.Kind.CORRECTED, instance.noted_at)

@@ -232,6 +232,10 @@ MANY_REMEMBERED_SECONDS = 600
 _many_since: dict[tuple, float] = {}
 
 
+# Moved only by articles/wire.py; not revisions of the story.
+WIRE_FIELDS = ("wire_at", "wire_version")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> "ArticleQuerySet":
         """What readers may see: published, and its publication time has come.
@@ -271,13 +275,15 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(pk__in=article_ids)
 
     def for_display(self) -> "ArticleQuerySet":
-        """With everything a rendering of the story reads: region, bylines, tags and
-        the register mentions the material renderer stars and footnotes."""
+        """With everything a rendering of the story reads: region, bylines, tags,
+        corrections and the register mentions the material renderer stars and
+        footnotes."""
         return self.select_related("region").prefetch_related(
             models.Prefetch(
                 "bylines", queryset=Byline.objects.select_related("author")
             ),
             "tags",
+            "corrections",
             *MATERIAL_PREFETCH,
         )
 
@@ -418,8 +424,26 @@ class Article(models.Model):
     )
     # Optimistic locking: a save carries the version it was based on.
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Scheduled with an embargo: partners get it at once, readers at its time.
+    embargoed = models.BooleanField(
+        _("embargo for partners"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Partners received it when it was scheduled, embargoed until its "
+            "publication time."
+        ),
+    )
+    # What partners were last told of the story (articles/wire.py): when, and the
+    # item's version then. Only the wire moves them, and only forward.
+    wire_at = models.DateTimeField(
+        _("last sent to partners"), null=True, editable=False
+    )
+    wire_version = models.PositiveIntegerField(
+        _("version sent to partners"), default=0, editable=False
+    )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", *WIRE_FIELDS])
 
     objects = ArticleQuerySet.as_manager()
 
@@ -446,6 +470,12 @@ class Article(models.Model):
             models.Index(
                 fields=["region", "language", "status", "-published_at", "-id"],
                 name="article_region_listing_idx",
+            ),
+            # The partner feed's changes since a moment, oldest first (?since=).
+            models.Index(
+                fields=["wire_at", "id"],
+                name="article_wire_idx",
+                condition=Q(wire_at__isnull=False),
             ),
         ]
         constraints = [
@@ -477,11 +507,15 @@ class Article(models.Model):
             stored = (
                 Article.objects.select_for_update()
                 .filter(pk=self.pk)
-                .values("version", "text_changed_at", *TEXT_FIELDS)
+                .values("version", "text_changed_at", *TEXT_FIELDS, *WIRE_FIELDS)
                 .get()
             )
             if stored["version"] != self.version:
                 raise StaleEdit(self, stored["version"])
+            if stored["wire_version"] > self.wire_version:
+                # Told to partners since this copy was read (a correction added
+                # with the form): what they were told stands.
+                self.wire_at, self.wire_version = (stored[n] for n in WIRE_FIELDS)
             text_changed = any(
                 stored[name] != getattr(self, name) for name in TEXT_FIELDS
             )
@@ -554,6 +588,10 @@ class Article(models.Model):
             moment = formats.date_format(
                 timezone.localtime(self.published_at), "DATETIME_FORMAT"
             )
+            if self.embargoed:
+                return _("scheduled for %(time)s, sent to partners under embargo") % {
+                    "time": moment
+                }
             return _("scheduled for %(time)s") % {"time": moment}
         return self.get_status_display()
 
@@ -562,6 +600,18 @@ class Article(models.Model):
         """What published() says of this one story: readers see it now."""
         return (
             self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def partners_had(self) -> bool:
+        """Partners have (or had, before it was withdrawn) this story: it was live,
+        or sent to them under embargo."""
+        if self.wire_version:
+            return self.wire_at <= timezone.now()
+        return (
+            self.status in PARTNERS_SEE
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
@@ -586,6 +636,9 @@ class Article(models.Model):
         self.body = sanitize_html(self.body)
         self.stamp_publication_time()
         self.slug = normalised_slug(self.slug) or latin_slug(self.headline) or "article"
+        if self._state.adding and self.wire_at is None and self.partners_had:
+            # Stored already published (an import): partners' first version is it.
+            self.wire_at, self.wire_version = self.published_at, 1
 
     def check_values(self) -> None:
         """The story's own values, each refusal naming its field (ValidationError)."""
@@ -607,6 +660,8 @@ class Article(models.Model):
 
 
 TEXT_FIELDS = ("headline", "lead", "body")
+# The statuses of stories partners have (published) or had (withdrawn).
+PARTNERS_SEE = {Article.Status.PUBLISHED, Article.Status.WITHDRAWN}
 
 
 class StaleEdit(Exception):
@@ -823,7 +878,8 @@ PROPOSED_FIELDS = ("headline", "lead", "body", "source")
 
 class GoLive(models.Model):
     """A moment what readers see of a story changed: it went live (published now,
-    or its scheduled time came), was withdrawn, or was corrected.
+    or its scheduled time came), was withdrawn, or was corrected; or partners got
+    it ahead of its time, under embargo.
 
     Announced once (articles/go_live.py): the page cache and the CDN are told, its
     author is mailed, and whatever else listens (story_went_live) is told, by the
@@ -833,6 +889,7 @@ class GoLive(models.Model):
 
     class Kind(models.TextChoices):
         PUBLISHED = "published", _("went live")
+        EMBARGOED = "embargoed", _("sent to partners under embargo")
         WITHDRAWN = "withdrawn", _("withdrawn")
         CORRECTED = "corrected", _("corrected")
 
@@ -847,6 +904,9 @@ class GoLive(models.Model):
     # Found by the worker when a scheduled time passed (no step was taken then).
     by_schedule = models.BooleanField(_("by schedule"), default=False)
     announced_at = models.DateTimeField(_("announced at"), null=True)
+    # The story's version partners got with this change (articles/wire.py); None:
+    # not news to them (yet: a scheduled change is told when its time comes).
+    wire_version = models.PositiveIntegerField(_("version sent to partners"), null=True)
 
     class Meta:
         verbose_name = _("go-live event")

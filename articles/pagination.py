@@ -15,19 +15,19 @@ MICROSECOND = timedelta(microseconds=1)
 
 @dataclass(frozen=True)
 class Cursor:
-    published_at: datetime
+    at: datetime  # the time the list is ordered by: published_at, or wire_at
     pk: int
 
     def __str__(self):
-        return f"{(self.published_at - EPOCH) // MICROSECOND}.{self.pk}"
+        return f"{(self.at - EPOCH) // MICROSECOND}.{self.pk}"
 
     @classmethod
     def parse(cls, value: str | None) -> "Cursor | None":
         """The cursor in a query string, or None for anything malformed."""
         try:
             micros, pk = (value or "").split(".")
-            published_at = EPOCH + int(micros) * MICROSECOND
-            return cls(published_at, int(pk)) if 0 < int(pk) < 2**63 else None
+            at = EPOCH + int(micros) * MICROSECOND
+            return cls(at, int(pk)) if 0 < int(pk) < 2**63 else None
         except (ValueError, OverflowError, OSError):
             return None
 
@@ -51,8 +51,8 @@ def keyset_page(
     if cursor := Cursor.parse(before):
         # The redundant `lte` bounds the index range scan; the OR alone would not.
         rows = list(
-            newest_first.filter(published_at__lte=cursor.published_at).filter(
-                Q(published_at__lt=cursor.published_at) | Q(pk__lt=cursor.pk)
+            newest_first.filter(published_at__lte=cursor.at).filter(
+                Q(published_at__lt=cursor.at) | Q(pk__lt=cursor.pk)
             )[: size + 1]
         )
         items = rows[:size]
@@ -61,10 +61,8 @@ def keyset_page(
     if cursor := Cursor.parse(after):
         rows = list(
             queryset.order_by("published_at", "pk")
-            .filter(published_at__gte=cursor.published_at)
-            .filter(Q(published_at__gt=cursor.published_at) | Q(pk__gt=cursor.pk))[
-                : size + 1
-            ]
+            .filter(published_at__gte=cursor.at)
+            .filter(Q(published_at__gt=cursor.at) | Q(pk__gt=cursor.pk))[: size + 1]
         )
         if len(rows) > size:
             items = rows[:size][::-1]
@@ -73,3 +71,19 @@ def keyset_page(
     rows = list(newest_first[: size + 1])
     items = rows[:size]
     return KeysetPage(items, None, Cursor.of(items[-1]) if len(rows) > size else None)
+
+
+def oldest_first_page(
+    queryset: QuerySet, field: str, *, after: str | None, size: int
+) -> tuple[list, Cursor | None]:
+    """One page of `queryset` in the order of the time `field` (then id), oldest
+    first, after `after`; and the cursor of the next page, if any."""
+    rows = queryset.order_by(field, "pk")
+    if cursor := Cursor.parse(after):
+        rows = rows.filter(**{f"{field}__gte": cursor.at}).filter(
+            Q(**{f"{field}__gt": cursor.at}) | Q(pk__gt=cursor.pk)
+        )
+    rows = list(rows[: size + 1])
+    items = rows[:size]
+    last = items[-1] if len(rows) > size else None
+    return items, Cursor(getattr(last, field), last.pk) if last else None

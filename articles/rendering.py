@@ -128,7 +128,8 @@ def published_originals(articles) -> dict:
 
 def syndicated_html(material: Material, root: str) -> str:
     """The material as partners and feed readers get it: labels first, then lead,
-    lead photo, body, the original's note, byline and footnotes, with absolute URLs
+    lead photo, body, corrections and updates, the original's note, byline and
+    footnotes, with absolute URLs
     (`root` is the site's scheme and host). In the article's language."""
     with translation.override(material.article.language):
         markup = render_to_string(

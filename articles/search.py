@@ -140,8 +140,8 @@ def older_than(articles: QuerySet, cursor: Cursor | None) -> QuerySet:
     if cursor is None:
         return articles
     # The redundant `lte` bounds the index range scan; the OR alone would not.
-    return articles.filter(published_at__lte=cursor.published_at).filter(
-        Q(published_at__lt=cursor.published_at) | Q(pk__lt=cursor.pk)
+    return articles.filter(published_at__lte=cursor.at).filter(
+        Q(published_at__lt=cursor.at) | Q(pk__lt=cursor.pk)
     )
 
 
@@ -310,7 +310,7 @@ def finish(
         full,
         counted=first_page_whole,
         older=Cursor.of(articles[-1]) if full else boundary,
-        searched_to=boundary.published_at if boundary and not full else None,
+        searched_to=boundary.at if boundary and not full else None,
     )
 
 

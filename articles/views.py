@@ -164,9 +164,9 @@ class ArticleListView(PublicPageMixin, TemplateView):
         after = None if before else Cursor.parse(self.request.GET.get("after"))
         start = end = None
         if page.older:
-            start = (after if after and page.newer else page.older).published_at
+            start = (after if after and page.newer else page.older).at
         if page.newer:
-            end = (before or Cursor.of(page.items[0])).published_at
+            end = (before or Cursor.of(page.items[0])).at
         page_cache.depends_on(language=current_language(), start=start, end=end)
 
 

@@ -122,6 +122,8 @@ def _record(article: Article, action: str, user, comment: str = "") -> None:
         go_live.record(
             article, GoLive.Kind.PUBLISHED, article.published_at, by_schedule=True
         )
+        if article.embargoed:  # partners have it now
+            go_live.record(article, GoLive.Kind.EMBARGOED)
     # Told after the commit: a step that is rolled back notifies nobody.
     transaction.on_commit(
         lambda: step_taken.send(
@@ -141,8 +143,8 @@ def _refuse(message: str) -> None:
 def check(action: str, article: Article, user, **params) -> None:
     """Refuse `action` on `article` as it stands or as edited (unsaved), or pass.
 
-    `params` are the step's own: `at` (schedule), `comment` (return, withdraw),
-    `translations` (withdraw), `tags` (the tag names as edited).
+    `params` are the step's own: `at` and `embargo` (schedule), `comment` (return,
+    withdraw), `translations` (withdraw), `tags` (the tag names as edited).
     """
     checks = {
         Action.SUBMIT: _check_submit,
@@ -267,8 +269,11 @@ def recall(article: Article, user) -> Article:
 
 
 @transaction.atomic
-def publish(article: Article, user, at: datetime | None = None) -> Article:
-    """An editor approves the story and publishes it now, or at `at` (scheduling).
+def publish(
+    article: Article, user, at: datetime | None = None, embargo: bool = False
+) -> Article:
+    """An editor approves the story and publishes it now, or at `at` (scheduling);
+    scheduled with an `embargo`, partners get it at once, embargoed until `at`.
 
     A translation never goes out before its original: approved while the original
     is scheduled, it is scheduled for the original's time.
@@ -280,6 +285,7 @@ def publish(article: Article, user, at: datetime | None = None) -> Article:
     if original is not None and original.published_at > (at or now):
         at = original.published_at
     article.status = Status.PUBLISHED
+    article.embargoed = embargo and at is not None
     if at is not None:
         article.published_at = at
     elif article.published_at is None or article.published_at > now:
@@ -290,9 +296,9 @@ def publish(article: Article, user, at: datetime | None = None) -> Article:
     return article
 
 
-def schedule(article: Article, user, at: datetime) -> Article:
+def schedule(article: Article, user, at: datetime, embargo: bool = False) -> Article:
     _check_schedule(article, user, at=at)
-    return publish(article, user, at)
+    return publish(article, user, at, embargo)
 
 
 @transaction.atomic
@@ -405,7 +411,9 @@ def take(action: str, article: Article, user, **params) -> Article:
         Action.SUBMIT: lambda: submit(article, user),
         Action.RECALL: lambda: recall(article, user),
         Action.PUBLISH: lambda: publish(article, user),
-        Action.SCHEDULE: lambda: schedule(article, user, at),
+        Action.SCHEDULE: lambda: schedule(
+            article, user, at, params.get("embargo", False)
+        ),
         Action.RETURN: lambda: return_to_author(article, user, comment),
         Action.WITHDRAW: lambda: withdraw(
             article, user, comment, params.get("translations")

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
+from api.ninjs import iso
 from articles.models import Article
 from photos.models import Photographer
 from tests.disclaimers.conftest import LABEL_2020, LABEL_2022
@@ -136,8 +137,11 @@ def test_the_validator_really_checks_formats_and_unknown_fields(ninjs_validator)
         {"status": Article.Status.DRAFT},
         {"status": Article.Status.SUBMITTED},
         {"status": Article.Status.RETURNED},
-        {"status": Article.Status.WITHDRAWN, "published_at": moscow(2025, 1, 1, 9, 0)},
+        # Never live: not even its withdrawal is news to partners.
+        {"status": Article.Status.WITHDRAWN, "published_at": None},
         {"published_at": timezone.now() + timedelta(hours=2)},
+        # Sent to partners under embargo: keyed partners only (tests/api/test_wire.py).
+        {"published_at": timezone.now() + timedelta(hours=2), "embargoed": True},
     ],
 )
 def test_unpublished_stories_never_appear(client, labels, state):
@@ -255,11 +259,13 @@ def test_cursor_walks_every_item_once_when_timestamps_are_shared(client, labels)
     assert [uri for items in pages for uri in items] == expected
 
 
-def test_since_keeps_stories_published_at_or_after_it(client, labels):
+def test_since_lists_what_partners_were_told_at_or_after_it_oldest_first(
+    client, labels
+):
     old = make_article(published_at=moscow(2025, 1, 27, 21, 58))
     at = make_article(published_at=moscow(2025, 1, 27, 21, 59))
     new = make_article(published_at=moscow(2025, 1, 28, 9, 0))
-    expected = [new.headline, at.headline]
+    expected = [at.headline, new.headline]
     for since in [
         "2025-01-27T21:59:00+03:00",
         "2025-01-27T18:59:00Z",
@@ -268,10 +274,27 @@ def test_since_keeps_stories_published_at_or_after_it(client, labels):
         items = feed(client, since=since)["items"]
         assert [item["headlines"][0]["value"] for item in items] == expected, since
     assert old.headline in [i["headlines"][0]["value"] for i in feed(client)["items"]]
-    # A partner may resume from the newest firstcreated it holds.
-    [newest, *_] = feed(client)["items"]
-    assert len(feed(client, since=newest["firstcreated"])["items"]) == 1
+    # A partner resumes from the last versioncreated it holds (that item again).
+    *_, last = feed(client, since="2025-01-01T00:00:00Z")["items"]
+    assert last["versioncreated"] == last["firstcreated"]  # never changed since
+    assert len(feed(client, since=last["versioncreated"])["items"]) == 1
     assert feed(client, since="2100-01-01T00:00:00Z") == {"items": [], "next": None}
+
+
+def test_changes_since_come_in_pages_oldest_first(client, labels):
+    moments = [moscow(2025, 3, 1, 9, minute) for minute in range(7)]
+    for moment in reversed(moments):
+        make_article(published_at=moment)
+    pages, page = [], feed(client, since="2025-03-01T09:00:00+03:00", limit=3)
+    while True:
+        pages.append([item["firstcreated"] for item in page["items"]])
+        if not page["next"]:
+            break
+        page = client.get(page["next"]).json()
+    assert [len(items) for items in pages] == [3, 3, 1]
+    assert [moment for items in pages for moment in items] == [
+        iso(moment) for moment in moments
+    ]
 
 
 def test_language_filter_and_both_languages_by_default(client, labels):
@@ -342,7 +365,13 @@ def test_query_count_is_the_same_for_a_short_and_a_long_page(
                 authors=authors[:1],
                 lead_photo=photos[1],
             )
+    Article.objects.filter(pk=original.pk).update(status=Article.Status.WITHDRAWN)
     feed(client, limit=100)  # the photos' first readers make their renditions
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         items = feed(client, limit=100)["items"]
+    assert len(items) == count + count // 2 - 1
+    # The changes since a moment, kill notices (and their reasons) among them.
+    with django_assert_num_queries(11):
+        items = feed(client, limit=100, since="2000-01-01T00:00:00Z")["items"]
     assert len(items) == count + count // 2
+    assert [item["pubstatus"] for item in items].count("canceled") == 1

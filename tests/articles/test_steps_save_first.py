@@ -19,7 +19,7 @@ def press(client, story, step, **changes):
     """Post the story's form with `changes`, by the button of `step`."""
     extra = {
         f"_step_{name}": changes.pop(name)
-        for name in ("at", "comment", "translations")
+        for name in ("at", "comment", "translations", "embargo")
         if name in changes
     }
     data = {**article_form_data(story, **changes), "_step": step, **extra}
@@ -93,6 +93,22 @@ def test_a_schedule_without_a_time_is_refused_in_the_form(client, make_staff):
     response = press(client, story, "schedule", lead="Edited", at="")
     assert response.status_code == 200
     assert "Give the date and time to publish at." in response.text
+
+
+def test_an_editor_schedules_with_an_embargo_for_partners(client, make_staff):
+    story = make_article(status=Article.Status.SUBMITTED)
+    client.force_login(make_staff("Editor"))
+    at = timezone.localtime() + timedelta(hours=2)
+    page = client.get(f"{ADMIN}{story.pk}/change/", headers=ENGLISH).text
+    assert 'name="_step_embargo"' in page
+    assert "Send to partners now, embargoed until then" in page
+    response = press(client, story, "schedule", at=f"{at:%Y-%m-%dT%H:%M}", embargo="on")
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert story.embargoed and story.published_at > timezone.now()
+    assert story.wire_version == 1  # partners have it now
+    listing = client.get(ADMIN, headers=ENGLISH).text
+    assert "sent to partners under embargo" in listing
 
 
 def test_the_author_recalls_a_submission_until_an_editor_acts(client, make_staff):

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 TECHNICAL = {
     "ID", "URL", "slug", "alt", "EXIF", "RSS", "HTML", "JSON", "ninjs", "IPTC",
     "UTC", "MSK", "Mac", "Control", "Command", "Ctrl", "photo", "JPEG", "PNG", "WebP",
-    "pbkdf2_sha256", "sha256", "LDAP", "SSO",
+    "pbkdf2_sha256", "sha256", "LDAP", "SSO", "https", "HMAC",
 }  # fmt: skip
 # Django writes the alternative texts of two icons untranslated (the search box's
 # magnifier, a yes/no column's tick); nothing the newsroom adds may do the same.

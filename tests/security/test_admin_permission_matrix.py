@@ -15,13 +15,14 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import transaction
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import registered_models
 
 from accounts.admin_rules import NewsroomAdmin, VisibleChoicesMixin
 from accounts.models import Role
-from api.models import Partner
-from articles.models import Article, ArticleEvent, Tag, TaggedArticle
+from api.models import Delivery, Partner
+from articles.models import Article, ArticleEvent, GoLive, Tag, TaggedArticle
 from background.models import FailedTask
 from disclaimers.models import Mention
 from photos.models import Photographer
@@ -140,6 +141,8 @@ EXPECTED = {
     "articles.region": crud(view=READERS_OF_STORIES, add={E, S}, change={E, S}),
     # The wire's partners: editors register them and hand out their keys.
     "api.partner": crud(view={E, S}, add={E, S}, change={E, S}),
+    # What was pushed to them: read, and resent, never added by hand.
+    "api.delivery": crud(view={E, S}, change={E, S}),
     # Failed background work: for whoever runs the newsroom; never added by hand.
     "background.failedtask": crud(view={S}, change={S}),
     "authors.author": crud(
@@ -389,6 +392,16 @@ def world(make_staff, labels, memorial):
         "photos.photographer": photographer,
         "articles.tag": Tag.objects.get(name_en="flood"),
         "api.partner": partner_with_a_key(),
+        "api.delivery": Delivery.objects.create(
+            partner=partner_with_a_key(),
+            event=GoLive.objects.create(
+                article=story, kind=GoLive.Kind.PUBLISHED, at=timezone.now()
+            ),
+            article=story,
+            version=1,
+            kind=GoLive.Kind.PUBLISHED,
+            body="{}",
+        ),
         "background.failedtask": FailedTask.objects.create(
             task_path="tests.background.tasks.always_fails",
             args=["delivery"],

@@ -14,7 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.utils import timezone
 
-from articles.models import Article, ArticleEvent
+from api.models import Delivery, Partner
+from articles.models import Article, ArticleEvent, GoLive
 from background.models import FailedTask
 from disclaimers.models import DesignatedEntity, Mention
 from tests.factories import make_article
@@ -152,7 +153,7 @@ EDITS = {
 # Rows the admin never adds (found by the software) but people review and change.
 CHANGE_ONLY = {"disclaimers.mention": {"status": "dismissed"}}
 # Rows changed only by an admin action, logged as a change (tested below).
-ACTION_ONLY = {"background.failedtask": "retry_selected"}
+ACTION_ONLY = {"background.failedtask": "retry_selected", "api.delivery": "resend"}
 
 
 def admin_models(user) -> set[str]:
@@ -184,6 +185,29 @@ def test_retrying_a_failed_task_is_logged(admin_client, admin_user):
         },
     )
     assert logged(admin_user, CHANGE, failed)
+
+
+def test_resending_a_delivery_is_logged(admin_client, admin_user):
+    story = make_article()
+    partner = Partner(name="Valley Daily", push_url="https://valley.example.org/")
+    partner.issue_key()
+    partner.save()
+    delivery = Delivery.objects.create(
+        partner=partner,
+        event=GoLive.objects.create(
+            article=story, kind="published", at=story.published_at
+        ),
+        article=story,
+        version=1,
+        kind="published",
+        body="{}",
+        status=Delivery.Status.FAILED,
+    )
+    admin_client.post(
+        "/admin/api/delivery/",
+        {"action": ACTION_ONLY["api.delivery"], "_selected_action": [delivery.pk]},
+    )
+    assert logged(admin_user, CHANGE, delivery)
 
 
 def logged(user, action_flag, obj) -> bool:
