@@ -127,19 +127,21 @@ class Partner(models.Model):
 
 def check_push_url(url: str) -> None:
     """Pushes carry unpublished (embargoed) stories: HTTPS only, but for a receiver
-    on this very machine (a partner's test, the tests)."""
+    on this very machine when PARTNER_PUSH_ALLOW_LOCAL is on (trying one out)."""
     parts = urlsplit(url)
     if parts.scheme == "https":
         return
-    try:
-        loopback = ipaddress.ip_address(parts.hostname or "").is_loopback
-    except ValueError:
-        loopback = parts.hostname == "localhost"
-    if parts.scheme != "http" or not loopback:
-        raise ValidationError(
-            {"push_url": _("The push address must start with https://.")},
-            code="not_https",
-        )
+    if parts.scheme == "http" and settings.PARTNER_PUSH_ALLOW_LOCAL:
+        try:
+            if ipaddress.ip_address(parts.hostname or "").is_loopback:
+                return
+        except ValueError:
+            if parts.hostname == "localhost":
+                return
+    raise ValidationError(
+        {"push_url": _("The push address must start with https://.")},
+        code="not_https",
+    )
 
 
 class PartnerRequests(models.Model):
@@ -169,6 +171,7 @@ class Delivery(models.Model):
 
     class Status(models.TextChoices):
         WAITING = "waiting", _("waiting")  # queued, or between attempts
+        SENDING = "sending", _("sending")  # an attempt under way
         DELIVERED = "delivered", _("delivered")
         FAILED = "failed", _("failed")  # every attempt failed: resend it
 
@@ -193,6 +196,8 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # When it was last put on the queue (written, or resent).
+    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
 
@@ -209,9 +214,9 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["partner", "-created_at"], name="delivery_log_idx"),
             models.Index(
-                fields=["created_at"],
-                name="delivery_waiting_idx",
-                condition=Q(status="waiting"),
+                fields=["queued_at"],
+                name="delivery_unfinished_idx",
+                condition=Q(status__in=["waiting", "sending"]),
             ),
         ]
 

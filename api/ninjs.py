@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 
 from api.models import Partner
 from articles.html import absolute_url
-from articles.models import PARTNERS_SEE, Article, ArticleEvent, ArticleQuerySet
+from articles.models import (
+    PARTNERS_SEE,
+    Article,
+    ArticleEvent,
+    ArticleQuerySet,
+    wire_moment,
+)
 from articles.rendering import Material, render_material, syndicated_html
 from disclaimers.rendering import labels_in_force
 from newsroom.i18n import agency_name, agency_name_genitive
@@ -49,7 +55,8 @@ def feed_articles(partner: Partner | None = None) -> ArticleQuerySet:
 
 def feed_changes(partner: Partner | None = None) -> ArticleQuerySet:
     """Every story partners were told of (articles/wire.py), as it stands now:
-    live, withdrawn (a kill notice) and, for a partner, sent under embargo.
+    live, withdrawn (a kill notice) and, for a partner, sent under embargo; each
+    with its `wire_moment`, the order of the changes.
 
     The open feed never shows what only partners had: an embargoed story, nor the
     withdrawal of one withdrawn before its time.
@@ -61,7 +68,8 @@ def feed_changes(partner: Partner | None = None) -> ArticleQuerySet:
     if partner is not None:
         shown |= Q(embargoed=True)
     return (
-        Article.objects.filter(wire_at__lte=now, status__in=PARTNERS_SEE)
+        Article.objects.annotate(wire_moment=wire_moment())
+        .filter(wire_moment__lte=now, status__in=PARTNERS_SEE)
         .filter(shown)
         .for_display()
     )

@@ -15,11 +15,14 @@ a captured push cannot be replayed (README, "Partners": verifying a push).
 
 import hashlib
 import hmac
+import ipaddress
 import json
+import socket
 import time
 import urllib.error
 import urllib.request
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -28,19 +31,24 @@ from django.utils import timezone
 from api.models import Delivery, Partner
 from api.ninjs import ninjs_items
 from articles.models import Article, GoLive
-from background.queue import enqueue_with
+from background.queue import backoff, enqueue_with
 
 SIGNATURE_HEADER = "X-Newsroom-Signature"
 TIMESTAMP_HEADER = "X-Newsroom-Timestamp"
 TIMEOUT_SECONDS = 10
 # The queue's retries: after 5 s, 20 s, 80 s, ... 5.7 h, seven hours in all.
 ATTEMPTS = 8
-# A delivery never tried this long after it was written lost its task.
+# A delivery not tried this long after its time lost its task.
 LOST_AFTER = timedelta(minutes=5)
 
 
 class DeliveryFailed(Exception):
-    """The receiver did not take the item (the message says why)."""
+    """The receiver did not take the item (the message says why); `final`: trying
+    again cannot help."""
+
+    def __init__(self, message: str, final: bool = False):
+        super().__init__(message)
+        self.final = final
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -51,12 +59,22 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def on_went_live(sender, event: GoLive, **kwargs) -> None:
-    """A change was announced: if it is news to partners, a delivery for each
-    partner that takes the story (in the announcement's transaction)."""
+    """A change was announced: if it is news to partners, its deliveries are
+    prepared by a task of their own (the announcement only queues it)."""
     from api import tasks
 
-    if event.wire_version is None:
-        return
+    if event.wire_version is not None:
+        enqueue_with(tasks.prepare_deliveries, event.pk)
+
+
+def prepare_deliveries(event_id: int) -> int:
+    """A delivery for each partner that takes the story, each sent by its own task;
+    the item is rendered once, as the story stands. Returns how many are new."""
+    from api import tasks
+
+    event = GoLive.objects.filter(pk=event_id).first()
+    if event is None:
+        return 0
     article = Article.objects.for_display().get(pk=event.article_id)
     partners = [
         partner
@@ -64,81 +82,120 @@ def on_went_live(sender, event: GoLive, **kwargs) -> None:
         if partner.takes(article)
     ]
     if not partners:
-        return
-    [item] = ninjs_items([article], settings.SITE_URL)
-    body = json.dumps(item, ensure_ascii=False)
+        return 0
+    body = item_json(article)
+    created = 0
     for partner in partners:
-        delivery, created = Delivery.objects.get_or_create(
-            partner=partner,
-            event=event,
-            defaults={
-                "article": article,
-                "version": event.wire_version,
-                "kind": event.kind,
-                "body": body,
-            },
-        )
-        if created:
-            enqueue_with(tasks.deliver, delivery.pk)
+        with transaction.atomic():
+            delivery, new = Delivery.objects.get_or_create(
+                partner=partner,
+                event=event,
+                defaults={
+                    "article": article,
+                    "version": article.wire_version,
+                    "kind": event.kind,
+                    "body": body,
+                },
+            )
+            if new:
+                enqueue_with(tasks.deliver, delivery.pk)
+                created += 1
+    return created
+
+
+def item_json(article: Article) -> str:
+    [item] = ninjs_items([article], settings.SITE_URL)
+    return json.dumps(item, ensure_ascii=False)
 
 
 def deliver(delivery_id: int) -> None:
     """One attempt at a waiting delivery; raises DeliveryFailed for the queue to
-    try again. A delivery already made (a task run twice) is not made again."""
+    try again. A delivery already made (a task run twice) is not made again.
+
+    No transaction is held while the receiver answers: the attempt is counted
+    first, its outcome written after.
+    """
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update()
+            Delivery.objects.select_for_update(of=("self",))
             .select_related("partner")
             .filter(pk=delivery_id, status=Delivery.Status.WAITING)
             .first()
         )
         if delivery is None:
             return
+        # Claimed: a second copy of this task finds it taken and leaves it.
+        delivery.status = Delivery.Status.SENDING
         delivery.attempts += 1
         delivery.last_attempt_at = timezone.now()
-        try:
-            post(delivery)
-        except DeliveryFailed as error:
-            failure = error
-            delivery.last_error = str(error)
-            if delivery.attempts >= ATTEMPTS:
-                delivery.status = Delivery.Status.FAILED
-        else:
-            failure = None
-            delivery.status = Delivery.Status.DELIVERED
-            delivery.delivered_at = delivery.last_attempt_at
-            delivery.last_error = ""
-        delivery.save()
-    if failure is not None:
-        raise failure
+        delivery.save(update_fields=["status", "attempts", "last_attempt_at"])
+    try:
+        post(delivery)
+    except DeliveryFailed as error:
+        given_up = error.final or delivery.attempts >= ATTEMPTS
+        Delivery.objects.filter(pk=delivery.pk).update(
+            last_error=str(error),
+            status=Delivery.Status.FAILED if given_up else Delivery.Status.WAITING,
+        )
+        if not given_up:
+            raise
+        return
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.DELIVERED,
+        delivered_at=timezone.now(),
+        last_error="",
+    )
 
 
 def post(delivery: Delivery) -> None:
     """POST the delivery's item to its partner's address, signed now."""
+    partner = delivery.partner
+    if partner.revoked_at is not None or not partner.push_url:
+        raise DeliveryFailed(
+            "not sent: the partner's key is revoked or its push address removed",
+            final=True,
+        )
     body = delivery.body.encode()
     timestamp = str(int(time.time()))
-    request = urllib.request.Request(
-        delivery.partner.push_url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": "Newsroom wire",
-            TIMESTAMP_HEADER: timestamp,
-            SIGNATURE_HEADER: signature(
-                delivery.partner.signing_secret, timestamp, body
-            ),
-            "X-Newsroom-Delivery": str(delivery.pk),
-        },
-    )
     try:
+        check_destination(partner.push_url)
+        request = urllib.request.Request(
+            partner.push_url,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "User-Agent": "Newsroom wire",
+                TIMESTAMP_HEADER: timestamp,
+                SIGNATURE_HEADER: signature(partner.signing_secret, timestamp, body),
+                "X-Newsroom-Delivery": str(delivery.pk),
+            },
+        )
         with NO_REDIRECTS.open(request, timeout=TIMEOUT_SECONDS) as response:
             response.read(1024)
     except urllib.error.HTTPError as error:
         raise DeliveryFailed(f"the receiver answered HTTP {error.code}") from None
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        raise DeliveryFailed(f"could not reach the receiver: {reason}") from None
+    except urllib.error.URLError as error:
+        raise DeliveryFailed(f"could not reach the receiver: {error.reason}") from None
+    except DeliveryFailed:
+        raise
+    except Exception as error:  # a broken answer, a timeout, a refused address
+        raise DeliveryFailed(f"could not deliver: {error!r}") from None
+
+
+def check_destination(url: str) -> None:
+    """Pushes go to partners on the internet, never to this network's own
+    machines (a mistyped or malicious address must not reach them): every address
+    the name resolves to must be public, unless PARTNER_PUSH_ALLOW_LOCAL is on (a
+    receiver tried on this machine)."""
+    if settings.PARTNER_PUSH_ALLOW_LOCAL:
+        return
+    host = urlsplit(url).hostname or ""
+    for *_rest, address in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP):
+        if not ipaddress.ip_address(address[0]).is_global:
+            raise DeliveryFailed(
+                f"not sent: {host} is an address of a private network", final=True
+            )
 
 
 class RefuseRedirects(urllib.request.HTTPRedirectHandler):
@@ -152,29 +209,52 @@ NO_REDIRECTS = urllib.request.build_opener(RefuseRedirects)
 
 
 def resend(deliveries) -> int:
-    """Send the chosen deliveries again, as they were, attempts counted afresh."""
+    """Send the chosen deliveries again, attempts counted afresh, each with the
+    story as it stands now (its latest version, the labels in force)."""
     from api import tasks
 
     count = 0
-    for delivery in deliveries:
-        Delivery.objects.filter(pk=delivery.pk).update(
-            status=Delivery.Status.WAITING, attempts=0, last_error=""
-        )
-        enqueue_with(tasks.deliver, delivery.pk)
+    for delivery in deliveries.select_related("article"):
+        article = Article.objects.for_display().get(pk=delivery.article_id)
+        with transaction.atomic():
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=Delivery.Status.WAITING,
+                attempts=0,
+                last_error="",
+                body=item_json(article),
+                version=article.wire_version,
+                queued_at=timezone.now(),
+            )
+            enqueue_with(tasks.deliver, delivery.pk)
         count += 1
     return count
 
 
 def resume_lost() -> int:
-    """Waiting deliveries never tried (their task lost with a queue that was down
-    when the change committed) are queued again. Returns how many."""
+    """Deliveries whose task was lost are queued again: one never tried or not
+    retried well after its time (a queue that was down when it was written), or
+    left "sending" by a worker that died. Returns how many."""
     from api import tasks
 
-    lost = Delivery.objects.filter(
-        status=Delivery.Status.WAITING,
-        attempts=0,
-        created_at__lt=timezone.now() - LOST_AFTER,
-    ).values_list("pk", flat=True)[:500]
+    now = timezone.now()
+    unfinished = Delivery.objects.filter(
+        status__in=[Delivery.Status.WAITING, Delivery.Status.SENDING],
+        queued_at__lt=now - LOST_AFTER,
+    ).only("status", "attempts", "queued_at", "last_attempt_at")[:500]
+    lost = []
+    for delivery in unfinished:
+        if delivery.attempts:
+            wait = backoff(delivery.attempts)
+            if delivery.status == Delivery.Status.SENDING:
+                wait = timedelta(seconds=TIMEOUT_SECONDS * 6)
+            due = delivery.last_attempt_at + wait
+        else:
+            due = delivery.queued_at
+        if due + LOST_AFTER < now:
+            lost.append(delivery.pk)
+    Delivery.objects.filter(pk__in=lost).update(
+        status=Delivery.Status.WAITING, queued_at=now
+    )
     for delivery_id in lost:
         tasks.deliver.enqueue(delivery_id)
     return len(lost)

@@ -4,6 +4,11 @@ from api import push
 from background.queue import background_task
 
 
+@background_task()
+def prepare_deliveries(event_id: int) -> int:
+    return push.prepare_deliveries(event_id)
+
+
 @background_task(attempts=push.ATTEMPTS)
 def deliver(delivery_id: int) -> None:
     push.deliver(delivery_id)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_safe
 
@@ -106,7 +106,7 @@ def ninjs_feed(request: HttpRequest) -> HttpResponse:
     except BadParameter as error:
         return json_response({"error": str(error)}, status=400)
     if query.since:
-        articles = feed_changes(partner).filter(wire_at__gte=query.since)
+        articles = feed_changes(partner).filter(wire_moment__gte=query.since)
     else:
         articles = feed_articles(partner)
     if partner is not None:
@@ -117,7 +117,7 @@ def ninjs_feed(request: HttpRequest) -> HttpResponse:
         articles = articles.filter(language=query.language)
     if query.since:
         items, following = oldest_first_page(
-            articles, "wire_at", after=query.cursor, size=query.limit
+            articles, "wire_moment", after=query.cursor, size=query.limit
         )
     else:
         page = keyset_page(articles, before=query.cursor, after=None, size=query.limit)
@@ -129,8 +129,11 @@ def ninjs_feed(request: HttpRequest) -> HttpResponse:
         next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
     root = request.build_absolute_uri("/").rstrip("/")
     response = json_response({"items": ninjs_items(items, root), "next": next_url})
+    # A keyed answer is one partner's selection, embargoed stories included: no
+    # shared cache may keep it, nor give the open answer for a keyed request.
+    patch_vary_headers(response, ["Authorization", "X-Api-Key"])
     if partner is not None:
-        patch_cache_control(response, private=True)  # one partner's selection
+        patch_cache_control(response, private=True)
     return response
 
 

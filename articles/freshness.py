@@ -119,7 +119,7 @@ def went_live(start, end) -> Change:
 def on_went_live(sender, event, **kwargs) -> None:
     """A go-live event (articles/go_live.py): the pages that show the story are
     refreshed, and the CDN purge hook (PAGE_CACHE_PURGE) told through the cache.
-    A story sent to partners under embargo is on no page yet."""
-    if event.kind == GoLive.Kind.EMBARGOED:
+    A story under embargo is on no page yet."""
+    if not event.public:
         return
     page_cache.changed(story_changed(event.article))

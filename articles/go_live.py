@@ -52,10 +52,10 @@ def record(article: Article, kind: str, at=None, by_schedule: bool = False) -> N
             event = GoLive.objects.create(
                 article=article, kind=kind, at=at, by_schedule=by_schedule
             )
+            if not by_schedule:
+                wire.tell(event)
     except IntegrityError:  # recorded already (another worker's sweep)
         return
-    if not by_schedule:
-        wire.tell(event)
     if at <= timezone.now():
         enqueue_with(tasks.announce, event.pk)
 
@@ -140,7 +140,7 @@ def run_hooks(sender, event: GoLive, **kwargs) -> None:
     """settings.GO_LIVE_HOOKS: functions of an event id, each its own task."""
     from articles import tasks
 
-    if event.kind == GoLive.Kind.EMBARGOED:  # readers see nothing of it yet
+    if not event.public:
         return
     for path in settings.GO_LIVE_HOOKS:
         enqueue_with(tasks.run_hook, path, event.pk)
@@ -150,5 +150,5 @@ def correction_saved(sender, instance, created: bool, raw: bool = False, **kwarg
     """A correction or update added to a live story changes what readers see, and
     what partners have of a story sent to them under embargo."""
     article = instance.article
-    if created and not raw and (article.is_live or article.partners_had):
+    if created and not raw and article.partners_had:
         record(instance.article, GoLive.Kind.CORRECTED, instance.noted_at)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -236,6 +237,11 @@ _many_since: dict[tuple, float] = {}
 WIRE_FIELDS = ("wire_at", "wire_version")
 
 
+def wire_moment() -> Coalesce:
+    """When partners were last told of a story: its publication if never since."""
+    return Coalesce("wire_at", "published_at")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> "ArticleQuerySet":
         """What readers may see: published, and its publication time has come.
@@ -435,7 +441,9 @@ class Article(models.Model):
         ),
     )
     # What partners were last told of the story (articles/wire.py): when, and the
-    # item's version then. Only the wire moves them, and only forward.
+    # item's version then. Only the wire moves them, and only forward. A story never
+    # told (published before the wire, or by other means) is version 1 of its
+    # publication time: wire_moment().
     wire_at = models.DateTimeField(
         _("last sent to partners"), null=True, editable=False
     )
@@ -473,9 +481,10 @@ class Article(models.Model):
             ),
             # The partner feed's changes since a moment, oldest first (?since=).
             models.Index(
-                fields=["wire_at", "id"],
+                wire_moment(),
+                "id",
                 name="article_wire_idx",
-                condition=Q(wire_at__isnull=False),
+                condition=Q(status__in=["published", "withdrawn"]),
             ),
         ]
         constraints = [
@@ -636,9 +645,6 @@ class Article(models.Model):
         self.body = sanitize_html(self.body)
         self.stamp_publication_time()
         self.slug = normalised_slug(self.slug) or latin_slug(self.headline) or "article"
-        if self._state.adding and self.wire_at is None and self.partners_had:
-            # Stored already published (an import): partners' first version is it.
-            self.wire_at, self.wire_version = self.published_at, 1
 
     def check_values(self) -> None:
         """The story's own values, each refusal naming its field (ValidationError)."""
@@ -926,3 +932,10 @@ class GoLive(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.article} ({self.at:%Y-%m-%d %H:%M})"
+
+    @property
+    def public(self) -> bool:
+        """Whether readers could see the story when this happened: a story sent
+        under embargo, and what befalls it before its time, is for partners only."""
+        published_at = self.article.published_at
+        return published_at is not None and published_at <= self.at

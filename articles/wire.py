@@ -17,6 +17,9 @@ from django.utils import timezone
 
 from articles.models import Article, GoLive
 
+# The changes that give partners a story they may not have had yet.
+NEW_STORY = {GoLive.Kind.PUBLISHED, GoLive.Kind.EMBARGOED}
+
 
 def is_news(event: GoLive) -> bool:
     article = event.article
@@ -34,7 +37,12 @@ def tell(event: GoLive) -> None:
         return
     article = event.article
     stored = Article.objects.select_for_update().filter(pk=article.pk)
-    version = stored.values_list("wire_version", flat=True).get() + 1
+    told = stored.values_list("wire_version", flat=True).get()
+    if event.kind not in NEW_STORY:
+        # A story partners have but were never told of (published before the
+        # wire) stands as their version 1.
+        told = max(told, 1)
+    version = told + 1
     now = timezone.now()
     stored.update(wire_version=version, wire_at=now)
     article.wire_version, article.wire_at = version, now

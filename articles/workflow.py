@@ -116,7 +116,8 @@ def _record(article: Article, action: str, user, comment: str = "") -> None:
     ArticleEvent.objects.create(
         article=article, action=action, actor=user, comment=comment
     )
-    if action in GOES_LIVE and (action == Action.WITHDRAW or article.is_live):
+    # A change to a story under embargo is news to the partners who have it.
+    if action in GOES_LIVE and (action == Action.WITHDRAW or article.partners_had):
         go_live.record(article, GOES_LIVE[action])
     elif action == Action.SCHEDULE:  # announced when its time comes
         go_live.record(

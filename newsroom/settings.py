@@ -346,12 +346,15 @@ else:
 # worker's clock looks for due stories this often; articles/go_live.py).
 GO_LIVE_SWEEP_SECONDS = float(os.environ.get("GO_LIVE_SWEEP_SECONDS", "2"))
 # Functions (dotted paths) the worker calls with each go-live event's id: a sitemap
-# ping, a partner's delivery. Each its own task, retried while it fails.
+# ping, say. Each its own task, retried while it fails.
 GO_LIVE_HOOKS = env_list("GO_LIVE_HOOKS")
 
 # The partner feed (/api/ninjs/) open to anyone (0, the default) or to partners with a
 # key only (1); a key given is always checked (api/models.py).
 PARTNER_FEED_REQUIRES_KEY = env_bool("PARTNER_FEED_REQUIRES_KEY")
+# Pushes to partners go to public addresses over HTTPS only; 1 also allows a receiver
+# on this machine or network (plain HTTP to loopback included): for trying one out.
+PARTNER_PUSH_ALLOW_LOCAL = env_bool("PARTNER_PUSH_ALLOW_LOCAL")
 
 # Anonymous readers' pages are kept this long at most (0 turns the page cache off);
 # a publish, edit, withdrawal or label change refreshes the pages that show it at

@@ -68,7 +68,8 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings):
+    settings.PARTNER_PUSH_ALLOW_LOCAL = True  # the receiver is on this machine
     running = Receiver()
     yield running
     running.server.shutdown()
@@ -393,3 +394,121 @@ def test_an_editor_sets_a_push_address_and_gets_the_signing_secret(client, make_
         {"name": "Valley Daily", "languages": ["en"], "push_url": "http://x.org/"},
     )
     assert "must start with https://" in refused.text
+
+
+def test_pushes_to_this_network_are_refused_unless_allowed(editor, labels, settings):
+    settings.PARTNER_PUSH_ALLOW_LOCAL = True
+    partner, _key = partner_with_key(push_url="http://127.0.0.1:9/wire")
+    settings.PARTNER_PUSH_ALLOW_LOCAL = False
+    with pytest.raises(ValidationError, match="https://"):
+        partner.full_clean()
+    workflow.publish(draft(), editor)
+    delivery = Delivery.objects.get()
+    # Refused for good, without a connection: retrying cannot help.
+    assert (delivery.status, delivery.attempts) == ("failed", 1)
+    assert delivery.last_error == (
+        "not sent: 127.0.0.1 is an address of a private network"
+    )
+
+
+def test_a_revoked_partner_is_sent_nothing_more(receiver, editor, labels):
+    from api import push
+
+    partner, _key = partner_with_key(push_url=receiver.url)
+    receiver.failures = 1
+    workflow.publish(draft(), editor)  # its first attempt fails
+    partner.revoked_at = timezone.now()
+    partner.save()
+    delivery = Delivery.objects.get()
+    push.deliver(delivery.pk)  # the retry
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("failed", 2)
+    assert "revoked" in delivery.last_error
+    workflow.publish(draft(), editor)
+    assert Delivery.objects.count() == 1
+    assert receiver.received == []
+
+
+def test_a_change_approved_on_an_embargoed_story_is_a_new_version(
+    receiver, editor, labels, make_staff
+):
+    partner_with_key(push_url=receiver.url)
+    author = make_staff("Correspondent")
+    story = workflow.schedule(
+        draft(created_by=author), editor, timezone.now() + timedelta(hours=1), True
+    )
+    story.headline = "Figures revised"
+    workflow.propose(story, author)
+    workflow.approve_change(Article.objects.get(pk=story.pk), editor)
+    Correction.objects.create(article=story, text="The total is 9.")
+    items = receiver.items()
+    assert [(i["version"], i["pubstatus"]) for i in items] == [
+        ("1", "withheld"),
+        ("2", "withheld"),
+        ("3", "withheld"),
+    ]
+    assert items[1]["headlines"][0]["value"] == "Figures revised"
+    assert "The total is 9." in items[2]["bodies"][0]["value"]
+
+
+heard: list[str] = []
+
+
+def remember(event_id: int) -> None:
+    """A GO_LIVE_HOOKS entry, such as a sitemap ping."""
+    heard.append(GoLive.objects.get(pk=event_id).kind)
+
+
+def test_hooks_hear_nothing_of_a_story_before_its_time(editor, labels, settings):
+    heard.clear()
+    settings.GO_LIVE_HOOKS = ["tests.api.test_wire.remember"]
+    story = workflow.schedule(
+        draft(), editor, timezone.now() + timedelta(hours=1), embargo=True
+    )
+    Correction.objects.create(article=story, text="Before its time.")
+    story.refresh_from_db()
+    workflow.withdraw(story, editor, "Cancelled.")
+    assert GoLive.objects.filter(wire_version__isnull=False).count() == 3
+    assert heard == []
+    live = workflow.publish(draft(), editor)
+    workflow.withdraw(live, editor, "Wrong.")
+    assert heard == ["published", "withdrawn"]
+
+
+def test_a_story_published_before_the_wire_is_version_1_then_2(client, editor, labels):
+    _partner, key = partner_with_key()
+    story = make_article(headline="From the archive")  # never told: no wire version
+    [item] = feed(client, key, since="2000-01-01T00:00:00Z")["items"]
+    assert (item["version"], item["versioncreated"]) == ("1", item["firstcreated"])
+    Correction.objects.create(article=story, text="Checked again.")
+    [item] = feed(client, key, since=item["versioncreated"])["items"]
+    assert item["version"] == "2"
+
+
+def test_lost_deliveries_are_queued_again(receiver, editor, labels):
+    from api import push
+
+    partner_with_key(push_url=receiver.url)
+    workflow.publish(draft(), editor)
+    long_ago = timezone.now() - timedelta(hours=1)
+    # Its task lost (the queue was down when it was written)...
+    Delivery.objects.update(status="waiting", attempts=0, queued_at=long_ago)
+    assert push.resume_lost() == 1
+    # ...or its worker died while sending.
+    Delivery.objects.update(
+        status="sending", queued_at=long_ago, last_attempt_at=long_ago
+    )
+    assert push.resume_lost() == 1
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("delivered", 2)
+    assert len(receiver.received) == 3
+    # Waiting for its retry, in time: left alone.
+    Delivery.objects.update(
+        status="waiting", attempts=3, queued_at=long_ago, last_attempt_at=timezone.now()
+    )
+    assert push.resume_lost() == 0
+
+
+def test_keyed_and_open_answers_are_never_mixed_by_a_cache(client, labels):
+    response = client.get(FEED)
+    assert "Authorization" in response["Vary"] and "X-Api-Key" in response["Vary"]

@@ -16,7 +16,7 @@ heard: list[tuple[int, str]] = []
 
 
 def remember(event_id: int) -> None:
-    """A GO_LIVE_HOOKS entry: what a sitemap ping or a partner delivery would be."""
+    """A GO_LIVE_HOOKS entry: what a sitemap ping would be."""
     event = GoLive.objects.get(pk=event_id)
     heard.append((event.article_id, event.kind))
 
