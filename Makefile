@@ -70,6 +70,7 @@ bench: $(STAMP)  ## archive-scale figures: pages, search, import, req/s (BENCH_A
 	DATABASE_URL=$(BENCH_IMPORT_DB) $(MANAGE) migrate --no-input
 	DATABASE_URL=$(BENCH_IMPORT_DB) $(PYTHON) bench/import_throughput.py $(BENCH_IMPORT_LINES)
 	DATABASE_URL=$(BENCH_DB) $(PYTHON) bench/throughput.py
+	DATABASE_URL=$(BENCH_DB) $(PYTHON) bench/record.py
 
 # The Wagtail peer (../shared/peer/) and Newsroom at the same size, side by side.
 BENCH_PEER_ARTICLES ?= 100000

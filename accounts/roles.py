@@ -66,6 +66,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # Follows what was pushed to partners and resends what failed.
         "api.view_delivery",
         "api.change_delivery",
+        # Reads the publication record (it changes it no more than anyone).
+        "record.view_entry",
         "articles.add_correction",
         "articles.change_correction",
         "articles.delete_correction",
@@ -89,6 +91,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "articles.view_all_articles",
         "articles.view_region",
         "authors.view_author",
+        # Asks the publication record what stood on pages, and exports the answer.
+        "record.view_entry",
+        "record.ask_record",
     ],
 }
 

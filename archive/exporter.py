@@ -29,6 +29,7 @@ from articles.models import (
 from authors.models import Author, AuthorAlias
 from disclaimers.models import Mention
 from photos.models import BODY_PHOTO, Photo, photo_ids_in
+from record.travel import export_record
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 CHUNK = 1000
@@ -66,7 +67,8 @@ def export(
     """Write the matching articles to `path`; returns how many were written.
 
     The workflow history goes along `with_history`; by default when the whole
-    archive is exported (an installation moving), not a part of it.
+    archive is exported (an installation moving), not a part of it. The whole
+    archive takes its publication record along, beside it (record/travel.py).
     """
     if with_history is None:
         with_history = since is None and language is None
@@ -93,6 +95,9 @@ def export(
             count += len(chunk)
             if progress:
                 progress(count, total)
+    if since is None and language is None:
+        # The whole archive: its publication record goes beside it.
+        export_record(path)
     return count
 
 

@@ -53,6 +53,7 @@ from articles.tags import name_taken, parse_tags, set_tags, tag_list_text
 from articles.validation import check_tag_name
 from disclaimers.admin import MentionInline, record_review
 from disclaimers.models import Mention
+from disclaimers.services import mentions_changed
 
 
 class StoryPartInline:
@@ -501,11 +502,15 @@ class ArticleAdmin(NewsroomAdmin):
             Byline.objects.create(article=article, author=author)
 
     def save_formset(self, request, form, formset, change):
+        reviewed = False
         if formset.model is Mention:
             for mention_form in formset.forms:
                 if mention_form.has_changed():
                     record_review(mention_form.instance, request.user)
+                    reviewed = True
         super().save_formset(request, form, formset, change)
+        if reviewed:
+            mentions_changed.send(Mention, article_ids=[form.instance.pk])
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

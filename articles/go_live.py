@@ -34,6 +34,11 @@ from background.queue import enqueue_with
 # sender=GoLive, event=the GoLive being announced. Receivers run inside the
 # announcement's transaction: they queue work (enqueue_with), they do not do it.
 story_went_live = Signal()
+# sender=GoLive, event=the GoLive whose change readers (or partners) now get: sent
+# once per event, in its transaction, when it is recorded (a step taken now) or when
+# its time comes (a scheduled one, as it is announced). The publication record
+# (record/) writes its entry here.
+event_happened = Signal()
 
 LOOKBACK = timedelta(days=7)
 # An event not announced this long after its time had its announcement lost.
@@ -53,11 +58,16 @@ def record(article: Article, kind: str, at=None, by_schedule: bool = False) -> N
                 article=article, kind=kind, at=at, by_schedule=by_schedule
             )
             if not by_schedule:
-                wire.tell(event)
+                happened(event)
     except IntegrityError:  # recorded already (another worker's sweep)
         return
     if at <= timezone.now():
         enqueue_with(tasks.announce, event.pk)
+
+
+def happened(event: GoLive) -> None:
+    wire.tell(event)
+    event_happened.send(GoLive, event=event)
 
 
 def sweep() -> int:
@@ -121,8 +131,8 @@ def announce(event_id: int) -> bool:
         if not still_true(event):  # rescheduled or withdrawn before its time
             event.delete()
             return False
-        if event.by_schedule:  # partners hear of it now, as readers see it
-            wire.tell(event)
+        if event.by_schedule:  # readers and partners get it now
+            happened(event)
         story_went_live.send(GoLive, event=event)
         event.announced_at = timezone.now()
         event.save(update_fields=["announced_at"])

@@ -68,31 +68,46 @@ def render_material(
     """`article` as the site shows it; `original` is its published original, if any
     (the caller knows it: the page from its translations, the feeds from a query)."""
     language = language or current_language()
-    marked = mark_mentions(
-        listed(_mentions(article)),
-        [[article.headline], [article.lead], TAG.split(article.body)],
-    )
-    headline = marked.texts[HEADLINE][0]
+    text = marked_text(article, language)
     if photos is None:
         photos = photos_by_id(article.photo_ids()) if article.photo_ids() else {}
     lead_photo = photos.get(article.lead_photo_id)
     return Material(
         article=article,
         labels=labels_in_force(language) if labels is None else labels,
-        headline=_escaped(headline),
-        headline_text=headline.replace(STAR, "*"),
-        lead=_escaped(marked.texts[LEAD][0]),
+        headline=_escaped(text.headline),
+        headline_text=text.headline.replace(STAR, "*"),
+        lead=_escaped(text.lead),
         lead_photo=figure(lead_photo, language, lead=True) if lead_photo else "",
         # The body was sanitised when saved; asterisks and figures are added here.
-        body=mark_safe(
-            place_body_photos(
-                "".join(marked.texts[BODY]).replace(STAR, "*"), photos, language
-            )
-        ),
+        body=mark_safe(place_body_photos(text.body, photos, language)),
+        footnotes=text.footnotes,
+        original=original,
+    )
+
+
+@dataclass
+class MarkedText:
+    headline: str  # STAR where an asterisk goes
+    lead: str  # STAR where an asterisk goes
+    body: str  # HTML with its asterisks, its photos still [photo:ID] paragraphs
+    footnotes: list[str]
+
+
+def marked_text(article, language: str) -> MarkedText:
+    """The story's own text with the register's asterisks, and their footnotes in
+    `language`."""
+    marked = mark_mentions(
+        listed(_mentions(article)),
+        [[article.headline], [article.lead], TAG.split(article.body)],
+    )
+    return MarkedText(
+        headline=marked.texts[HEADLINE][0],
+        lead=marked.texts[LEAD][0],
+        body="".join(marked.texts[BODY]).replace(STAR, "*"),
         footnotes=list(
             dict.fromkeys(entity.footnote(language) for entity in marked.entities)
         ),
-        original=original,
     )
 
 

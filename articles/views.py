@@ -328,7 +328,13 @@ class ArticleDetailView(PublicPageMixin, TemplateView):
                 .first()
             )
             if story is None:
-                raise
+                # A withdrawn story readers once had keeps its notice and record.
+                from record.views import withdrawn_notice
+
+                notice = withdrawn_notice(request, kwargs["pk"])
+                if notice is None:
+                    raise
+                return notice
             response = redirect(preview_url(story))
             add_never_cache_headers(response)
             return response
@@ -373,6 +379,8 @@ class ArticleDetailView(PublicPageMixin, TemplateView):
         """What the story's part shows: its material, its <head> data."""
         context = self.material_context()
         context["meta"] = self.meta(context["material"])
+        # Its versions as they stood, in the publication record (record/).
+        context["recorded_versions"] = self.object.record.count()
         return context
 
     def render_part(self, name: str, context: dict) -> SafeString:

@@ -19,6 +19,7 @@ from accounts.admin_rules import (
 )
 from accounts.roles import stories_visible_to
 from disclaimers.models import DesignatedEntity, Disclaimer, Mention, site_languages
+from disclaimers.services import mentions_changed
 
 
 class InForceOnFilter(admin.SimpleListFilter):
@@ -196,6 +197,7 @@ class MentionAdmin(NewsroomAdmin):
     def save_model(self, request, obj, form, change):
         record_review(obj, request.user)
         super().save_model(request, obj, form, change)
+        mentions_changed.send(Mention, article_ids=[obj.article_id])
 
 
 def record_review(mention: Mention, user) -> None:

@@ -7,11 +7,16 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 
 from background.queue import enqueue_with
 from disclaimers.mentions import Match, first_match, fold_yo, search_terms
 from disclaimers.models import DesignatedEntity, Mention, RegisterScan
+
+# sender=Mention, article_ids=the stories whose footnotes changed: a re-scan found or
+# lost a mention, Legal reviewed one. The publication record (record/) listens.
+mentions_changed = Signal()
 
 # Stories a re-scan reads in one task: a few seconds' work, committed as it goes.
 RESCAN_CHUNK = 2000
@@ -70,8 +75,9 @@ def update_mentions(article, entities=None) -> None:
         keep_mention(article, entity, found.get(entity), existing.get(entity.pk))
 
 
-def keep_mention(article, entity, match: Match | None, mention: Mention | None) -> None:
-    """Bring `article`'s mention of `entity` in line with what its text says now."""
+def keep_mention(article, entity, match: Match | None, mention: Mention | None) -> bool:
+    """Bring `article`'s mention of `entity` in line with what its text says now;
+    whether that changed anything."""
     if match and mention is None:
         Mention.objects.create(
             article=article, entity=entity, matched_text=match.text[:200]
@@ -81,6 +87,9 @@ def keep_mention(article, entity, match: Match | None, mention: Mention | None) 
         mention.save(update_fields=["matched_text"])
     elif not match and mention and mention.status != Mention.Status.DISMISSED:
         mention.delete()
+    else:
+        return False
+    return True
 
 
 def candidates(entity: DesignatedEntity, stories: QuerySet) -> QuerySet:
@@ -165,10 +174,15 @@ def rescan_chunk(
             mention.article_id: mention
             for mention in Mention.objects.filter(entity=entity, article__in=stories)
         }
+        changed = []
         for story in stories:
             found = dict(mentions_in(story, [entity])).get(entity)
-            if found or story.pk in existing:
-                keep_mention(story, entity, found, existing.get(story.pk))
+            if (found or story.pk in existing) and keep_mention(
+                story, entity, found, existing.get(story.pk)
+            ):
+                changed.append(story.pk)
+        if changed:
+            mentions_changed.send(Mention, article_ids=changed)
         scan.scanned += len(stories)
         if len(stories) == RESCAN_CHUNK:
             scan.after_pk = stories[-1].pk

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "api",
     "archive",
     "background",
+    "record",
     "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -355,6 +356,12 @@ PARTNER_FEED_REQUIRES_KEY = env_bool("PARTNER_FEED_REQUIRES_KEY")
 # Pushes to partners go to public addresses over HTTPS only; 1 also allows a receiver
 # on this machine or network (plain HTTP to loopback included): for trying one out.
 PARTNER_PUSH_ALLOW_LOCAL = env_bool("PARTNER_PUSH_ALLOW_LOCAL")
+
+# The Ed25519 key the publication record's daily heads are signed with (record/):
+# a PEM file, made on first use if missing. Back it up with the database.
+RECORD_SIGNING_KEY_FILE = os.environ.get(
+    "RECORD_SIGNING_KEY_FILE", str(VAR_DIR / "record-signing-key.pem")
+)
 
 # Anonymous readers' pages are kept this long at most (0 turns the page cache off);
 # a publish, edit, withdrawal or label change refreshes the pages that show it at

@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from accounts.admin_rules import view_on_site
 from accounts.views import notification_settings
 from articles.sitemaps import news_sitemap, robots_txt, sitemap_index, sitemap_month
+from record.urls import story_patterns
 
 urlpatterns = [
     path("admin/notifications/", notification_settings, name="notification_settings"),
@@ -25,13 +26,17 @@ urlpatterns = [
     ),
     path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
     path("api/", include("api.urls")),
+    path("record/", include("record.urls")),
     # Legacy archive addresses (/articles/<id>/, /<lang>/articles/<id>/): 301s.
     path("", include("archive.urls")),
 ]
 handler500 = "newsroom.errors.server_error"
 
 # "/" redirects to /ru/ or /en/ by the reader's language (LocaleMiddleware).
-urlpatterns += i18n_patterns(path("", include("articles.urls")))
+urlpatterns += i18n_patterns(
+    path("", include("articles.urls")),
+    path("", include((story_patterns, "versions"))),
+)
 
 if settings.DEBUG:
     from django.conf.urls.static import static

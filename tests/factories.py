@@ -129,3 +129,17 @@ def translate_text(draft, **text):
     draft.source = text.get("source", "")
     draft.save()
     return draft
+
+
+def empty_the_record() -> None:
+    """As on a new installation: the publication record, which the application
+    never empties (record/models.py), emptied as the database's owner would."""
+    from django.db import connection
+
+    tables = ["record_entry", "record_text", "record_signedhead", "record_head"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {', '.join(tables)}")
+        else:
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")

@@ -21,7 +21,13 @@ from articles.models import Article, ArticleEvent, Correction, Region, Tag
 from authors.models import Author, AuthorAlias
 from disclaimers.models import Mention
 from photos.models import Photo, Photographer
-from tests.factories import make_article, make_author, make_photo, make_region
+from tests.factories import (
+    empty_the_record,
+    make_article,
+    make_author,
+    make_photo,
+    make_region,
+)
 from tests.photos.images import photo_bytes
 
 pytestmark = pytest.mark.django_db
@@ -167,6 +173,7 @@ def export(path) -> str:
 
 def empty_the_newsroom():
     """What a new installation lacks: everything but its register and its admin."""
+    empty_the_record()
     Article.objects.filter(translation_of__isnull=False).delete()
     for model in (Article, Article.history.model, Photo, Author, Photographer, Region):
         model.objects.all().delete()

@@ -395,7 +395,8 @@ def test_withdrawn_story_leaves_the_site_but_stays_restorable(client, make_staff
     editor = make_staff("Editor")
     story = make_article()
     workflow.withdraw(story, editor, "Legal request")
-    assert client.get(story.get_absolute_url()).status_code == 404
+    # Gone, with the notice and the record readers keep (record/).
+    assert client.get(story.get_absolute_url()).status_code == 410
     assert Article.objects.filter(pk=story.pk).exists()
     workflow.publish(story, editor)
     assert client.get(story.get_absolute_url()).status_code == 200

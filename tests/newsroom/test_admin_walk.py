@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 TECHNICAL = {
     "ID", "URL", "slug", "alt", "EXIF", "RSS", "HTML", "JSON", "ninjs", "IPTC",
     "UTC", "MSK", "Mac", "Control", "Command", "Ctrl", "photo", "JPEG", "PNG", "WebP",
-    "pbkdf2_sha256", "sha256", "LDAP", "SSO", "https", "HMAC",
+    "pbkdf2_sha256", "sha256", "LDAP", "SSO", "https", "HMAC", "SHA",
 }  # fmt: skip
 # Django writes the alternative texts of two icons untranslated (the search box's
 # magnifier, a yes/no column's tick); nothing the newsroom adds may do the same.
@@ -89,7 +89,15 @@ def stored_values() -> list[str]:
         fields = [
             field.attname
             for field in model._meta.concrete_fields
-            if isinstance(field, (models.CharField, models.TextField, models.FileField))
+            if isinstance(
+                field,
+                (
+                    models.CharField,
+                    models.TextField,
+                    models.FileField,
+                    models.UUIDField,
+                ),
+            )
         ]
         for row in model._default_manager.values_list(*fields):
             for value in map(str, filter(None, row)):

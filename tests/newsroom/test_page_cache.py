@@ -96,7 +96,8 @@ def test_withdrawn_story_is_not_served_from_the_cache(client, page_cache_on, edi
     with page_cache_on():
         workflow.withdraw(story, editor, "Legal request")
 
-    assert client.get(address).status_code == 404
+    withdrawn = client.get(address)
+    assert withdrawn.status_code == 410 and "was withdrawn on" in withdrawn.text
     assert "A story to withdraw" not in client.get("/en/").content.decode()
 
 

@@ -28,6 +28,7 @@ from articles import workflow
 from articles.models import Article, Correction
 from photos.images import clean_image
 from photos.models import private_storage
+from record.models import Entry
 from tests.factories import make_article, make_author, make_photo
 from tests.photos.images import photo_bytes
 from tests.safety.contents import contents
@@ -189,6 +190,12 @@ def test_a_restored_backup_holds_the_same_stories_history_and_photo_files(
     assert copy.returncode == 0, copy.stderr
     assert json.loads(copy.stdout) == original
     assert files_under(restored_media) == files_under(media_root)
+    # The publication record came back whole, and verifies there.
+    entries = Entry.objects.count()
+    assert entries >= 3  # published, withdrawn, published again
+    verified = run(["manage.py", "verify_record"], empty_database, restored_media)
+    assert verified.returncode == 0, verified.stderr
+    assert f"The record verifies: {entries} entries" in verified.stdout
     if connection.vendor == "postgresql":  # SQLite's file carries its statistics
         rows = run(["-c", PLANNED_ARTICLES], empty_database, restored_media)
         assert rows.stdout.split() == ["True"], rows.stderr

@@ -55,12 +55,12 @@ def test_withdrawing_and_republishing_keeps_text_history_and_photos(
     )
     assert withdrawn.status_code == 302
     assert Article.objects.get(pk=story.pk).status == Article.Status.WITHDRAWN
-    # Off the site: the editor is led to its preview, readers get a 404.
+    # Off the site: the editor is led to its preview, readers get the notice (410).
     staff_view = client.get(story.get_absolute_url())
     assert staff_view.status_code == 302
     assert staff_view["Location"] == preview_url(story)
     client.logout()
-    assert client.get(story.get_absolute_url()).status_code == 404
+    assert client.get(story.get_absolute_url()).status_code == 410
     client.force_login(editor)
     # Out of sight, not lost: the same text, tags, authors, photos and revisions.
     after = kept(story)

@@ -26,6 +26,7 @@ from articles.models import Article, ArticleEvent, GoLive, Tag, TaggedArticle
 from background.models import FailedTask
 from disclaimers.models import Mention
 from photos.models import Photographer
+from record import chain
 from tests.factories import (
     article_form_data,
     make_article,
@@ -143,6 +144,8 @@ EXPECTED = {
     "api.partner": crud(view={E, S}, add={E, S}, change={E, S}),
     # What was pushed to them: read, and resent, never added by hand.
     "api.delivery": crud(view={E, S}, change={E, S}),
+    # The publication record: read, never changed by anyone; Legal asks it.
+    "record.entry": crud(view={E, L, S}, delete=set(), **{"ask GET": {L, S}}),
     # Failed background work: for whoever runs the newsroom; never added by hand.
     "background.failedtask": crud(view={S}, change={S}),
     "authors.author": crud(
@@ -303,6 +306,14 @@ def doors(objects, search_terms) -> list[Door]:
             )
             for step in WORKFLOW_STEPS
         ],
+        # Legal's questions to the publication record.
+        Door(
+            "ask GET",
+            "GET",
+            f"/admin/record/entry/ask/?story={story.pk}&day=2026-01-01",
+            model="record.entry",
+        ),
+        # Last: a password changed may end the session.
         Door(
             "password GET",
             "GET",
@@ -392,6 +403,7 @@ def world(make_staff, labels, memorial):
         "photos.photographer": photographer,
         "articles.tag": Tag.objects.get(name_en="flood"),
         "api.partner": partner_with_a_key(),
+        "record.entry": chain.note(story, "published"),
         "api.delivery": Delivery.objects.create(
             partner=partner_with_a_key(),
             event=GoLive.objects.create(

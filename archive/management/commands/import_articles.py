@@ -5,9 +5,14 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from archive.importer import SYSTEM_USERNAME, Importer, Summary, importing_user
 from archive.progress import Progress
+from record import tasks
+from record.models import Entry
+from record.signals import edits_not_recorded
+from record.travel import RecordNotImported, import_record
 
 
 class Command(BaseCommand):
@@ -40,7 +45,8 @@ class Command(BaseCommand):
         self.started = time.monotonic()
         self.progress = Progress(self.stdout, "lines")
         importer = self.importer(file, dry_run=dry_run, user=actor, **options)
-        summary = importer.run()
+        with edits_not_recorded():
+            summary = importer.run()
         self.progress.end_bar()
         elapsed = max(time.monotonic() - self.started, 1e-6)
         self.stdout.write(
@@ -58,6 +64,28 @@ class Command(BaseCommand):
             )
         if summary.failed:
             raise CommandError(f"{summary.failed:,} line(s) failed, see above.")
+        if not dry_run:
+            self.bring_record(file)
+
+    def bring_record(self, file: Path) -> None:
+        """The publication record exported beside the file, else a record of the
+        stories brought in, made by the worker (record/travel.py)."""
+        try:
+            entries = import_record(file)
+        except RecordNotImported as refusal:
+            self.stderr.write(f"Publication record not imported: {refusal}")
+            entries = 0
+        if entries:
+            self.stdout.write(
+                f"Publication record: {entries:,} entries brought back; it verifies."
+            )
+        else:
+            transaction.on_commit(
+                lambda: tasks.record_live_stories.enqueue(Entry.Event.IMPORTED)
+            )
+            self.stdout.write(
+                "Publication record: the stories brought in are recorded by the worker."
+            )
 
     def importer(self, file: Path, **options) -> Importer:
         return Importer(

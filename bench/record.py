@@ -1,0 +1,204 @@
+"""The publication record's costs: on a publish, on a label change, on verification.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench \
+        .venv/bin/python bench/record.py [--publishes 50] [--sweep 20000] [--entries 1000000]
+
+- append: the median time of the publish step with the record on and with it off
+  (target: the record adds under 5 ms);
+- sweep: the worker recording every live story again after a label change, as
+  `record_live_stories` does, over --sweep stories (stories/s, and the time the
+  label's save itself took: the change only queues the work);
+- verify: `manage.py verify_record` over --entries entries (synthetic ones are added,
+  chained as the application chains them, until the record holds that many).
+
+The stories it publishes are deleted afterwards; entries cannot be (the record is
+append-only): run it on the bench database only. It never asserts a time.
+"""
+
+import argparse
+import json
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import median, setup_django
+
+setup_django()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.roles import EDITOR  # noqa: E402
+from articles import go_live, workflow  # noqa: E402
+from articles.models import Article  # noqa: E402
+from record import chain  # noqa: E402
+from record import material as materials  # noqa: E402
+from record import signals as record_signals  # noqa: E402
+from record.models import Entry, Head, Text  # noqa: E402
+
+
+def editor():
+    user, _created = get_user_model().objects.get_or_create(
+        username="bench-editor", defaults={"is_staff": True}
+    )
+    user.groups.add(Group.objects.get(name=EDITOR))
+    return user
+
+
+def publish_times(count: int, desk) -> list[float]:
+    times = []
+    for number in range(count):
+        story = Article.objects.create(
+            language="en",
+            headline=f"Record bench story {number}",
+            lead="A story published by the record benchmark.",
+            body="<p>"
+            + "Published by the record benchmark of the newsroom. " * 40
+            + "</p>",
+            status=Article.Status.SUBMITTED,
+        )
+        started = time.perf_counter()
+        with transaction.atomic():
+            workflow.publish(story, desk)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def append_cost(count: int) -> None:
+    desk = editor()
+    publish_times(5, desk)  # warm up
+    with_record = publish_times(count, desk)
+    go_live.event_happened.disconnect(dispatch_uid="record")
+    try:
+        without = publish_times(count, desk)
+    finally:
+        go_live.event_happened.connect(
+            record_signals.event_happened, dispatch_uid="record"
+        )
+    Article.objects.filter(headline__startswith="Record bench story").exclude(
+        record__isnull=False
+    ).delete()
+    print(
+        f"append: publish median {median(with_record):.1f} ms with the record, "
+        f"{median(without):.1f} ms without: the record adds "
+        f"{median(with_record) - median(without):.1f} ms ({count} publishes each)"
+    )
+
+
+def sweep_cost(limit: int) -> None:
+    live = Article.objects.published()
+    last_pk = live.order_by("pk").values_list("pk", flat=True)[limit - 1 : limit]
+    stories = live.filter(pk__lte=last_pk[0]) if last_pk else live
+    count = stories.count()
+    started = time.perf_counter()
+    after, recorded = 0, Entry.objects.count()
+    while after is not None:
+        after = chain.record_stories(stories, Entry.Event.LABELS, after)
+    seconds = time.perf_counter() - started
+    recorded = Entry.objects.count() - recorded
+    print(
+        f"sweep: {count} live stories read, {recorded} recorded in {seconds:.1f} s: "
+        f"{count / seconds:.0f} stories/s (a million in {1_000_000 / (count / seconds) / 60:.0f} min of worker time)"
+    )
+
+
+def fill_to(entries: int) -> None:
+    """Synthetic entries, chained as the application chains them, in batches."""
+    have = Entry.objects.count()
+    if have >= entries:
+        return
+    story = Article.objects.published().order_by("pk").first()
+    started = time.perf_counter()
+    batch = 5000
+    for first in range(have, entries, batch):
+        with transaction.atomic():
+            head = Head.objects.select_for_update().get_or_create(pk=1)[0]
+            version = (
+                Entry.objects.filter(article=story)
+                .order_by("-version")
+                .values_list("version", flat=True)
+                .first()
+                or 0
+            )
+            made = []
+            for number in range(first, min(first + batch, entries)):
+                version += 1
+                value = synthetic_material(number)
+                entry = Entry(
+                    position=head.position + 1,
+                    article=story,
+                    story=story.key,
+                    version=version,
+                    event=Entry.Event.UPDATED,
+                    at=timezone.now(),
+                    parts=materials.stored(value),
+                    material_sha256=materials.digest(value),
+                    previous_sha256=head.sha256,
+                )
+                entry.sha256 = entry.computed_sha256()
+                head.position, head.sha256 = entry.position, entry.sha256
+                made.append(entry)
+            Entry.objects.bulk_create(made)
+            head.save(update_fields=["position", "sha256"])
+        done = min(first + batch, entries)
+        print(f"  filled {done} of {entries} entries", end="\r", flush=True)
+    print(
+        f"\nfill: {entries - have} synthetic entries in {time.perf_counter() - started:.0f} s"
+    )
+
+
+def synthetic_material(number: int) -> dict:
+    """A story's material of the usual size (~2,800 characters of body)."""
+    key = str(uuid.UUID(int=number))
+    return {
+        "story": key,
+        "language": "ru",
+        "address": f"/ru/news/{number}/bench/",
+        "state": "live",
+        "published_at": "2026-01-01T00:00:00Z",
+        "headline": f"Новость номер {number}",
+        "lead": f"Вводка новости {number}.",
+        "body": "<p>" + f"Текст новости {number}. " * 140 + "</p>",
+        "footnotes": [],
+        "labels": ["ДАННОЕ СООБЩЕНИЕ (МАТЕРИАЛ) СОЗДАНО ИНОСТРАННЫМ АГЕНТОМ"],
+        "byline": ["Bench"],
+        "source": "",
+        "corrections": [],
+        "original": None,
+        "photos": [],
+    }
+
+
+def verify_cost() -> None:
+    count = Entry.objects.count()
+    texts = Text.objects.count()
+    started = time.perf_counter()
+    call_command("verify_record")
+    seconds = time.perf_counter() - started
+    print(
+        f"verify: {count} entries ({texts} texts) in {seconds:.0f} s "
+        f"({count / seconds:.0f} entries/s) on {connection.vendor}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--publishes", type=int, default=50)
+    parser.add_argument("--sweep", type=int, default=20_000)
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    options = parser.parse_args()
+    append_cost(options.publishes)
+    sweep_cost(options.sweep)
+    fill_to(options.entries)
+    verify_cost()
+    print(json.dumps({"entries": Entry.objects.count()}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,201 @@
+"""Appending to the publication record, and verifying it.
+
+note() is the one way in: it renders the story's material as readers get it now,
+and appends an entry if that differs from the story's last recorded version (so a
+step and the save under it, or a label change that does not touch a story, record
+nothing twice). Appends are serialised by the chain's Head row, locked in the
+caller's transaction.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article
+from record import material as materials
+from record.models import GENESIS, Entry, Head, Text, sha256
+
+
+def note(article: Article, event: str, at=None, labels=None) -> Entry | None:
+    """Record the story as it stands, if readers now get something new of it."""
+    entries = note_many([article], event, at=at, labels=labels)
+    return entries[0] if entries else None
+
+
+def note_many(articles: list[Article], event: str, at=None, labels=None) -> list:
+    """Record each story whose material changed, in one append: the head locked
+    once for the batch. The materials are rendered before the lock is taken;
+    whether each changed is decided under it, so two callers never record the same
+    version twice."""
+    rendered = [
+        (article, value, materials.digest(value))
+        for article, value in zip(
+            articles, materials.materials(articles, labels), strict=True
+        )
+    ]
+    at = at or timezone.now()
+    with transaction.atomic():
+        head = Head.objects.select_for_update().get_or_create(pk=1)[0]
+        last = last_entries([article.pk for article in articles])
+        changes = []
+        for article, value, digest in rendered:
+            previous = last.get(article.pk)
+            if previous is not None and previous.material_sha256 == digest:
+                continue
+            kind = event
+            if previous is not None and event == Entry.Event.PUBLISHED:
+                kind = Entry.Event.REPUBLISHED
+            changes.append((article, kind, at, value, digest, previous))
+        return append(head, changes) if changes else []
+
+
+def last_entries(article_ids: list[int]) -> dict[int, Entry]:
+    """Each story's last recorded version, by story id."""
+    latest = {}
+    for entry in (
+        Entry.objects.filter(article_id__in=article_ids)
+        .only("article_id", "version", "material_sha256")
+        .order_by("article_id", "version")
+    ):
+        latest[entry.article_id] = entry
+    return latest
+
+
+def append(head: Head, changes: list) -> list[Entry]:
+    """Chain the changes after the (locked) head, in order: (article, event, at,
+    material, its digest, the story's last entry or None)."""
+    entries = []
+    for article, event, at, value, digest, last in changes:
+        entry = Entry(
+            position=head.position + 1,
+            article=article,
+            story=article.key,
+            version=last.version + 1 if last else 1,
+            event=event,
+            at=at,
+            parts=materials.stored(value),
+            material_sha256=digest,
+            previous_sha256=head.sha256,
+        )
+        entry.sha256 = entry.computed_sha256()
+        head.position, head.sha256 = entry.position, entry.sha256
+        entries.append(entry)
+    Entry.objects.bulk_create(entries)
+    head.save(update_fields=["position", "sha256"])
+    return entries
+
+
+def record_stories(stories, event: str, after_pk: int = 0, size: int = 500):
+    """Record, a chunk at a time, each of `stories` (a queryset) whose material
+    changed (a label or register change): the chunk's last id, or None when done."""
+    chunk = list(
+        stories.filter(pk__gt=after_pk)
+        .order_by("pk")
+        .for_display()
+        .select_related("translation_of")[:size]
+    )
+    if not chunk:
+        return None
+    note_many(chunk, event)
+    return chunk[-1].pk if len(chunk) == size else None
+
+
+def labels_now() -> dict[str, list[int]]:
+    return {
+        code: [label.pk for label in materials.labels_read(code)]
+        for code, _name in settings.LANGUAGES
+    }
+
+
+def labels_moved() -> bool:
+    """Whether the labels in force differ from those every live story was last
+    recorded with (a dated version began or ended, or nothing was recorded yet)."""
+    head = Head.objects.get_or_create(pk=1)[0]
+    return head.labels != labels_now()
+
+
+def labels_recorded() -> None:
+    Head.objects.get_or_create(pk=1)
+    Head.objects.filter(pk=1).update(labels=labels_now())
+
+
+@dataclass
+class Break:
+    """The first entry that does not verify, and why."""
+
+    position: int
+    story: str
+    version: int
+    reason: str
+
+    def __str__(self):
+        return (
+            f"entry #{self.position} (story {self.story}, version {self.version}): "
+            f"{self.reason}"
+        )
+
+
+def verify(batch: int = 2000) -> tuple[int, Break | None]:
+    """Recompute every entry's material hash (from its stored texts) and the chain
+    of entry hashes, in order. Returns how many entries verified, and the first
+    that does not (None: the whole chain holds)."""
+    previous = GENESIS
+    checked = 0
+    for entry, texts in entries_in_order(batch):
+        value = materials.restored(entry.parts, texts)
+        if materials.digest(value) != entry.material_sha256:
+            return checked, Break(
+                entry.position,
+                str(entry.story),
+                entry.version,
+                "its stored material does not hash to the recorded SHA-256",
+            )
+        if entry.previous_sha256 != previous:
+            return checked, Break(
+                entry.position,
+                str(entry.story),
+                entry.version,
+                "it does not follow the entry before it (an entry was removed, "
+                "inserted or changed)",
+            )
+        if entry.computed_sha256() != entry.sha256:
+            return checked, Break(
+                entry.position,
+                str(entry.story),
+                entry.version,
+                "its own SHA-256 does not match what it records",
+            )
+        previous = entry.sha256
+        checked += 1
+    head = Head.objects.filter(pk=1).first()
+    if head is not None and head.sha256 != previous:
+        return checked, Break(
+            head.position, "", 0, "the chain's head names an entry that is not there"
+        )
+    return checked, None
+
+
+def entries_in_order(batch: int) -> Iterator[tuple[Entry, dict[int, str]]]:
+    """Every entry by position, with its texts, a batch at a time (keyset)."""
+    after = 0
+    while True:
+        entries = list(
+            Entry.objects.filter(position__gt=after).order_by("position")[:batch]
+        )
+        if not entries:
+            return
+        refs = {pk for entry in entries for pk in materials.text_refs(entry.parts)}
+        texts = {}
+        for pk, text, stored_hash in Text.objects.filter(pk__in=refs).values_list(
+            "pk", "text", "sha256"
+        ):
+            # A text changed in place no longer hashes to its name: it counts as
+            # missing, and the entries holding it fail.
+            if sha256(text.encode()) == stored_hash:
+                texts[pk] = text
+        for entry in entries:
+            yield entry, texts
+        after = entries[-1].position

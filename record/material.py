@@ -1,0 +1,174 @@
+"""A story's material as readers got it, in the canonical form the record hashes.
+
+The material is a JSON object (record/models.py: canonical_json gives its bytes):
+the story's key, language and address, whether it was live or withdrawn, its
+publication time, the headline and lead with the register's asterisks, the body
+(HTML, asterisks in, each photo still its `[photo:ID]` paragraph), the footnotes, the
+legal labels in force, the byline, source, corrections and updates, the original a
+translation was made from, and each photo: the SHA-256 of its file, its caption,
+credit and alt text. Its SHA-256 is the version's hash: `sha256sum` of the document
+served at /<lang>/news/<id>/<slug>/v/<n>/material.json gives it.
+
+Stored, its long texts (lead, body, labels, footnotes) are Text rows, kept once
+however many versions share them; restored() puts them back.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+
+from api.ninjs import iso
+from articles.models import Article, Byline
+from articles.rendering import marked_text
+from disclaimers.models import Disclaimer
+from disclaimers.rendering import STAR
+from photos.models import Photo
+from record.models import Text, canonical_json, sha256
+
+# The fields kept as Text rows: one text, or a list of texts.
+KEPT_APART = ("lead", "body")
+KEPT_APART_LISTS = ("labels", "footnotes")
+
+
+def materials(articles: list[Article], labels=None) -> list[dict]:
+    """Each story as readers get it now, the photos read in one query (fetch the
+    stories with for_display() and their translation_of to spare the rest)."""
+    photos = Photo.objects.in_bulk(
+        {pk for article in articles for pk in article.photo_ids()}
+    )
+    in_force = {}
+    for language in {article.language for article in articles}:
+        in_force[language] = labels_read(language) if labels is None else labels
+    return [
+        material(article, in_force[article.language], photos) for article in articles
+    ]
+
+
+def material(article: Article, labels=None, photos=None) -> dict:
+    """The story as readers get it now (`labels`: the labels in force, if known)."""
+    language = article.language
+    text = marked_text(article, language)
+    original = article.translation_of if article.translation_of_id else None
+    if photos is None:
+        photos = Photo.objects.in_bulk(article.photo_ids())
+    return {
+        "story": str(article.key),
+        "language": language,
+        "address": article.get_absolute_url(),
+        "state": "withdrawn" if article.status == Article.Status.WITHDRAWN else "live",
+        "published_at": iso(article.published_at) if article.published_at else None,
+        "headline": text.headline.replace(STAR, "*"),
+        "lead": text.lead.replace(STAR, "*"),
+        "body": text.body,
+        "footnotes": text.footnotes,
+        "labels": [
+            label.text
+            for label in (labels_read(language) if labels is None else labels)
+        ],
+        "byline": [byline.author.name_in(language) for byline in bylines(article)],
+        "source": article.source,
+        "corrections": [
+            {"kind": note.kind, "at": iso(note.noted_at), "text": note.text}
+            for note in article.corrections.all()
+        ],
+        "original": {
+            "story": str(original.key),
+            "address": original.get_absolute_url(),
+            "published_at": iso(original.published_at),
+        }
+        if original and original.published_at
+        else None,
+        "photos": [
+            {
+                "id": pk,
+                "sha256": file_sha256(photos[pk]),
+                "caption": photos[pk].caption(language),
+                "credit": photos[pk].credit(language),
+                "alt": photos[pk].alt(language),
+            }
+            for pk in dict.fromkeys(article.photo_ids())
+            if pk in photos
+        ],
+    }
+
+
+def labels_read(language: str) -> list[Disclaimer]:
+    """The labels in force, read from the database: never a copy a process kept
+    (the worker records a label change as soon as it is saved)."""
+    return [label for label in Disclaimer.objects.in_force() if label.covers(language)]
+
+
+def bylines(article: Article) -> list[Byline]:
+    if "bylines" in getattr(article, "_prefetched_objects_cache", {}):
+        return list(article.bylines.all())
+    return list(article.bylines.select_related("author"))
+
+
+def file_sha256(photo: Photo) -> str:
+    """The SHA-256 of the photo's file as served. A file's name is never reused
+    (photos/models.py), so the hash is kept by name."""
+    key = f"record:file-sha256:{photo.image.name}"
+    digest = cache.get(key)
+    if digest is None:
+        hasher = hashlib.sha256()
+        with photo.image.open("rb") as file:
+            for chunk in iter(lambda: file.read(1 << 20), b""):
+                hasher.update(chunk)
+        digest = hasher.hexdigest()
+        cache.set(key, digest, None)
+    return digest
+
+
+def digest(value: dict) -> str:
+    return sha256(canonical_json(value))
+
+
+def stored(value: dict) -> dict:
+    """The material with its long texts replaced by the ids of their Text rows."""
+    texts = [value[name] for name in KEPT_APART] + [
+        text for name in KEPT_APART_LISTS for text in value[name]
+    ]
+    ids = text_ids(texts)
+    parts = dict(value)
+    for name in KEPT_APART:
+        parts[name] = ids[value[name]]
+    for name in KEPT_APART_LISTS:
+        parts[name] = [ids[text] for text in value[name]]
+    return parts
+
+
+def text_ids(texts: list[str]) -> dict[str, int]:
+    """Each text's Text row id, the missing rows written."""
+    by_hash = {sha256(text.encode()): text for text in texts}
+    found = dict(Text.objects.filter(sha256__in=by_hash).values_list("sha256", "pk"))
+    missing = [
+        Text(sha256=key, text=text) for key, text in by_hash.items() if key not in found
+    ]
+    if missing:
+        Text.objects.bulk_create(missing, ignore_conflicts=True)
+        found = dict(
+            Text.objects.filter(sha256__in=by_hash).values_list("sha256", "pk")
+        )
+    return {text: found[sha256(text.encode())] for text in texts}
+
+
+def restored(parts: dict, texts: dict[int, str] | None = None) -> dict:
+    """The material a stored entry holds (`texts`: its Text rows by id, if read
+    already). A text missing from the store comes back as None: it then fails
+    verification."""
+    if texts is None:
+        texts = dict(
+            Text.objects.filter(pk__in=text_refs(parts)).values_list("pk", "text")
+        )
+    value = dict(parts)
+    for name in KEPT_APART:
+        value[name] = texts.get(parts[name])
+    for name in KEPT_APART_LISTS:
+        value[name] = [texts.get(pk) for pk in parts[name]]
+    return value
+
+
+def text_refs(parts: dict) -> list[int]:
+    return [parts[name] for name in KEPT_APART] + [
+        pk for name in KEPT_APART_LISTS for pk in parts[name]
+    ]

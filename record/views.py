@@ -1,0 +1,205 @@
+"""The record in public: each story's versions as they stood, and what anyone needs
+to check them (the entries, the head, the signed heads, the public key)."""
+
+import json
+from datetime import date
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
+from django.views.generic import TemplateView
+
+from articles.html import sanitize_html
+from articles.views import PublicPageMixin
+from newsroom.i18n import current_language
+from photos.models import Photo
+from photos.rendering import BODY_PHOTO
+from record import signing
+from record.material import restored
+from record.models import Entry, Head, SignedHead, canonical_json
+
+
+class VersionView(PublicPageMixin, TemplateView):
+    """/<lang>/news/<id>/<slug>/v/<n>/: version n of the story, as it stood."""
+
+    template_name = "record/version.html"
+
+    def get(self, request, *args, **kwargs):
+        self.entry = get_object_or_404(
+            Entry.objects.select_related("article"),
+            article_id=kwargs["pk"],
+            version=kwargs["version"],
+            article__language=current_language(),
+        )
+        url = version_url(self.entry)
+        if request.path != url:
+            return redirect(url, permanent=True)
+        return super().get(request, *args, **kwargs)
+
+    def calendar_month(self) -> date:
+        return timezone.localdate(self.entry.at).replace(day=1)
+
+    def alternates(self) -> dict[str, str]:
+        return {self.entry.article.language: version_url(self.entry)}
+
+    def get_context_data(self, **kwargs):
+        entry = self.entry
+        value = restored(entry.parts)
+        versions = list(
+            Entry.objects.filter(article_id=entry.article_id)
+            .only("version", "at", "event", "article_id")
+            .order_by("version")
+        )
+        following = next((v for v in versions if v.version == entry.version + 1), None)
+        return super().get_context_data(
+            entry=entry,
+            material=value,
+            # As the one label partial reads them (articles/material.html#labels).
+            recorded_labels=[{"text": text} for text in value["labels"] if text],
+            body=shown_body(value),
+            until=following.at if following else None,
+            versions=versions,
+            story_url=entry.article.get_absolute_url(),
+            material_url=version_url(entry) + "material.json",
+            entry_url=reverse("record:entry", args=[entry.position]),
+            head_url=reverse("record:head"),
+            **kwargs,
+        )
+
+
+def withdrawn_notice(request: HttpRequest, pk: int) -> HttpResponse | None:
+    """A withdrawn story's address answers 410 Gone with the date it was withdrawn
+    and its recorded versions, if readers ever had it; None otherwise."""
+    if not 0 < pk < 2**63:
+        return None
+    withdrawal = (
+        Entry.objects.select_related("article")
+        .filter(
+            article_id=pk,
+            article__status="withdrawn",
+            article__language=current_language(),
+        )
+        .order_by("-version")
+        .first()
+    )
+    if withdrawal is None or withdrawal.event != Entry.Event.WITHDRAWN:
+        return None
+    return WithdrawnView.as_view(entry=withdrawal)(request)
+
+
+class WithdrawnView(PublicPageMixin, TemplateView):
+    template_name = "record/withdrawn.html"
+    entry: Entry | None = None  # the withdrawal (as_view)
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response.status_code = 410
+        return response
+
+    def calendar_month(self) -> date:
+        return timezone.localdate(self.entry.at).replace(day=1)
+
+    def alternates(self) -> dict[str, str]:
+        return {}
+
+    def get_context_data(self, **kwargs):
+        entry = self.entry
+        return super().get_context_data(
+            entry=entry,
+            headline=restored(entry.parts)["headline"],
+            versions=list(
+                Entry.objects.filter(article_id=entry.article_id).order_by("version")
+            ),
+            story_url=entry.article.get_absolute_url(),
+            **kwargs,
+        )
+
+
+def version_url(entry: Entry) -> str:
+    return entry.article.get_absolute_url() + f"v/{entry.version}/"
+
+
+def shown_body(value: dict):
+    """The recorded body, each [photo:ID] paragraph shown as the photo with the
+    caption and credit recorded with it."""
+    photos = {photo["id"]: photo for photo in value["photos"]}
+    files = Photo.objects.in_bulk(list(photos))
+
+    def figure(match):
+        recorded = photos.get(int(match.group(1)))
+        if recorded is None:
+            return ""
+        image = files.get(recorded["id"])
+        img = (
+            f'<img src="{escape(image.image.url)}" alt="{escape(recorded["alt"])}">'
+            if image
+            else ""
+        )
+        return (
+            f"<figure>{img}<figcaption>{escape(recorded['caption'])} "
+            f"<small>{escape(recorded['credit'])}</small></figcaption></figure>"
+        )
+
+    return mark_safe(BODY_PHOTO.sub(figure, sanitize_html(value["body"] or "")))
+
+
+@require_safe
+def version_material(request: HttpRequest, pk: int, slug: str, version: int):
+    """The version's material, byte for byte what its SHA-256 is of."""
+    entry = get_object_or_404(Entry, article_id=pk, version=version)
+    return json_bytes(canonical_json(restored(entry.parts)))
+
+
+@require_safe
+def entry_document(request: HttpRequest, position: int):
+    """One entry, byte for byte what its SHA-256 is of."""
+    entry = get_object_or_404(Entry, position=position)
+    return json_bytes(canonical_json(entry.document()))
+
+
+@require_safe
+def head(request: HttpRequest):
+    head = Head.objects.filter(pk=1).first() or Head()
+    return json_bytes(
+        canonical_json({"position": head.position, "sha256": head.sha256})
+    )
+
+
+@require_safe
+def signed_head(request: HttpRequest, day: str, extension: str):
+    try:
+        signed = SignedHead.objects.filter(day=date.fromisoformat(day)).first()
+    except ValueError:
+        signed = None
+    if signed is None:
+        raise Http404("No head was signed that day")
+    if extension == "sig":
+        return HttpResponse(signed.signature + "\n", content_type="text/plain")
+    return json_bytes(signed.document.encode())
+
+
+@require_safe
+def signed_heads(request: HttpRequest):
+    """Every signed head, newest first: day, position, hash."""
+    return json_bytes(
+        json.dumps(
+            [
+                json.loads(document)
+                for document in SignedHead.objects.values_list("document", flat=True)
+            ],
+            ensure_ascii=False,
+        ).encode()
+    )
+
+
+@require_safe
+def public_key(request: HttpRequest):
+    return HttpResponse(signing.public_key_pem(), content_type="application/x-pem-file")
+
+
+def json_bytes(content: bytes) -> HttpResponse:
+    return HttpResponse(content, content_type="application/json; charset=utf-8")
