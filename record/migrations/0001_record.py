@@ -17,8 +17,9 @@ def refuse_changes(apps, schema_editor):
         """
         CREATE OR REPLACE FUNCTION record_is_append_only() RETURNS trigger AS $$
         BEGIN
-            RAISE EXCEPTION 'the publication record is append-only (% on %)',
-                TG_OP, TG_TABLE_NAME;
+            RAISE EXCEPTION USING
+                MESSAGE = 'the publication record is append-only: '
+                    || TG_OP || ' on ' || TG_TABLE_NAME;
         END;
         $$ LANGUAGE plpgsql
         """

@@ -297,6 +297,8 @@ class writable_record:
         KeptQuerySet.delete_unchecked = lambda qs: super(KeptQuerySet, qs).delete()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                # Checked now: a table with checks pending cannot be altered.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 for table in ("record_entry", "record_text", "record_signedhead"):
                     cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         return self
@@ -306,6 +308,7 @@ class writable_record:
             with connection.cursor() as cursor:
                 for table in ("record_entry", "record_text", "record_signedhead"):
                     cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         return False
 
 
