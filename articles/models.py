@@ -434,6 +434,7 @@ class Article(models.Model):
     embargoed = models.BooleanField(
         _("embargo for partners"),
         default=False,
+        db_default=False,  # rows written by SQL alone (bench/generate.py) too
         editable=False,
         help_text=_(
             "Partners received it when it was scheduled, embargoed until its "
@@ -448,7 +449,7 @@ class Article(models.Model):
         _("last sent to partners"), null=True, editable=False
     )
     wire_version = models.PositiveIntegerField(
-        _("version sent to partners"), default=0, editable=False
+        _("version sent to partners"), default=0, db_default=0, editable=False
     )
 
     history = HistoricalRecords(excluded_fields=["updated_at", *WIRE_FIELDS])

@@ -379,8 +379,6 @@ class ArticleDetailView(PublicPageMixin, TemplateView):
         """What the story's part shows: its material, its <head> data."""
         context = self.material_context()
         context["meta"] = self.meta(context["material"])
-        # Its versions as they stood, in the publication record (record/).
-        context["recorded_versions"] = self.object.record.count()
         return context
 
     def render_part(self, name: str, context: dict) -> SafeString:

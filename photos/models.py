@@ -142,6 +142,11 @@ class Photo(models.Model):
     )
     width = models.PositiveIntegerField(_("width"), editable=False, default=0)
     height = models.PositiveIntegerField(_("height"), editable=False, default=0)
+    # The SHA-256 of the image file, once the publication record needed it
+    # (record/material.py); emptied when the image is replaced.
+    image_sha256 = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
     # Uploaded, its sizes for the pages not made yet (the worker's: photos/tasks.py);
     # no story is published with it until they are.
     resizing_since = models.DateTimeField(
@@ -292,6 +297,7 @@ class Photo(models.Model):
                 list(self.renditions.values_list("file", flat=True)),
             )
         self.store_image(clean)
+        self.image_sha256 = ""
         written = [self.image.name]
         try:
             with transaction.atomic():

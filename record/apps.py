@@ -14,9 +14,11 @@ class RecordConfig(AppConfig):
 
         from articles.go_live import event_happened
         from articles.models import Article
+        from authors.models import Author
         from background import clock
         from disclaimers.models import DesignatedEntity, Disclaimer
         from disclaimers.services import mentions_changed
+        from photos.models import Photo
         from record import signals, tasks
 
         # Each change readers see (a step, a correction, a scheduled time coming)
@@ -34,5 +36,8 @@ class RecordConfig(AppConfig):
             signals.entity_saved, sender=DesignatedEntity, dispatch_uid="record"
         )
         mentions_changed.connect(signals.mentions_changed, dispatch_uid="record")
+        # What stories show of a photo or an author changes with them.
+        post_save.connect(signals.photo_saved, sender=Photo, dispatch_uid="record")
+        post_save.connect(signals.author_saved, sender=Author, dispatch_uid="record")
         # Each day, the chain's head is signed and published.
         clock.every(600, tasks.sign_daily_head)

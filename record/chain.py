@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from articles.models import Article
@@ -21,47 +22,72 @@ from record.models import GENESIS, Entry, Head, Text, sha256
 
 def note(article: Article, event: str, at=None, labels=None) -> Entry | None:
     """Record the story as it stands, if readers now get something new of it."""
-    entries = note_many([article], event, at=at, labels=labels)
+    entries = note_many([article.pk], event, at=at, labels=labels)
     return entries[0] if entries else None
 
 
-def note_many(articles: list[Article], event: str, at=None, labels=None) -> list:
-    """Record each story whose material changed, in one append: the head locked
-    once for the batch. The materials are rendered before the lock is taken;
-    whether each changed is decided under it, so two callers never record the same
-    version twice."""
-    rendered = [
-        (article, value, materials.digest(value))
-        for article, value in zip(
-            articles, materials.materials(articles, labels), strict=True
-        )
+def note_many(article_ids: list[int], event: str, at=None, labels=None) -> list:
+    """Record each of the stories whose material changed, in one append.
+
+    The stories are read and rendered once without the lock, to leave unchanged
+    ones be (most saves, most of a label sweep); the changed ones are read and
+    rendered again under the chain's lock, so a version is never recorded from a
+    copy older than the last one recorded."""
+    changed = [
+        article.pk
+        for article, _value, _digest, _last in changes_in(article_ids, labels)
     ]
+    if not changed:
+        return []
     at = at or timezone.now()
     with transaction.atomic():
         head = Head.objects.select_for_update().get_or_create(pk=1)[0]
-        last = last_entries([article.pk for article in articles])
-        changes = []
-        for article, value, digest in rendered:
-            previous = last.get(article.pk)
-            if previous is not None and previous.material_sha256 == digest:
-                continue
-            kind = event
-            if previous is not None and event == Entry.Event.PUBLISHED:
-                kind = Entry.Event.REPUBLISHED
-            changes.append((article, kind, at, value, digest, previous))
+        changes = [
+            (article, recorded_event(event, last), at, value, digest, last)
+            for article, value, digest, last in changes_in(changed, labels)
+        ]
         return append(head, changes) if changes else []
 
 
-def last_entries(article_ids: list[int]) -> dict[int, Entry]:
-    """Each story's last recorded version, by story id."""
-    latest = {}
-    for entry in (
-        Entry.objects.filter(article_id__in=article_ids)
-        .only("article_id", "version", "material_sha256")
-        .order_by("article_id", "version")
+def changes_in(article_ids: list[int], labels=None) -> list[tuple]:
+    """(story, material, digest, its last entry) for each story whose material
+    differs from its last recorded version."""
+    articles = list(
+        Article.objects.filter(pk__in=article_ids)
+        .for_display()
+        .select_related("translation_of")
+        .order_by("pk")
+    )
+    last = last_entries(article_ids)
+    found = []
+    for article, value in zip(
+        articles, materials.materials(articles, labels), strict=True
     ):
-        latest[entry.article_id] = entry
-    return latest
+        digest = materials.digest(value)
+        previous = last.get(article.pk)
+        if previous is None or previous.material_sha256 != digest:
+            found.append((article, value, digest, previous))
+    return found
+
+
+def recorded_event(event: str, last: Entry | None) -> str:
+    if last is not None and event == Entry.Event.PUBLISHED:
+        return Entry.Event.REPUBLISHED
+    return event
+
+
+def last_entries(article_ids: list[int]) -> dict[int, Entry]:
+    """Each story's last recorded version, by story id (one row a story, however
+    many versions it has: the index on (article, version) finds each)."""
+    newest = (
+        Entry.objects.filter(article_id=OuterRef("article_id"))
+        .order_by("-version")
+        .values("version")[:1]
+    )
+    entries = Entry.objects.filter(
+        article_id__in=article_ids, version=Subquery(newest)
+    ).only("article_id", "version", "material_sha256")
+    return {entry.article_id: entry for entry in entries}
 
 
 def append(head: Head, changes: list) -> list[Entry]:
@@ -88,19 +114,19 @@ def append(head: Head, changes: list) -> list[Entry]:
     return entries
 
 
-def record_stories(stories, event: str, after_pk: int = 0, size: int = 500):
+def record_stories(stories, event: str, after_pk: int = 0, size: int = 200, at=None):
     """Record, a chunk at a time, each of `stories` (a queryset) whose material
-    changed (a label or register change): the chunk's last id, or None when done."""
+    changed (a label or register change) as of `at`: the chunk's last id, or None
+    when done."""
     chunk = list(
         stories.filter(pk__gt=after_pk)
         .order_by("pk")
-        .for_display()
-        .select_related("translation_of")[:size]
+        .values_list("pk", flat=True)[:size]
     )
     if not chunk:
         return None
-    note_many(chunk, event)
-    return chunk[-1].pk if len(chunk) == size else None
+    note_many(chunk, event, at=at)
+    return chunk[-1] if len(chunk) == size else None
 
 
 def labels_now() -> dict[str, list[int]]:
@@ -142,9 +168,12 @@ def verify(batch: int = 2000) -> tuple[int, Break | None]:
     """Recompute every entry's material hash (from its stored texts) and the chain
     of entry hashes, in order. Returns how many entries verified, and the first
     that does not (None: the whole chain holds)."""
+    # The chain as it stood when the check began: appends meanwhile are the next
+    # check's.
+    head = Head.objects.filter(pk=1).first() or Head()
     previous = GENESIS
     checked = 0
-    for entry, texts in entries_in_order(batch):
+    for entry, texts in entries_in_order(batch, head.position):
         value = materials.restored(entry.parts, texts)
         if materials.digest(value) != entry.material_sha256:
             return checked, Break(
@@ -170,20 +199,21 @@ def verify(batch: int = 2000) -> tuple[int, Break | None]:
             )
         previous = entry.sha256
         checked += 1
-    head = Head.objects.filter(pk=1).first()
-    if head is not None and head.sha256 != previous:
+    if head.sha256 != previous:
         return checked, Break(
             head.position, "", 0, "the chain's head names an entry that is not there"
         )
     return checked, None
 
 
-def entries_in_order(batch: int) -> Iterator[tuple[Entry, dict[int, str]]]:
-    """Every entry by position, with its texts, a batch at a time (keyset)."""
+def entries_in_order(batch: int, last: int) -> Iterator[tuple[Entry, dict[int, str]]]:
+    """Every entry up to position `last`, with its texts, a batch at a time."""
     after = 0
     while True:
         entries = list(
-            Entry.objects.filter(position__gt=after).order_by("position")[:batch]
+            Entry.objects.filter(position__gt=after, position__lte=last).order_by(
+                "position"
+            )[:batch]
         )
         if not entries:
             return

@@ -15,8 +15,6 @@ however many versions share them; restored() puts them back.
 
 import hashlib
 
-from django.core.cache import cache
-
 from api.ninjs import iso
 from articles.models import Article, Byline
 from articles.rendering import marked_text
@@ -45,10 +43,24 @@ def materials(articles: list[Article], labels=None) -> list[dict]:
 
 
 def material(article: Article, labels=None, photos=None) -> dict:
-    """The story as readers get it now (`labels`: the labels in force, if known)."""
+    """The story as readers get it now (`labels`: the labels in force, if known).
+    A withdrawn story's readers get its notice: the headline, and nothing else of
+    the story."""
     language = article.language
     text = marked_text(article, language)
+    if article.status == Article.Status.WITHDRAWN:
+        return {
+            **NOTHING,
+            "story": str(article.key),
+            "language": language,
+            "address": article.get_absolute_url(),
+            "state": "withdrawn",
+            "published_at": iso(article.published_at) if article.published_at else None,
+            "headline": text.headline.replace(STAR, "*"),
+        }
     original = article.translation_of if article.translation_of_id else None
+    if original is not None and not original.is_live:
+        original = None  # its note shows only while the original is on the site
     if photos is None:
         photos = Photo.objects.in_bulk(article.photo_ids())
     return {
@@ -76,8 +88,9 @@ def material(article: Article, labels=None, photos=None) -> dict:
             "address": original.get_absolute_url(),
             "published_at": iso(original.published_at),
         }
-        if original and original.published_at
+        if original
         else None,
+        "lead_photo": article.lead_photo_id,
         "photos": [
             {
                 "id": pk,
@@ -98,6 +111,21 @@ def labels_read(language: str) -> list[Disclaimer]:
     return [label for label in Disclaimer.objects.in_force() if label.covers(language)]
 
 
+# What a withdrawn story's notice shows of the story's text: nothing.
+NOTHING = {
+    "lead": "",
+    "body": "",
+    "footnotes": [],
+    "labels": [],
+    "byline": [],
+    "source": "",
+    "corrections": [],
+    "original": None,
+    "lead_photo": None,
+    "photos": [],
+}
+
+
 def bylines(article: Article) -> list[Byline]:
     if "bylines" in getattr(article, "_prefetched_objects_cache", {}):
         return list(article.bylines.all())
@@ -105,18 +133,18 @@ def bylines(article: Article) -> list[Byline]:
 
 
 def file_sha256(photo: Photo) -> str:
-    """The SHA-256 of the photo's file as served. A file's name is never reused
-    (photos/models.py), so the hash is kept by name."""
-    key = f"record:file-sha256:{photo.image.name}"
-    digest = cache.get(key)
-    if digest is None:
+    """The SHA-256 of the photo's file, read once and kept on the photo (until its
+    image is replaced)."""
+    if not photo.image_sha256:
         hasher = hashlib.sha256()
         with photo.image.open("rb") as file:
             for chunk in iter(lambda: file.read(1 << 20), b""):
                 hasher.update(chunk)
-        digest = hasher.hexdigest()
-        cache.set(key, digest, None)
-    return digest
+        photo.image_sha256 = hasher.hexdigest()
+        Photo.objects.filter(pk=photo.pk, image=photo.image.name).update(
+            image_sha256=photo.image_sha256
+        )
+    return photo.image_sha256
 
 
 def digest(value: dict) -> str:

@@ -50,8 +50,7 @@ def story_saved(sender, instance: Article, raw: bool = False, **kwargs) -> None:
     if raw or not instance.is_live or not _recording_edits.get():
         return
     transaction.on_commit(
-        lambda: chain.note(Article.objects.get(pk=instance.pk), Entry.Event.UPDATED),
-        robust=True,
+        lambda: chain.note(instance, Entry.Event.UPDATED), robust=True
     )
 
 
@@ -85,3 +84,24 @@ def mentions_changed(sender, article_ids: list[int], **kwargs) -> None:
     from record import tasks
 
     enqueue_with(tasks.record_stories, list(article_ids), Entry.Event.LABELS)
+
+
+def photo_saved(sender, instance=None, created: bool = False, raw: bool = False, **kw):
+    """A photo changed (not a new one: no story shows it yet)."""
+    from record import tasks
+
+    if not raw and not created:
+        photo_id = instance.pk
+        transaction.on_commit(
+            lambda: tasks.record_showing_photo.enqueue(photo_id), robust=True
+        )
+
+
+def author_saved(sender, instance=None, created: bool = False, raw: bool = False, **kw):
+    from record import tasks
+
+    if not raw and not created:
+        author_id = instance.pk
+        transaction.on_commit(
+            lambda: tasks.record_by_author.enqueue(author_id), robust=True
+        )

@@ -14,7 +14,7 @@ import uuid
 from itertools import batched
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from articles.models import Article
 from record import chain
@@ -33,9 +33,19 @@ def record_path(archive: Path) -> Path:
 
 
 def export_record(archive: Path) -> int:
-    """Write the record beside `archive`; returns how many entries."""
+    """Write the record beside `archive`, as it stood at one moment (entries
+    appended meanwhile are the next export's); returns how many entries."""
+    starts_transaction = not connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and starts_transaction:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        return write_record(record_path(archive))
+
+
+def write_record(path: Path) -> int:
     count = 0
-    with record_path(archive).open("w", encoding="utf-8") as out:
+    with path.open("w", encoding="utf-8") as out:
         for sha, value in Text.objects.values_list("sha256", "text").iterator(
             chunk_size=CHUNK
         ):
@@ -84,6 +94,8 @@ def import_record(archive: Path) -> int:
     path = record_path(archive)
     if not path.is_file():
         return 0
+    Head.objects.get_or_create(pk=1)
+    Head.objects.select_for_update().get(pk=1)  # no append meanwhile
     if Entry.objects.exists():
         raise RecordNotImported(
             f"{path.name}: this installation's publication record already holds "
@@ -110,14 +122,18 @@ def import_record(archive: Path) -> int:
             ]
             Entry.objects.bulk_create(entries)
             count += len(entries)
+            # A day this installation signed already (an empty head) keeps its own.
             SignedHead.objects.bulk_create(
-                SignedHead(
-                    day=line["signed_head"],
-                    document=line["document"],
-                    signature=line["signature"],
-                )
-                for line in chunk
-                if "signed_head" in line
+                [
+                    SignedHead(
+                        day=line["signed_head"],
+                        document=line["document"],
+                        signature=line["signature"],
+                    )
+                    for line in chunk
+                    if "signed_head" in line
+                ],
+                ignore_conflicts=True,
             )
     last = Entry.objects.order_by("-position").first()
     Head.objects.update_or_create(

@@ -17,6 +17,7 @@ urlpatterns = [
 ]
 # Under each language, beside the story.
 story_patterns = [
+    path("news/<int:pk>/<str:slug>/v/", views.latest_version, name="latest"),
     path(
         "news/<int:pk>/<str:slug>/v/<int:version>/",
         views.VersionView.as_view(),

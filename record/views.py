@@ -2,7 +2,7 @@
 to check them (the entries, the head, the signed heads, the public key)."""
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -19,7 +19,7 @@ from newsroom.i18n import current_language
 from photos.models import Photo
 from photos.rendering import BODY_PHOTO
 from record import signing
-from record.material import restored
+from record.material import file_sha256, restored
 from record.models import Entry, Head, SignedHead, canonical_json
 
 
@@ -61,6 +61,10 @@ class VersionView(PublicPageMixin, TemplateView):
             # As the one label partial reads them (articles/material.html#labels).
             recorded_labels=[{"text": text} for text in value["labels"] if text],
             body=shown_body(value),
+            lead_figure=recorded_figure(value, value.get("lead_photo")),
+            published_at=datetime.fromisoformat(value["published_at"])
+            if value["published_at"]
+            else None,
             until=following.at if following else None,
             versions=versions,
             story_url=entry.article.get_absolute_url(),
@@ -69,6 +73,20 @@ class VersionView(PublicPageMixin, TemplateView):
             head_url=reverse("record:head"),
             **kwargs,
         )
+
+
+@require_safe
+def latest_version(request: HttpRequest, pk: int, slug: str):
+    """The story's page links here: its latest recorded version."""
+    entry = (
+        Entry.objects.select_related("article")
+        .filter(article_id=pk, article__language=current_language())
+        .order_by("-version")
+        .first()
+    )
+    if entry is None:
+        raise Http404("This story has no version in the record yet")
+    return redirect(version_url(entry))
 
 
 def withdrawn_notice(request: HttpRequest, pk: int) -> HttpResponse | None:
@@ -126,25 +144,31 @@ def version_url(entry: Entry) -> str:
 def shown_body(value: dict):
     """The recorded body, each [photo:ID] paragraph shown as the photo with the
     caption and credit recorded with it."""
-    photos = {photo["id"]: photo for photo in value["photos"]}
-    files = Photo.objects.in_bulk(list(photos))
-
-    def figure(match):
-        recorded = photos.get(int(match.group(1)))
-        if recorded is None:
-            return ""
-        image = files.get(recorded["id"])
-        img = (
-            f'<img src="{escape(image.image.url)}" alt="{escape(recorded["alt"])}">'
-            if image
-            else ""
+    return mark_safe(
+        BODY_PHOTO.sub(
+            lambda match: recorded_figure(value, int(match.group(1))),
+            sanitize_html(value["body"] or ""),
         )
-        return (
-            f"<figure>{img}<figcaption>{escape(recorded['caption'])} "
-            f"<small>{escape(recorded['credit'])}</small></figcaption></figure>"
-        )
+    )
 
-    return mark_safe(BODY_PHOTO.sub(figure, sanitize_html(value["body"] or "")))
+
+def recorded_figure(value: dict, pk: int | None) -> str:
+    """A photo of the version, with the caption and credit recorded with it; the
+    image is the photo's file if it is still the one recorded (its SHA-256)."""
+    recorded = next((photo for photo in value["photos"] if photo["id"] == pk), None)
+    if recorded is None:
+        return ""
+    photo = Photo.objects.filter(pk=pk).first()
+    same_file = photo is not None and file_sha256(photo) == recorded["sha256"]
+    image = (
+        f'<img src="{escape(photo.image.url)}" alt="{escape(recorded["alt"])}">'
+        if same_file
+        else ""
+    )
+    return mark_safe(
+        f"<figure>{image}<figcaption>{escape(recorded['caption'])} "
+        f"<small>{escape(recorded['credit'])}</small></figcaption></figure>"
+    )
 
 
 @require_safe

@@ -19,9 +19,9 @@ BUDGETS = {
     "news": 4,
     "news-deep": 4,
     # article, bylines, tags, corrections, register mentions, photos and their
-    # renditions, translations, its versions in the record, related by region,
-    # related by tag (its stories' ids first, then the stories)
-    "article": 15,
+    # renditions, translations, related by region, related by tag (its stories'
+    # ids first, then the stories)
+    "article": 14,
     "day": 4,
     "month": 4,
     "year": 4,

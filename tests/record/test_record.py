@@ -185,7 +185,9 @@ def test_an_old_version_shows_the_label_wording_of_its_time(
     second = client.get(story.get_absolute_url() + "v/2/").text
     assert LABEL_2027 in second and LABEL_2022 not in second
     page = client.get(story.get_absolute_url()).text
-    assert "v/2/" in page  # the story links to its versions
+    assert f'href="{story.get_absolute_url()}v/"' in page  # to its versions
+    latest = client.get(story.get_absolute_url() + "v/")
+    assert latest["Location"] == story.get_absolute_url() + "v/2/"
 
 
 def test_anyone_can_recompute_the_hashes_from_what_the_site_serves(
@@ -382,3 +384,40 @@ def test_only_legal_asks_and_nobody_changes_an_entry(
     change = client.get(f"/admin/record/entry/{entry.pk}/change/", headers=ENGLISH)
     assert change.status_code == 200 and 'name="_save"' not in change.text
     assert client.post(f"/admin/record/entry/{entry.pk}/delete/").status_code == 403
+
+
+def test_a_label_change_only_queues_the_recording_of_every_story(
+    editor, labels, django_capture_on_commit_callbacks
+):
+    story = workflow.publish(draft(), editor)
+    with django_capture_on_commit_callbacks() as queued:
+        Disclaimer.objects.create(text=LABEL_2027, effective_from=timezone.localdate())
+    assert events(story) == ["published"]  # Legal's save did not wait for it
+    for callback in queued:
+        callback()
+    assert events(story) == ["published", "labels"]
+    assert not chain.labels_moved()  # the daily check starts no second sweep
+
+
+def test_a_photo_or_an_author_changed_is_recorded_on_the_stories_showing_them(
+    editor, labels, django_capture_on_commit_callbacks
+):
+    from tests.factories import make_author, make_photo
+
+    photo, author = make_photo(), make_author(name_en="Vera Orlova")
+    story = draft(lead_photo=photo)
+    story.bylines.create(author=author)
+    workflow.publish(story, editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.caption_en = "The flooded road near the dam"
+        photo.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        author.name_en = "Vera Orlova-Smirnova"
+        author.save()
+    assert events(story) == ["published", "updated", "updated"]
+    last = Entry.objects.filter(article=story).order_by("-version").first()
+    from record.material import restored
+
+    value = restored(last.parts)
+    assert value["photos"][0]["caption"] == "The flooded road near the dam"
+    assert value["byline"] == ["Vera Orlova-Smirnova"]

@@ -2,6 +2,7 @@
 
 import json
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -17,7 +18,19 @@ class Command(BaseCommand):
         "verifies."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--trust-key",
+            action="append",
+            default=[],
+            metavar="PEM_FILE",
+            help=(
+                "A public key, besides this installation's, whose signed heads are "
+                "accepted (the agency's earlier key, after it was changed)."
+            ),
+        )
+
+    def handle(self, *args, trust_key: list, **options):
         started = time.monotonic()
         checked, broken = chain.verify()
         if broken is not None:
@@ -25,9 +38,18 @@ class Command(BaseCommand):
                 f"The record does not verify at {broken} "
                 f"({checked} entries before it verified)."
             )
+        trusted = {signing.public_key_pem()} | {
+            Path(path).read_text() for path in trust_key
+        }
         heads, keys = 0, set()
         for head in SignedHead.objects.order_by("day"):
             stated = json.loads(head.document)
+            if stated["public_key"] not in trusted:
+                raise CommandError(
+                    f"The signed head of {head.day} was signed with a key that is "
+                    "neither this installation's nor one given with --trust-key "
+                    f"(SHA-256 {sha256(stated['public_key'].encode())})."
+                )
             if not signing.signature_holds(
                 head.document.encode(), head.signature, stated["public_key"]
             ):
