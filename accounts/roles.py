@@ -66,8 +66,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # Follows what was pushed to partners and resends what failed.
         "api.view_delivery",
         "api.change_delivery",
-        # Reads the publication record (it changes it no more than anyone).
+        # Reads the publication record (it changes it no more than anyone), and
+        # takes a withdrawn story's text out of public view on legal grounds.
         "record.view_entry",
+        "record.add_removal",
+        "record.view_removal",
         "articles.add_correction",
         "articles.change_correction",
         "articles.delete_correction",

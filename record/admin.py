@@ -15,7 +15,7 @@ from accounts.admin_rules import NewsroomAdmin
 from articles.models import Article
 from disclaimers.models import DesignatedEntity
 from record import questions
-from record.models import Entry
+from record.models import Entry, Removal
 
 
 class LabelQuestion(forms.Form):
@@ -134,3 +134,30 @@ class EntryAdmin(NewsroomAdmin):
             "entity": entity,
             "versions": questions.footnote_on(entity, day),
         }
+
+
+@admin.register(Removal)
+class RemovalAdmin(NewsroomAdmin):
+    """The legal path: a withdrawn story's text taken out of public view for good;
+    its hashes stay public, the record stays whole."""
+
+    list_display = ["article", "removed_at", "removed_by", "reason"]
+    list_select_related = ["article", "removed_by"]
+    fields = ["article", "reason"]
+    raw_id_fields = ["article"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["article", "reason", "removed_by", "removed_at"] if obj else []
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj) or self.fields
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.removed_by = request.user
+        super().save_model(request, obj, form, change)

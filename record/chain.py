@@ -7,12 +7,13 @@ nothing twice). Appends are serialised by the chain's Head row, locked in the
 caller's transaction.
 """
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from articles.models import Article
@@ -21,30 +22,48 @@ from record.models import GENESIS, Entry, Head, Text, sha256
 
 
 def note(article: Article, event: str, at=None, labels=None) -> Entry | None:
-    """Record the story as it stands, if readers now get something new of it."""
-    entries = note_many([article.pk], event, at=at, labels=labels)
+    """Record the story as it stands, if readers now get something new of it: one
+    story, rendered once, under the chain's lock. `article` is the caller's copy,
+    as it saved it in this transaction (a step's change, the row locked by its
+    save); its parts are read afresh."""
+    # The caller's copy is told it is recorded as it stands (signals.story_saved
+    # then spares rendering it again once the step commits).
+    callers, article = article, copy.copy(article)
+    article._prefetched_objects_cache = {}  # its parts as they are now
+    at = at or timezone.now()
+    with transaction.atomic():
+        head = Head.objects.select_for_update().get_or_create(pk=1)[0]
+        prefetch_related_objects([article], *materials.PREFETCH)
+        changes = [
+            (article, recorded_event(event, last), at, value, digest, last)
+            for article, value, digest, last in changes_of([article], labels)
+        ]
+        entries = append(head, changes) if changes else []
+    callers.recorded_as_of = callers.version
     return entries[0] if entries else None
 
 
-def note_many(article_ids: list[int], event: str, at=None, labels=None) -> list:
+def note_many(
+    article_ids: list[int], event: str, at=None, labels=None, first_look=True
+) -> list:
     """Record each of the stories whose material changed, in one append.
 
-    The stories are read and rendered once without the lock, to leave unchanged
-    ones be (most saves, most of a label sweep); the changed ones are read and
-    rendered again under the chain's lock, so a version is never recorded from a
-    copy older than the last one recorded."""
-    changed = [
-        article.pk
-        for article, _value, _digest, _last in changes_in(article_ids, labels)
-    ]
-    if not changed:
-        return []
+    With a `first_look`, the stories are read and rendered once without the lock,
+    to leave unchanged ones be (most of a label sweep); the changed ones are read
+    and rendered again under the chain's lock, so a version is never recorded from
+    a copy older than the last one recorded."""
+    if first_look:
+        article_ids = [
+            article.pk for article, *_rest in changes_in(article_ids, labels)
+        ]
+        if not article_ids:
+            return []
     at = at or timezone.now()
     with transaction.atomic():
         head = Head.objects.select_for_update().get_or_create(pk=1)[0]
         changes = [
             (article, recorded_event(event, last), at, value, digest, last)
-            for article, value, digest, last in changes_in(changed, labels)
+            for article, value, digest, last in changes_in(article_ids, labels)
         ]
         return append(head, changes) if changes else []
 
@@ -54,11 +73,15 @@ def changes_in(article_ids: list[int], labels=None) -> list[tuple]:
     differs from its last recorded version."""
     articles = list(
         Article.objects.filter(pk__in=article_ids)
-        .for_display()
         .select_related("translation_of")
+        .prefetch_related(*materials.PREFETCH)
         .order_by("pk")
     )
-    last = last_entries(article_ids)
+    return changes_of(articles, labels)
+
+
+def changes_of(articles: list[Article], labels=None) -> list[tuple]:
+    last = last_entries([article.pk for article in articles])
     found = []
     for article, value in zip(
         articles, materials.materials(articles, labels), strict=True

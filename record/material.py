@@ -15,17 +15,27 @@ however many versions share them; restored() puts them back.
 
 import hashlib
 
+from django.db.models import Prefetch
+
 from api.ninjs import iso
 from articles.models import Article, Byline
 from articles.rendering import marked_text
 from disclaimers.models import Disclaimer
-from disclaimers.rendering import STAR
+from disclaimers.rendering import MATERIAL_PREFETCH, STAR
 from photos.models import Photo
 from record.models import Text, canonical_json, sha256
 
 # The fields kept as Text rows: one text, or a list of texts.
 KEPT_APART = ("lead", "body")
 KEPT_APART_LISTS = ("labels", "footnotes")
+
+
+# What material() reads of a story, fetched for many at once.
+PREFETCH = [
+    Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+    "corrections",
+    *MATERIAL_PREFETCH,
+]
 
 
 def materials(articles: list[Article], labels=None) -> list[dict]:
@@ -132,14 +142,17 @@ def bylines(article: Article) -> list[Byline]:
     return list(article.bylines.select_related("author"))
 
 
-def file_sha256(photo: Photo) -> str:
+def file_sha256(photo: Photo) -> str | None:
     """The SHA-256 of the photo's file, read once and kept on the photo (until its
-    image is replaced)."""
+    image is replaced); None while the file is missing from storage."""
     if not photo.image_sha256:
         hasher = hashlib.sha256()
-        with photo.image.open("rb") as file:
-            for chunk in iter(lambda: file.read(1 << 20), b""):
-                hasher.update(chunk)
+        try:
+            with photo.image.open("rb") as file:
+                for chunk in iter(lambda: file.read(1 << 20), b""):
+                    hasher.update(chunk)
+        except OSError:  # a file missing from storage: recorded as missing
+            return None
         photo.image_sha256 = hasher.hexdigest()
         Photo.objects.filter(pk=photo.pk, image=photo.image.name).update(
             image_sha256=photo.image_sha256
@@ -166,17 +179,13 @@ def stored(value: dict) -> dict:
 
 
 def text_ids(texts: list[str]) -> dict[str, int]:
-    """Each text's Text row id, the missing rows written."""
+    """Each text's Text row id, the missing rows written (two statements)."""
     by_hash = {sha256(text.encode()): text for text in texts}
+    Text.objects.bulk_create(
+        [Text(sha256=key, text=text) for key, text in by_hash.items()],
+        ignore_conflicts=True,
+    )
     found = dict(Text.objects.filter(sha256__in=by_hash).values_list("sha256", "pk"))
-    missing = [
-        Text(sha256=key, text=text) for key, text in by_hash.items() if key not in found
-    ]
-    if missing:
-        Text.objects.bulk_create(missing, ignore_conflicts=True)
-        found = dict(
-            Text.objects.filter(sha256__in=by_hash).values_list("sha256", "pk")
-        )
     return {text: found[sha256(text.encode())] for text in texts}
 
 

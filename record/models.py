@@ -10,7 +10,10 @@ read-only, and on PostgreSQL a trigger refuses UPDATE and DELETE.
 import hashlib
 import json
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 GENESIS = "0" * 64
@@ -169,3 +172,42 @@ class SignedHead(Kept, models.Model):
 
     def __str__(self):
         return str(self.day)
+
+
+class Removal(Kept, models.Model):
+    """The legal "removed" path for a withdrawn story: its versions' texts are no
+    longer served (their pages say when and why, and keep every hash); the record
+    itself, texts included, stays whole and verifiable in the database."""
+
+    article = models.OneToOneField(
+        "articles.Article",
+        verbose_name=_("article"),
+        on_delete=models.PROTECT,
+        related_name="removal",
+    )
+    reason = models.TextField(_("legal ground"))
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("removed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    removed_at = models.DateTimeField(_("removed"), default=timezone.now)
+
+    objects = KeptQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("removal from public view")
+        verbose_name_plural = _("removals from public view")
+        ordering = ["-removed_at"]
+
+    def __str__(self):
+        return str(self.article)
+
+    def clean(self):
+        from articles.models import Article
+
+        if self.article_id and self.article.status != Article.Status.WITHDRAWN:
+            raise ValidationError(
+                {"article": _("Only a withdrawn story's text can be removed.")}
+            )

@@ -49,9 +49,13 @@ def story_saved(sender, instance: Article, raw: bool = False, **kwargs) -> None:
 
     if raw or not instance.is_live or not _recording_edits.get():
         return
-    transaction.on_commit(
-        lambda: chain.note(instance, Entry.Event.UPDATED), robust=True
-    )
+
+    def note():
+        # A step taken with this save recorded the story already, as saved.
+        if getattr(instance, "recorded_as_of", None) != instance.version:
+            chain.note(instance, Entry.Event.UPDATED)
+
+    transaction.on_commit(note, robust=True)
 
 
 def labels_changed(sender, instance=None, raw: bool = False, **kwargs) -> None:

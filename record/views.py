@@ -20,7 +20,7 @@ from photos.models import Photo
 from photos.rendering import BODY_PHOTO
 from record import signing
 from record.material import file_sha256, restored
-from record.models import Entry, Head, SignedHead, canonical_json
+from record.models import Entry, Head, Removal, SignedHead, canonical_json
 
 
 class VersionView(PublicPageMixin, TemplateView):
@@ -38,6 +38,8 @@ class VersionView(PublicPageMixin, TemplateView):
         url = version_url(self.entry)
         if request.path != url:
             return redirect(url, permanent=True)
+        if removal := removal_of(self.entry.article_id):
+            return removed_notice(request, removal)
         return super().get(request, *args, **kwargs)
 
     def calendar_month(self) -> date:
@@ -106,7 +108,44 @@ def withdrawn_notice(request: HttpRequest, pk: int) -> HttpResponse | None:
     )
     if withdrawal is None or withdrawal.event != Entry.Event.WITHDRAWN:
         return None
+    if removal := removal_of(pk):
+        return removed_notice(request, removal)
     return WithdrawnView.as_view(entry=withdrawal)(request)
+
+
+def removal_of(article_id: int) -> Removal | None:
+    return Removal.objects.filter(article_id=article_id).first()
+
+
+def removed_notice(request: HttpRequest, removal: Removal) -> HttpResponse:
+    return RemovedView.as_view(removal=removal)(request)
+
+
+class RemovedView(PublicPageMixin, TemplateView):
+    """A story removed on legal grounds: when and why, and the hashes the record
+    keeps of each of its versions; none of its text."""
+
+    template_name = "record/removed.html"
+    removal: Removal | None = None  # (as_view)
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response.status_code = 410
+        return response
+
+    def alternates(self) -> dict[str, str]:
+        return {}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            removal=self.removal,
+            versions=list(
+                Entry.objects.filter(article_id=self.removal.article_id).order_by(
+                    "version"
+                )
+            ),
+            **kwargs,
+        )
 
 
 class WithdrawnView(PublicPageMixin, TemplateView):
@@ -175,6 +214,12 @@ def recorded_figure(value: dict, pk: int | None) -> str:
 def version_material(request: HttpRequest, pk: int, slug: str, version: int):
     """The version's material, byte for byte what its SHA-256 is of."""
     entry = get_object_or_404(Entry, article_id=pk, version=version)
+    if removal := removal_of(pk):
+        response = json_bytes(
+            canonical_json({"removed": removal.removed_at.date().isoformat()})
+        )
+        response.status_code = 410
+        return response
     return json_bytes(canonical_json(restored(entry.parts)))
 
 

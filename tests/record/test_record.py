@@ -421,3 +421,48 @@ def test_a_photo_or_an_author_changed_is_recorded_on_the_stories_showing_them(
     value = restored(last.parts)
     assert value["photos"][0]["caption"] == "The flooded road near the dam"
     assert value["byline"] == ["Vera Orlova-Smirnova"]
+
+
+def test_an_editor_removes_a_withdrawn_story_s_text_keeping_its_hashes(
+    client, editor, labels
+):
+    from django.contrib.admin.models import ADDITION, LogEntry
+
+    from record.models import Removal
+
+    story = workflow.publish(draft(headline="Mayor resigns"), editor)
+    workflow.withdraw(story, editor, "Court order.")
+    entries = list(Entry.objects.filter(article=story).order_by("version"))
+    staff = client.__class__()
+    staff.force_login(editor)
+    live = workflow.publish(draft(headline="Still live"), editor)
+    refused = staff.post(
+        "/admin/record/removal/add/",
+        {"article": live.pk, "reason": "Not withdrawn."},
+        headers=ENGLISH,
+    )
+    assert "Only a withdrawn story" in refused.text
+    staff.post(
+        "/admin/record/removal/add/",
+        {"article": story.pk, "reason": "Court order no. 12 of 3 December."},
+        headers=ENGLISH,
+    )
+    removal = Removal.objects.get()
+    assert removal.removed_by == editor
+    assert LogEntry.objects.filter(action_flag=ADDITION, object_id=str(removal.pk))
+
+    for url in [
+        story.get_absolute_url(),
+        story.get_absolute_url() + "v/1/",
+        story.get_absolute_url() + "v/2/",
+    ]:
+        page = client.get(url, headers=ENGLISH)
+        assert page.status_code == 410, url
+        assert "Mayor resigns" not in page.text and "Two villages" not in page.text
+        assert "Court order no. 12" in page.text
+        assert all(entry.material_sha256 in page.text for entry in entries)
+    gone = client.get(story.get_absolute_url() + "v/1/material.json")
+    assert gone.status_code == 410 and "Two villages" not in gone.text
+    assert verify().startswith("The record verifies: 3 entries")  # still whole
+    with pytest.raises(PermissionError):
+        removal.delete()

@@ -27,6 +27,7 @@ from background.models import FailedTask
 from disclaimers.models import Mention
 from photos.models import Photographer
 from record import chain
+from record.models import Removal
 from tests.factories import (
     article_form_data,
     make_article,
@@ -146,6 +147,8 @@ EXPECTED = {
     "api.delivery": crud(view={E, S}, change={E, S}),
     # The publication record: read, never changed by anyone; Legal asks it.
     "record.entry": crud(view={E, L, S}, delete=set(), **{"ask GET": {L, S}}),
+    # A withdrawn story's text out of public view: added, never changed or undone.
+    "record.removal": crud(view={E, S}, add={E, S}, delete=set()),
     # Failed background work: for whoever runs the newsroom; never added by hand.
     "background.failedtask": crud(view={S}, change={S}),
     "authors.author": crud(
@@ -404,6 +407,11 @@ def world(make_staff, labels, memorial):
         "articles.tag": Tag.objects.get(name_en="flood"),
         "api.partner": partner_with_a_key(),
         "record.entry": chain.note(story, "published"),
+        "record.removal": Removal.objects.create(
+            article=make_article(status=Article.Status.WITHDRAWN),
+            reason="A court's order.",
+            removed_by=other,
+        ),
         "api.delivery": Delivery.objects.create(
             partner=partner_with_a_key(),
             event=GoLive.objects.create(

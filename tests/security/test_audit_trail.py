@@ -153,7 +153,7 @@ EDITS = {
 # Rows the admin never adds (found by the software) but people review and change.
 CHANGE_ONLY = {"disclaimers.mention": {"status": "dismissed"}}
 # Rows nobody changes in the admin: the publication record (tests/record).
-READ_ONLY = {"record.entry"}
+READ_ONLY = {"record.entry", "record.removal"}
 # Rows changed only by an admin action, logged as a change (tested below).
 ACTION_ONLY = {"background.failedtask": "retry_selected", "api.delivery": "resend"}
 
