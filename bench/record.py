@@ -21,6 +21,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -132,26 +133,23 @@ def fill_to(entries: int) -> None:
                 .first()
                 or 0
             )
-            made = []
+            changes = []
             for number in range(first, min(first + batch, entries)):
-                version += 1
                 value = synthetic_material(number)
-                entry = Entry(
-                    position=head.position + 1,
-                    article=story,
-                    story=story.key,
-                    version=version,
-                    event=Entry.Event.UPDATED,
-                    at=timezone.now(),
-                    parts=materials.stored(value),
-                    material_sha256=materials.digest(value),
-                    previous_sha256=head.sha256,
+                # As the story's last entry would stand: its version only.
+                last = SimpleNamespace(version=version)
+                version += 1
+                changes.append(
+                    (
+                        story,
+                        Entry.Event.UPDATED,
+                        timezone.now(),
+                        value,
+                        materials.digest(value),
+                        last,
+                    )
                 )
-                entry.sha256 = entry.computed_sha256()
-                head.position, head.sha256 = entry.position, entry.sha256
-                made.append(entry)
-            Entry.objects.bulk_create(made)
-            head.save(update_fields=["position", "sha256"])
+            chain.append(head, changes)
         done = min(first + batch, entries)
         print(f"  filled {done} of {entries} entries", end="\r", flush=True)
     print(
