@@ -31,7 +31,9 @@ def note(article: Article, event: str, at=None, labels=None) -> Entry | None:
     callers, article = article, copy.copy(article)
     article._prefetched_objects_cache = {}  # its parts as they are now
     at = at or timezone.now()
-    with transaction.atomic():
+    # In the step's own transaction when there is one (no savepoint: a failure
+    # here takes the step back with it).
+    with transaction.atomic(savepoint=False):
         head = Head.objects.select_for_update().get_or_create(pk=1)[0]
         prefetch_related_objects([article], *materials.PREFETCH)
         changes = [
