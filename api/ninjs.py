@@ -231,11 +231,7 @@ def withdrawal_reasons(articles: list[Article]) -> dict[int, str]:
         article__in=articles, action=ArticleEvent.Action.WITHDRAW
     ).order_by("article", "at", "pk")
     # Oldest first: the last withdrawal's reason is the one kept.
-    return {
-        article_id: comment
-        for article_id, comment in steps.values_list("article_id", "comment")
-        if comment
-    }
+    return dict(steps.values_list("article_id", "comment"))
 
 
 def plain_text(markup: str) -> str:

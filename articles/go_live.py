@@ -159,6 +159,5 @@ def run_hooks(sender, event: GoLive, **kwargs) -> None:
 def correction_saved(sender, instance, created: bool, raw: bool = False, **kwargs):
     """A correction or update added to a live story changes what readers see, and
     what partners have of a story sent to them under embargo."""
-    article = instance.article
-    if created and not raw and article.partners_had:
+    if created and not raw and instance.article.partners_had:
         record(instance.article, GoLive.Kind.CORRECTED, instance.noted_at)

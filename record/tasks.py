@@ -3,7 +3,6 @@ register change makes for the stories it touches."""
 
 from datetime import datetime, time
 
-from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article
@@ -56,10 +55,7 @@ def record_stories(article_ids: list[int], event: str) -> None:
 def record_showing_photo(photo_id: int) -> None:
     """A photo's caption, credit, alt text or file changed: the live stories that
     show it (as lead photo, or placed in the body)."""
-    showing = Article.objects.published().filter(
-        Q(lead_photo_id=photo_id) | Q(body__contains=f"[photo:{photo_id}]")
-    )
-    record_all(showing, Entry.Event.UPDATED)
+    record_all(Article.objects.published().showing(photo_id), Entry.Event.UPDATED)
 
 
 @background_task()

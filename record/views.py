@@ -51,6 +51,7 @@ class VersionView(PublicPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         entry = self.entry
         value = restored(entry.parts)
+        photos = recorded_photos(value)
         versions = list(
             Entry.objects.filter(article_id=entry.article_id)
             .only("version", "at", "event", "article_id")
@@ -62,8 +63,8 @@ class VersionView(PublicPageMixin, TemplateView):
             material=value,
             # As the one label partial reads them (articles/material.html#labels).
             recorded_labels=[{"text": text} for text in value["labels"] if text],
-            body=shown_body(value),
-            lead_figure=recorded_figure(value, value.get("lead_photo")),
+            body=shown_body(value, photos),
+            lead_figure=recorded_figure(value, value.get("lead_photo"), photos),
             published_at=datetime.fromisoformat(value["published_at"])
             if value["published_at"]
             else None,
@@ -180,24 +181,29 @@ def version_url(entry: Entry) -> str:
     return entry.article.get_absolute_url() + f"v/{entry.version}/"
 
 
-def shown_body(value: dict):
+def shown_body(value: dict, photos: dict[int, Photo]):
     """The recorded body, each [photo:ID] paragraph shown as the photo with the
-    caption and credit recorded with it."""
+    caption and credit recorded with it (`photos`: recorded_photos)."""
     return mark_safe(
         BODY_PHOTO.sub(
-            lambda match: recorded_figure(value, int(match.group(1))),
+            lambda match: recorded_figure(value, int(match.group(1)), photos),
             sanitize_html(value["body"] or ""),
         )
     )
 
 
-def recorded_figure(value: dict, pk: int | None) -> str:
+def recorded_photos(value: dict) -> dict[int, Photo]:
+    """The version's photos as stored now, in one query."""
+    return Photo.objects.in_bulk([photo["id"] for photo in value["photos"]])
+
+
+def recorded_figure(value: dict, pk: int | None, photos: dict[int, Photo]) -> str:
     """A photo of the version, with the caption and credit recorded with it; the
     image is the photo's file if it is still the one recorded (its SHA-256)."""
     recorded = next((photo for photo in value["photos"] if photo["id"] == pk), None)
     if recorded is None:
         return ""
-    photo = Photo.objects.filter(pk=pk).first()
+    photo = photos.get(pk)
     same_file = photo is not None and file_sha256(photo) == recorded["sha256"]
     image = (
         f'<img src="{escape(photo.image.url)}" alt="{escape(recorded["alt"])}">'
