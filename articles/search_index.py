@@ -17,7 +17,7 @@ from functools import lru_cache
 import snowballstemmer
 from django.db import connection
 
-from newsroom.russian import analyzer
+from newsroom.russian import readings
 
 TABLE = "articles_search"
 FIELDS = ("headline", "lead", "body")
@@ -45,7 +45,8 @@ def stem(word: str) -> str:
     «Махачкала» to махачка and «Махачкале» to махачкал), an English word's Snowball
     stem. Most words recur: a story's 400 words cost a few lookups."""
     if CYRILLIC.search(word):
-        return analyzer().parse(word)[0].normal_form.replace("ё", "е")
+        found = readings(word)
+        return found[0].normal_form.replace("ё", "е") if found else word
     return english().stemWord(word)
 
 

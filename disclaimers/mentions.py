@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from newsroom.russian import analyzer, written_like
+from newsroom.russian import readings, written_like
 
 # Case endings of Russian nouns and adjectives, longest first. A name's stem takes
 # only these, so «Мемориал» finds «Мемориалом» but not «Мемориальный».
@@ -85,14 +85,14 @@ def word_forms(word: str) -> dict[tuple[str, str], str]:
     """A Russian word's forms by (case, number), written with its capitals."""
     if not CYRILLIC.search(word):
         return {}
-    readings = [parse for parse in analyzer().parse(word) if parse.tag.case == "nomn"]
-    readings = [p for p in readings if NAME_TAGS & p.tag.grammemes] or readings
-    if not readings:
+    nominative = [parse for parse in readings(word) if parse.tag.case == "nomn"]
+    nominative = [p for p in nominative if NAME_TAGS & p.tag.grammemes] or nominative
+    if not nominative:
         return {}
     forms = {}
     for case in CASES:
         for number in ("sing", "plur"):
-            if form := readings[0].inflect({case, number}):
+            if form := nominative[0].inflect({case, number}):
                 forms[case, number] = written_like(word, form.word)
     return forms
 

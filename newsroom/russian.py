@@ -21,6 +21,15 @@ def analyzer() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 
+def readings(word: str) -> list:
+    """The dictionary's readings of `word`; none for a word pymorphy cannot read
+    (it names each character, and some, such as U+17000, have no name)."""
+    try:
+        return analyzer().parse(word)
+    except (KeyError, ValueError):
+        return []
+
+
 def genitive(name: str, *, person: bool = False) -> str:
     """`name` in the genitive: each word in the nominative singular declined, the
     rest (indeclinable names, Latin words, numbers) left as written. For a person,
@@ -36,7 +45,7 @@ def genitive(name: str, *, person: bool = False) -> str:
 def person_gender(parts: list[str]) -> str | None:
     for part in parts:
         if CYRILLIC_WORD.match(part):
-            for parse in analyzer().parse(part):
+            for parse in readings(part):
                 if "Name" in parse.tag and parse.tag.case == "nomn":
                     return parse.tag.gender
             return None
@@ -46,7 +55,7 @@ def person_gender(parts: list[str]) -> str | None:
 def declined(word: str, person: bool, gender: str | None) -> str:
     candidates = [
         parse
-        for parse in analyzer().parse(word)
+        for parse in readings(word)
         if parse.tag.case == "nomn"
         and parse.tag.number != "plur"
         and "Fixd" not in parse.tag
@@ -84,7 +93,7 @@ def counted(number: int, name: str) -> str:
 
 
 def agreeing(word: str, number: int) -> str:
-    for parse in analyzer().parse(word):
+    for parse in readings(word):
         if parse.tag.case == "nomn" and parse.tag.number == "sing":
             form = parse.make_agree_with_number(number)
             return written_like(word, form.word) if form else word

@@ -331,3 +331,11 @@ def test_photos_of_any_kind_never_break_a_page_cost_a_good_line_nor_leave_a_file
     # Whatever a refused line read, nothing of it stays in the public folder.
     assert stored_files(media_root) == recorded_files()
     assert_no_server_error(client, public_urls())
+
+
+def test_a_character_the_morphology_cannot_name_is_indexed_as_written():
+    # Found by the property above: pymorphy names each character, and U+17000 has
+    # no name in Python's Unicode tables.
+    from articles.search_index import stem
+
+    assert stem("\U00017000а") == "\U00017000а"
