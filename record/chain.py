@@ -8,12 +8,13 @@ caller's transaction.
 """
 
 import copy
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import OuterRef, Subquery, prefetch_related_objects
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from articles.models import Article
@@ -21,7 +22,9 @@ from record import material as materials
 from record.models import GENESIS, Entry, Head, Text, sha256
 
 
-def note(article: Article, event: str, at=None, labels=None) -> Entry | None:
+def note(
+    article: Article, event: str, at=None, labels: list[str] | None = None
+) -> Entry | None:
     """Record the story as it stands, if readers now get something new of it: one
     story, rendered once, under the chain's lock. `article` is the caller's copy,
     as it saved it in this transaction (a step's change, the row locked by its
@@ -29,16 +32,19 @@ def note(article: Article, event: str, at=None, labels=None) -> Entry | None:
     # The caller's copy is told it is recorded as it stands (signals.story_saved
     # then spares rendering it again once the step commits).
     callers, article = article, copy.copy(article)
-    article._prefetched_objects_cache = {}  # its parts as they are now
+    # Its parts as they are now (one plain query each: for one story, cheaper than
+    # prefetching).
+    article._prefetched_objects_cache = {}
     at = at or timezone.now()
     # In the step's own transaction when there is one (no savepoint: a failure
     # here takes the step back with it).
     with transaction.atomic(savepoint=False):
-        head = Head.objects.select_for_update().get_or_create(pk=1)[0]
-        prefetch_related_objects([article], *materials.PREFETCH)
+        head, last = locked_head_and_last_entry(article.pk)
+        if labels is None:
+            labels = todays_labels(head)[article.language]
         changes = [
             (article, recorded_event(event, last), at, value, digest, last)
-            for article, value, digest, last in changes_of([article], labels)
+            for article, value, digest, last in changes_of([article], labels, last)
         ]
         entries = append(head, changes) if changes else []
     callers.recorded_as_of = callers.version
@@ -46,7 +52,11 @@ def note(article: Article, event: str, at=None, labels=None) -> Entry | None:
 
 
 def note_many(
-    article_ids: list[int], event: str, at=None, labels=None, first_look=True
+    article_ids: list[int],
+    event: str,
+    at=None,
+    labels: list[str] | None = None,
+    first_look=True,
 ) -> list:
     """Record each of the stories whose material changed, in one append.
 
@@ -70,7 +80,7 @@ def note_many(
         return append(head, changes) if changes else []
 
 
-def changes_in(article_ids: list[int], labels=None) -> list[tuple]:
+def changes_in(article_ids: list[int], labels: list[str] | None = None) -> list[tuple]:
     """(story, material, digest, its last entry) for each story whose material
     differs from its last recorded version."""
     articles = list(
@@ -82,8 +92,14 @@ def changes_in(article_ids: list[int], labels=None) -> list[tuple]:
     return changes_of(articles, labels)
 
 
-def changes_of(articles: list[Article], labels=None) -> list[tuple]:
-    last = last_entries([article.pk for article in articles])
+def changes_of(
+    articles: list[Article], labels: list[str] | None = None, last=None
+) -> list[tuple]:
+    """(story, material, digest, its last entry) for each of `articles` whose
+    material differs from its last recorded version (`last`: those entries by story
+    id, if read already)."""
+    if last is None:
+        last = last_entries([article.pk for article in articles])
     found = []
     for article, value in zip(
         articles, materials.materials(articles, labels), strict=True
@@ -93,6 +109,48 @@ def changes_of(articles: list[Article], labels=None) -> list[tuple]:
         if previous is None or previous.material_sha256 != digest:
             found.append((article, value, digest, previous))
     return found
+
+
+def locked_head_and_last_entry(article_id: int) -> tuple[Head, dict[int, Entry]]:
+    """The chain's head, locked for this transaction, and the story's last entry
+    (by story id, as last_entries gives it). Every publish takes this path, so the
+    statement is written out: one round trip, and none of the ORM's compiling
+    (about as costly as the query itself)."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    last_of_story = (
+        "(SELECT {column} FROM record_entry WHERE article_id = %s "
+        "ORDER BY version DESC LIMIT 1)"
+    )
+    query = (
+        "SELECT id, position, sha256, labels, labels_today, "
+        f"{last_of_story.format(column='version')} AS last_version, "
+        f"{last_of_story.format(column='material_sha256')} AS last_material "
+        f"FROM record_head WHERE id = 1{lock}"
+    )
+    found = list(Head.objects.raw(query, [article_id, article_id]))
+    if not found:  # the record's very first entry
+        Head.objects.get_or_create(pk=1)
+        found = list(Head.objects.raw(query, [article_id, article_id]))
+    head = found[0]
+    if head.last_version is None:
+        return head, {}
+    last = Entry(
+        article_id=article_id,
+        version=head.last_version,
+        material_sha256=head.last_material,
+    )
+    return head, {article_id: last}
+
+
+def todays_labels(head: Head) -> dict[str, list[str]]:
+    """The texts of the labels in force today, by language, as the (locked) head
+    keeps them: read afresh on a new day, or after a label change cleared them
+    (record/signals.py: labels_changed, in the change's own transaction, so no
+    append after it can use the texts before it). append() saves them."""
+    today = timezone.localdate().isoformat()
+    if head.labels_today.get("day") != today:
+        head.labels_today = {"day": today, **materials.label_texts_by_language()}
+    return head.labels_today
 
 
 def recorded_event(event: str, last: Entry | None) -> str:
@@ -135,7 +193,12 @@ def append(head: Head, changes: list) -> list[Entry]:
         head.position, head.sha256 = entry.position, entry.sha256
         entries.append(entry)
     Entry.objects.bulk_create(entries)
-    head.save(update_fields=["position", "sha256"])
+    with connection.cursor() as cursor:  # on every publish's path, as above
+        cursor.execute(
+            "UPDATE record_head SET position = %s, sha256 = %s, labels_today = %s "
+            "WHERE id = 1",
+            [head.position, head.sha256, json.dumps(head.labels_today)],
+        )
     return entries
 
 
@@ -154,7 +217,7 @@ def record_stories(stories, event: str, after_pk: int = 0, size: int = 200, at=N
     return chunk[-1] if len(chunk) == size else None
 
 
-def labels_now() -> dict[str, list[int]]:
+def labels_now() -> dict[str, list[int]]:  # by id: the daily check compares
     return {
         code: [label.pk for label in materials.labels_read(code)]
         for code, _name in settings.LANGUAGES
@@ -231,7 +294,7 @@ def verify(batch: int = 2000) -> tuple[int, Break | None]:
     return checked, None
 
 
-def entries_in_order(batch: int, last: int) -> Iterator[tuple[Entry, dict[int, str]]]:
+def entries_in_order(batch: int, last: int) -> Iterator[tuple[Entry, dict[str, str]]]:
     """Every entry up to position `last`, with its texts, a batch at a time."""
     after = 0
     while True:
@@ -242,15 +305,13 @@ def entries_in_order(batch: int, last: int) -> Iterator[tuple[Entry, dict[int, s
         )
         if not entries:
             return
-        refs = {pk for entry in entries for pk in materials.text_refs(entry.parts)}
+        refs = {ref for entry in entries for ref in materials.text_refs(entry.parts)}
         texts = {}
-        for pk, text, stored_hash in Text.objects.filter(pk__in=refs).values_list(
-            "pk", "text", "sha256"
-        ):
+        for name, text in Text.objects.filter(pk__in=refs).values_list("pk", "text"):
             # A text changed in place no longer hashes to its name: it counts as
             # missing, and the entries holding it fail.
-            if sha256(text.encode()) == stored_hash:
-                texts[pk] = text
+            if sha256(text.encode()) == name:
+                texts[name] = text
         for entry in entries:
             yield entry, texts
         after = entries[-1].position

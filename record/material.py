@@ -9,12 +9,13 @@ translation was made from, and each photo: the SHA-256 of its file, its caption,
 credit and alt text. Its SHA-256 is the version's hash: `sha256sum` of the document
 served at /<lang>/news/<id>/<slug>/v/<n>/material.json gives it.
 
-Stored, its long texts (lead, body, labels, footnotes) are Text rows, kept once
-however many versions share them; restored() puts them back.
+Stored, its long texts (lead, body, labels, footnotes) are Text rows named by their
+SHA-256, kept once however many versions share them; restored() puts them back.
 """
 
 import hashlib
 
+from django.conf import settings
 from django.db.models import Prefetch
 
 from api.ninjs import iso
@@ -38,22 +39,24 @@ PREFETCH = [
 ]
 
 
-def materials(articles: list[Article], labels=None) -> list[dict]:
+def materials(articles: list[Article], labels: list[str] | None = None) -> list[dict]:
     """Each story as readers get it now, the photos read in one query (fetch the
-    stories with for_display() and their translation_of to spare the rest)."""
+    stories with for_display() and their translation_of to spare the rest;
+    `labels`: the texts of the labels in force, if known)."""
     photos = Photo.objects.in_bulk(
         {pk for article in articles for pk in article.photo_ids()}
     )
     in_force = {}
     for language in {article.language for article in articles}:
-        in_force[language] = labels_read(language) if labels is None else labels
+        in_force[language] = label_texts(language) if labels is None else labels
     return [
         material(article, in_force[article.language], photos) for article in articles
     ]
 
 
-def material(article: Article, labels=None, photos=None) -> dict:
-    """The story as readers get it now (`labels`: the labels in force, if known).
+def material(article: Article, labels: list[str] | None = None, photos=None) -> dict:
+    """The story as readers get it now (`labels`: the texts of the labels in force,
+    if known).
     A withdrawn story's readers get its notice: the headline, and nothing else of
     the story."""
     language = article.language
@@ -83,10 +86,7 @@ def material(article: Article, labels=None, photos=None) -> dict:
         "lead": text.lead.replace(STAR, "*"),
         "body": text.body,
         "footnotes": text.footnotes,
-        "labels": [
-            label.text
-            for label in (labels_read(language) if labels is None else labels)
-        ],
+        "labels": label_texts(language) if labels is None else labels,
         "byline": [byline.author.name_in(language) for byline in bylines(article)],
         "source": article.source,
         "corrections": [
@@ -119,6 +119,20 @@ def labels_read(language: str) -> list[Disclaimer]:
     """The labels in force, read from the database: never a copy a process kept
     (the worker records a label change as soon as it is saved)."""
     return [label for label in Disclaimer.objects.in_force() if label.covers(language)]
+
+
+def label_texts(language: str) -> list[str]:
+    return [label.text for label in labels_read(language)]
+
+
+def label_texts_by_language() -> dict[str, list[str]]:
+    """The texts of the labels in force in each of the site's languages (one
+    query)."""
+    in_force = list(Disclaimer.objects.in_force())
+    return {
+        code: [label.text for label in in_force if label.covers(code)]
+        for code, _name in settings.LANGUAGES
+    }
 
 
 # What a withdrawn story's notice shows of the story's text: nothing.
@@ -165,32 +179,27 @@ def digest(value: dict) -> str:
 
 
 def stored(value: dict) -> dict:
-    """The material with its long texts replaced by the ids of their Text rows."""
-    texts = [value[name] for name in KEPT_APART] + [
+    """The material with its long texts replaced by their SHA-256, the texts kept
+    (one statement: a text stored already is left as it is)."""
+    names = {}
+    for text in [value[name] for name in KEPT_APART] + [
         text for name in KEPT_APART_LISTS for text in value[name]
-    ]
-    ids = text_ids(texts)
+    ]:
+        names.setdefault(text, sha256(text.encode()))
+    Text.objects.bulk_create(
+        [Text(sha256=name, text=text) for text, name in names.items()],
+        ignore_conflicts=True,
+    )
     parts = dict(value)
     for name in KEPT_APART:
-        parts[name] = ids[value[name]]
+        parts[name] = names[value[name]]
     for name in KEPT_APART_LISTS:
-        parts[name] = [ids[text] for text in value[name]]
+        parts[name] = [names[text] for text in value[name]]
     return parts
 
 
-def text_ids(texts: list[str]) -> dict[str, int]:
-    """Each text's Text row id, the missing rows written (two statements)."""
-    by_hash = {sha256(text.encode()): text for text in texts}
-    Text.objects.bulk_create(
-        [Text(sha256=key, text=text) for key, text in by_hash.items()],
-        ignore_conflicts=True,
-    )
-    found = dict(Text.objects.filter(sha256__in=by_hash).values_list("sha256", "pk"))
-    return {text: found[sha256(text.encode())] for text in texts}
-
-
-def restored(parts: dict, texts: dict[int, str] | None = None) -> dict:
-    """The material a stored entry holds (`texts`: its Text rows by id, if read
+def restored(parts: dict, texts: dict[str, str] | None = None) -> dict:
+    """The material a stored entry holds (`texts`: its Text rows by hash, if read
     already). A text missing from the store comes back as None: it then fails
     verification."""
     if texts is None:
@@ -201,11 +210,11 @@ def restored(parts: dict, texts: dict[int, str] | None = None) -> dict:
     for name in KEPT_APART:
         value[name] = texts.get(parts[name])
     for name in KEPT_APART_LISTS:
-        value[name] = [texts.get(pk) for pk in parts[name]]
+        value[name] = [texts.get(ref) for ref in parts[name]]
     return value
 
 
-def text_refs(parts: dict) -> list[int]:
+def text_refs(parts: dict) -> list[str]:
     return [parts[name] for name in KEPT_APART] + [
         pk for name in KEPT_APART_LISTS for pk in parts[name]
     ]

@@ -52,9 +52,10 @@ class KeptQuerySet(models.QuerySet):
 
 class Text(Kept, models.Model):
     """A piece of recorded material (a body, a label's wording), kept once however
-    many versions hold it: a label change records no story's text again."""
+    many versions hold it: a label change records no story's text again. Named by
+    its SHA-256, so an entry refers to it without asking the database its id."""
 
-    sha256 = models.CharField(max_length=64, unique=True)
+    sha256 = models.CharField(max_length=64, primary_key=True)
     text = models.TextField()
 
     objects = KeptQuerySet.as_manager()
@@ -90,7 +91,8 @@ class Entry(Kept, models.Model):
     version = models.PositiveIntegerField(_("version"))
     event = models.CharField(_("event"), max_length=12, choices=Event)
     at = models.DateTimeField(_("from"))
-    # The material, its long texts as Text ids (record/material.py: stored, restored).
+    # The material, its long texts by their SHA-256 (Text; record/material.py:
+    # stored, restored).
     parts = models.JSONField()
     material_sha256 = models.CharField(_("material's SHA-256"), max_length=64)
     previous_sha256 = models.CharField(_("previous entry's SHA-256"), max_length=64)
@@ -147,6 +149,10 @@ class Head(models.Model):
     # The label versions in force (by language) when every live story was last
     # recorded: the daily check compares (record/chain.py: labels_moved).
     labels = models.JSONField(default=dict)
+    # Today's label texts by language ({"day": ..., "ru": [...], ...}), kept for the
+    # appends under the head's lock; a label change clears them in its own
+    # transaction (record/chain.py: todays_labels).
+    labels_today = models.JSONField(default=dict)
 
     class Meta:
         verbose_name = _("chain head")

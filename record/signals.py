@@ -7,7 +7,7 @@ from django.db import transaction
 
 from articles.models import Article, GoLive
 from background.queue import enqueue_with
-from record.models import Entry
+from record.models import Entry, Head
 
 # What each change readers see is recorded as.
 EVENTS = {
@@ -65,6 +65,8 @@ def labels_changed(sender, instance=None, raw: bool = False, **kwargs) -> None:
     from record import tasks
 
     if not raw:
+        # Appends from now on read the labels afresh (record/chain.py: todays_labels).
+        Head.objects.filter(pk=1).update(labels_today={})
         # Once committed: a change saves several versions (one ends as another
         # begins), and only the state they leave is what readers get.
         transaction.on_commit(

@@ -18,7 +18,6 @@ from django.db import connection, transaction
 
 from articles.models import Article
 from record import chain
-from record import material as materials
 from record.models import Entry, Head, SignedHead, Text
 
 CHUNK = 2000
@@ -51,7 +50,6 @@ def write_record(path: Path) -> int:
         ):
             out.write(json.dumps({"text": sha, "value": value}, ensure_ascii=False))
             out.write("\n")
-        hashes = dict(Text.objects.values_list("pk", "sha256"))
         for entry in Entry.objects.order_by("position").iterator(chunk_size=CHUNK):
             line = {
                 "entry": entry.position,
@@ -59,7 +57,7 @@ def write_record(path: Path) -> int:
                 "version": entry.version,
                 "event": entry.event,
                 "at": entry.at.isoformat(),
-                "parts": renamed(entry.parts, hashes),
+                "parts": entry.parts,
                 "material_sha256": entry.material_sha256,
                 "previous_sha256": entry.previous_sha256,
                 "sha256": entry.sha256,
@@ -74,16 +72,6 @@ def write_record(path: Path) -> int:
             }
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
     return count
-
-
-def renamed(parts: dict, names: dict) -> dict:
-    """The parts with their Text references renamed through `names`."""
-    value = dict(parts)
-    for name in materials.KEPT_APART:
-        value[name] = names[parts[name]]
-    for name in materials.KEPT_APART_LISTS:
-        value[name] = [names[ref] for ref in parts[name]]
-    return value
 
 
 @transaction.atomic
@@ -102,7 +90,6 @@ def import_record(archive: Path) -> int:
             "entries; it is kept as it is (two chains cannot be merged)."
         )
     stories = dict(Article.objects.values_list("key", "pk"))
-    ids: dict[str, int] = {}
     count = 0
     with path.open(encoding="utf-8") as lines:
         for chunk in batched((json.loads(line) for line in lines), CHUNK):
@@ -112,14 +99,7 @@ def import_record(archive: Path) -> int:
                     [Text(sha256=line["text"], text=line["value"]) for line in texts],
                     ignore_conflicts=True,
                 )
-                ids.update(
-                    Text.objects.filter(
-                        sha256__in=[line["text"] for line in texts]
-                    ).values_list("sha256", "pk")
-                )
-            entries = [
-                entry_of(line, stories, ids) for line in chunk if "entry" in line
-            ]
+            entries = [entry_of(line, stories) for line in chunk if "entry" in line]
             Entry.objects.bulk_create(entries)
             count += len(entries)
             # A day this installation signed already (an empty head) keeps its own.
@@ -146,7 +126,7 @@ def import_record(archive: Path) -> int:
     return count
 
 
-def entry_of(line: dict, stories: dict, ids: dict) -> Entry:
+def entry_of(line: dict, stories: dict) -> Entry:
     story = uuid.UUID(line["story"])
     if story not in stories:
         raise RecordNotImported(
@@ -160,7 +140,7 @@ def entry_of(line: dict, stories: dict, ids: dict) -> Entry:
         version=line["version"],
         event=line["event"],
         at=line["at"],
-        parts=renamed(line["parts"], ids),
+        parts=line["parts"],
         material_sha256=line["material_sha256"],
         previous_sha256=line["previous_sha256"],
         sha256=line["sha256"],

@@ -14,6 +14,7 @@ from articles import workflow
 from articles.models import Article, Correction
 from disclaimers.models import Disclaimer
 from record import chain, signing
+from record.material import restored
 from record.models import Entry, Head, SignedHead, Text
 from tests.disclaimers.conftest import LABEL_2022
 from tests.factories import make_article
@@ -397,6 +398,32 @@ def test_a_label_change_only_queues_the_recording_of_every_story(
         callback()
     assert events(story) == ["published", "labels"]
     assert not chain.labels_moved()  # the daily check starts no second sweep
+
+
+def recorded_labels(story: Article) -> list[str]:
+    entry = Entry.objects.filter(article=story).order_by("-version").first()
+    return restored(entry.parts)["labels"]
+
+
+def test_a_publish_after_a_label_change_records_the_new_wording(editor, labels):
+    workflow.publish(draft(), editor)  # the head now keeps today's labels
+    assert Head.objects.get().labels_today["en"] == [LABEL_2022]
+    # Legal's change, not yet swept by the worker (its queue never ran here).
+    Disclaimer.objects.create(text=LABEL_2027, effective_from=timezone.localdate())
+    story = workflow.publish(draft(headline="Bridge reopens"), editor)
+    assert recorded_labels(story) == [LABEL_2027]
+
+
+def test_a_new_day_reads_the_labels_again(editor, labels):
+    workflow.publish(draft(), editor)
+    # A version that begins at midnight saves nothing then: kept texts from the
+    # day before must not be used.
+    Disclaimer.objects.create(
+        text=LABEL_2027, effective_from=timezone.localdate() + timedelta(days=1)
+    )
+    Head.objects.update(labels_today={"day": "2000-01-01", "en": ["stale"]})
+    story = workflow.publish(draft(headline="Bridge reopens"), editor)
+    assert recorded_labels(story) == [LABEL_2022]
 
 
 def test_a_photo_or_an_author_changed_is_recorded_on_the_stories_showing_them(
