@@ -430,8 +430,9 @@ class Importer:
             self.forget(written)
         else:
             for photo in written:
-                # As after an upload: every width made now, so no reader waits.
-                make_renditions(photo)
+                # As after an upload: every width made now, so no reader waits
+                # (the crops for cards are cut when a page first needs them).
+                make_renditions(photo, crops=False)
         return outcome
 
     def write(self, record: Record, cleans: dict, written: list) -> str:

@@ -6,8 +6,8 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from newsroom.i18n import agency_name
-from photos.models import Photo, Rendition
-from photos.rendering import sources
+from photos.models import Photo
+from photos.rendering import crop
 
 LOCALES = {"ru": "ru_RU", "en": "en_GB"}
 # Characters that could end a <script> element or confuse an HTML parser.
@@ -22,12 +22,19 @@ def article_meta(
     absolute = request.build_absolute_uri
     image = None
     if lead_photo:
-        largest = sources(lead_photo, Rendition.Format.JPEG)[-1]
+        # Cards are 1.91:1: the crop around the photo's focal point, not the
+        # network's own cut of the whole photo (which may take a face off).
+        card = crop(lead_photo, "social")
         image = {
-            "url": absolute(largest.file.url),
-            "width": largest.width,
-            "height": largest.height,
+            "url": absolute(card.file.url),
+            "width": card.width,
+            "height": card.height,
             "alt": lead_photo.alt(article.language),
+            # Search engines take 16:9, 1:1 and the card's shape.
+            "shapes": [
+                absolute(crop(lead_photo, shape).file.url)
+                for shape in ("wide", "square", "social")
+            ],
         }
     authors = [
         byline.author.name_in(article.language) for byline in article.bylines.all()
@@ -47,7 +54,7 @@ def article_meta(
         "publisher": {"@type": "Organization", "name": agency_name(article.language)},
     }
     if image:
-        data["image"] = [image["url"]]
+        data["image"] = image["shapes"]
     return {
         "url": absolute(article.get_absolute_url()),
         "description": description,

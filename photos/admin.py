@@ -7,9 +7,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_rules import NewsroomAdmin, NewsroomTabularInline
+from background.queue import enqueue_with
 from newsroom.people import forget_old_genitive
 from photos.forms import PhotoUploadField
-from photos.models import Photo, Photographer, PhotoNotStored
+from photos.models import Photo, Photographer, PhotoNotStored, Rendition
+from photos.tasks import recrop
 
 
 class PhotoForm(forms.ModelForm):
@@ -19,6 +21,8 @@ class PhotoForm(forms.ModelForm):
         model = Photo
         fields = [
             "image",
+            "focal_x",
+            "focal_y",
             "caption_ru",
             "caption_en",
             "alt_ru",
@@ -27,15 +31,55 @@ class PhotoForm(forms.ModelForm):
             "photographer",
             "credit_text",
         ]
+        widgets = {
+            "focal_x": forms.NumberInput(attrs={"step": "0.001", "min": 0, "max": 1}),
+            "focal_y": forms.NumberInput(attrs={"step": "0.001", "min": 0, "max": 1}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out (an upload from elsewhere, a script): the point stays where it is.
+        for name in ("focal_x", "focal_y"):
+            if name in self.fields:  # not when shown read-only
+                self.fields[name].required = False
+
+    def clean_focal_x(self):
+        return self.kept_if_empty("focal_x")
+
+    def clean_focal_y(self):
+        return self.kept_if_empty("focal_y")
+
+    def kept_if_empty(self, name: str) -> float:
+        value = self.cleaned_data.get(name)
+        return getattr(self.instance, name) if value is None else value
 
 
-def preview(photo: Photo, width: int = 240) -> str:
-    if not photo.image:
-        return "—"
+def preview(photo: Photo, width: int = 240, focal: bool = False) -> str:
+    """The photo from its smallest whole JPEG at least `width` wide (prefetch the
+    renditions for a list): never the original, which may weigh megabytes."""
+    jpegs = sorted(
+        (
+            rendition
+            for rendition in photo.renditions.all()
+            if rendition.format == Rendition.Format.JPEG and not rendition.crop
+        ),
+        key=lambda rendition: rendition.width,
+    )
+    if not jpegs:
+        return _("being resized") if photo.image else "—"
+    shown = next((each for each in jpegs if each.width >= width), jpegs[-1])
+    image = format_html(
+        '<img src="{}" width="{}" alt="" class="photo-preview">', shown.file.url, width
+    )
+    if not focal:
+        return image
+    # A click on the photo sets its focal point (js/focal-point.js).
     return format_html(
-        '<img src="{}" width="{}" alt="" class="photo-preview">',
-        photo.image.url,
-        width,
+        '<span class="focal-point" data-focal-x="{}" data-focal-y="{}">{}'
+        '<span class="focal-point-mark" aria-hidden="true"></span></span>',
+        photo.focal_x,
+        photo.focal_y,
+        image,
     )
 
 
@@ -61,7 +105,17 @@ class PhotoAdmin(NewsroomAdmin):
     autocomplete_fields = ["photographer"]
     readonly_fields = ["large_preview", "width", "height", "uploaded_by", "uploaded_at"]
     fieldsets = [
-        (None, {"fields": ["image", "large_preview", "width", "height"]}),
+        (None, {"fields": ["image", "width", "height"]}),
+        (
+            _("Focal point"),
+            {
+                "fields": ["large_preview", "focal_x", "focal_y"],
+                "description": _(
+                    "Click the subject on the photo: social cards and square and "
+                    "wide crops are cut around it."
+                ),
+            },
+        ),
         (
             _("Caption and alt text"),
             {"fields": ["caption_ru", "caption_en", "alt_ru", "alt_en"]},
@@ -73,13 +127,19 @@ class PhotoAdmin(NewsroomAdmin):
     # Stories show their photos by id (in the body too, unprotected).
     kept = True
 
+    class Media:
+        js = ["js/focal-point.js"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("renditions")
+
     @admin.display(description=_("photo"))
     def thumbnail(self, photo):
         return preview(photo, 96)
 
     @admin.display(description=_("preview"))
     def large_preview(self, photo):
-        return preview(photo, 480)
+        return preview(photo, 480, focal=True)
 
     def has_change_permission(self, request, obj=None):
         # A photo readers see in a story is the editors' (shown read-only to others).
@@ -96,6 +156,8 @@ class PhotoAdmin(NewsroomAdmin):
             obj.put_image(form.cleaned_data["image"].clean, by=request.user)
         else:
             super().save_model(request, obj, form, change)
+            if {"focal_x", "focal_y"} & set(form.changed_data):
+                enqueue_with(recrop, obj.pk)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

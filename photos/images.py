@@ -27,6 +27,14 @@ WIDTHS = (320, 640, 960, 1280)
 MAX_HEIGHT = 10_000
 RENDITION_FORMATS = ("JPEG", "WEBP")
 
+# Fixed shapes cut around the photo's focal point, in JPEG: (ratio, width made).
+# Narrower photos give narrower crops: nothing is enlarged.
+CROPS = {
+    "social": ((1.91, 1), 1200),  # OpenGraph and Twitter cards
+    "wide": ((16, 9), 1280),  # search engines' 16:9
+    "square": ((1, 1), 1200),
+}
+
 
 @dataclass
 class CleanImage:
@@ -147,6 +155,32 @@ def resized(content: bytes, width: int, image_format: str) -> CleanImage:
     with Image.open(io.BytesIO(content)) as image:
         height = rendition_height(image.width, image.height, width)
         return fitted(image.convert("RGB"), width, height, image_format)
+
+
+def crop_box(
+    width: int, height: int, ratio: tuple[float, float], focal: tuple[float, float]
+) -> tuple[int, int, int, int]:
+    """The largest box of `ratio` inside a width x height image, centred on the
+    focal point (fractions of the width and height) as far as the edges allow, so
+    the point is always inside it: (left, top, right, bottom)."""
+    box_width = min(width, max(1, round(height * ratio[0] / ratio[1])))
+    box_height = min(height, max(1, round(box_width * ratio[1] / ratio[0])))
+    left = round(focal[0] * width - box_width / 2)
+    top = round(focal[1] * height - box_height / 2)
+    left = min(max(left, 0), width - box_width)
+    top = min(max(top, 0), height - box_height)
+    return left, top, left + box_width, top + box_height
+
+
+def cropped(content: bytes, shape: str, focal: tuple[float, float]) -> CleanImage:
+    """A stored (clean) image cut to one of CROPS around `focal`, as a JPEG."""
+    ratio, most = CROPS[shape]
+    with Image.open(io.BytesIO(content)) as image:
+        box = crop_box(image.width, image.height, ratio, focal)
+        piece = image.convert("RGB").crop(box)
+    width = min(most, piece.width)
+    height = max(1, round(width * ratio[1] / ratio[0]))
+    return fitted(piece, width, height, "JPEG")
 
 
 def with_renditions(clean: CleanImage) -> CleanImage:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
@@ -21,7 +22,14 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.i18n import agency_name_genitive, current_language
 from newsroom.people import Person
-from photos.images import RENDITION_FORMATS, CleanImage, rendition_widths, resized
+from photos.images import (
+    CROPS,
+    RENDITION_FORMATS,
+    CleanImage,
+    cropped,
+    rendition_widths,
+    resized,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +159,18 @@ class Photo(models.Model):
     # no story is published with it until they are.
     resizing_since = models.DateTimeField(
         _("being resized since"), null=True, editable=False
+    )
+    # Where the photo's subject is, as fractions of its width and height: the
+    # fixed-shape crops (CROPS) are cut around it. Set by a click on the photo.
+    focal_x = models.FloatField(
+        _("focal point, across"),
+        default=0.5,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+    )
+    focal_y = models.FloatField(
+        _("focal point, down"),
+        default=0.5,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
     )
     caption_ru = models.TextField(_("caption in Russian"), blank=True)
     caption_en = models.TextField(_("caption in English"), blank=True)
@@ -397,25 +417,56 @@ class Photo(models.Model):
         return problems
 
     def rendition(self, width: int, image_format: str) -> "Rendition":
-        """The photo `width` pixels wide in JPEG or WEBP, made once, whoever asks first."""
+        """The whole photo `width` pixels wide in JPEG or WEBP, made once, whoever
+        asks first."""
         existing = Rendition.objects.filter(
-            photo=self, width=width, format=image_format
+            photo=self, width=width, format=image_format, crop=""
         ).first()
         if existing:
             return existing
         made = getattr(self, "_prepared", {}).get((width, image_format))
         if made is None:
-            self.image.open("rb")
-            try:
-                made = resized(self.image.read(), width, image_format)
-            finally:
-                self.image.close()
+            made = resized(self.read_image(), width, image_format)
+        return self.keep_rendition(made, image_format, crop="")
+
+    def crop_name(self, shape: str) -> str:
+        """A crop's name: its shape and the focal point it was cut around, so a
+        crop of an earlier focal point is never taken for the current one."""
+        return f"{shape} {self.focal_x:.3f} {self.focal_y:.3f}"
+
+    def cropped(self, shape: str) -> "Rendition":
+        """The photo cut to one of CROPS around its focal point (JPEG), made once."""
+        name = self.crop_name(shape)
+        existing = Rendition.objects.filter(photo=self, crop=name).first()
+        if existing:
+            return existing
+        made = cropped(self.read_image(), shape, (self.focal_x, self.focal_y))
+        return self.keep_rendition(made, "JPEG", crop=name)
+
+    def crops(self) -> dict[str, "Rendition"]:
+        """Every crop of the current focal point, by shape, made when missing."""
+        return {shape: self.cropped(shape) for shape in CROPS}
+
+    def read_image(self) -> bytes:
+        self.image.open("rb")
+        try:
+            return self.image.read()
+        finally:
+            self.image.close()
+
+    def keep_rendition(self, made: CleanImage, image_format: str, crop: str):
         rendition = Rendition(
-            photo=self, width=width, height=made.height, format=image_format
+            photo=self,
+            width=made.width,
+            height=made.height,
+            format=image_format,
+            crop=crop,
         )
+        shape = crop.split(" ")[0]
         write_whole(
             rendition.file,
-            f"{self.pk}-{width}-{uuid.uuid4().hex[:8]}.{made.extension}",
+            f"{self.pk}-{shape + '-' if shape else ''}{made.width}-"
+            f"{uuid.uuid4().hex[:8]}.{made.extension}",
             made.content,
         )
         try:
@@ -425,7 +476,9 @@ class Photo(models.Model):
         except IntegrityError:
             # Someone made the same rendition meanwhile: keep theirs, drop ours.
             rendition.file.delete(save=False)
-            return Rendition.objects.get(photo=self, width=width, format=image_format)
+            return Rendition.objects.get(
+                photo=self, width=made.width, format=image_format, crop=crop
+            )
 
 
 class Rendition(models.Model):
@@ -441,6 +494,8 @@ class Rendition(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     format = models.CharField(max_length=4, choices=Format)
+    # Empty for the whole photo; a crop's name (Photo.crop_name) for a fixed shape.
+    crop = models.CharField(max_length=40, blank=True, default="", db_default="")
     file = models.ImageField(upload_to="renditions/")
 
     class Meta:
@@ -448,12 +503,13 @@ class Rendition(models.Model):
         verbose_name_plural = _("renditions")
         constraints = [
             models.UniqueConstraint(
-                fields=["photo", "width", "format"], name="one_rendition_per_spec"
+                fields=["photo", "width", "format", "crop"],
+                name="one_rendition_per_spec",
             )
         ]
 
     def __str__(self):
-        return f"{self.photo_id} {self.width}w {self.format}"
+        return f"{self.photo_id} {self.width}w {self.format} {self.crop}".strip()
 
 
 class ReplacedImage(models.Model):

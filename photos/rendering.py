@@ -27,16 +27,28 @@ def sources(photo: Photo, image_format: str) -> list[Rendition]:
     have = {
         rendition.width: rendition
         for rendition in photo.renditions.all()
-        if rendition.format == image_format
+        if rendition.format == image_format and not rendition.crop
     }
     widths = rendition_widths(photo.width, photo.height)
     return [have.get(width) or photo.rendition(width, image_format) for width in widths]
 
 
-def make_renditions(photo: Photo) -> None:
-    """Make every rendition now (after an upload), so no reader waits for one."""
+def make_renditions(photo: Photo, crops: bool = True) -> None:
+    """Make every rendition now (after an upload), so no reader waits for one;
+    without the `crops` (an import's speed), the first page that needs one cuts it."""
     for image_format in Rendition.Format.values:
         sources(photo, image_format)
+    if crops:
+        photo.crops()
+
+
+def crop(photo: Photo, shape: str) -> Rendition:
+    """The photo's crop of `shape` around its focal point (prefetched, or made)."""
+    name = photo.crop_name(shape)
+    for rendition in photo.renditions.all():
+        if rendition.crop == name:
+            return rendition
+    return photo.cropped(shape)
 
 
 def figure(photo: Photo, language: str, *, lead: bool = False) -> SafeString:

@@ -30,6 +30,29 @@ def make_renditions(photo_id: int, image: str = "") -> int:
         return photo.renditions.count()
 
 
+@background_task()
+def recrop(photo_id: int) -> int:
+    """A photo's focal point moved: its crops are cut again around it, and those
+    of earlier points deleted (files once committed). Returns how many went."""
+    with transaction.atomic():
+        photo = Photo.objects.select_for_update().filter(pk=photo_id).first()
+        if photo is None or not photo.image:
+            return 0
+        current = {rendition.crop for rendition in photo.crops().values()}
+        stale = photo.renditions.exclude(crop="").exclude(crop__in=current)
+        files = list(stale.values_list("file", flat=True))
+        stale.delete()
+        transaction.on_commit(lambda: delete_files(files))
+        return len(files)
+
+
+def delete_files(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)
+
+
 @background_task(attempts=1)
 def resume_resizing() -> int:
     """On the worker's clock: uploads whose resizing was lost (a queue down at the

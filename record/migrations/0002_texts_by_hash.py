@@ -10,8 +10,16 @@ def name_texts_by_hash(apps, schema_editor):
     not hashed into any entry (its material's hash is), so the chain is unchanged;
     the append-only trigger steps aside for this one rewrite."""
     Text = apps.get_model("record", "Text")
+    rename_refs(apps, schema_editor, dict(Text.objects.values_list("pk", "sha256")))
+
+
+def name_texts_by_id(apps, schema_editor):
+    Text = apps.get_model("record", "Text")
+    rename_refs(apps, schema_editor, dict(Text.objects.values_list("sha256", "pk")))
+
+
+def rename_refs(apps, schema_editor, hashes: dict):
     Entry = apps.get_model("record", "Entry")
-    hashes = dict(Text.objects.values_list("pk", "sha256"))
     if not hashes:
         return
     postgresql = schema_editor.connection.vendor == "postgresql"
@@ -44,8 +52,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # Irreversible: the row ids it drops are gone.
-        migrations.RunPython(name_texts_by_hash),
+        migrations.RunPython(name_texts_by_hash, name_texts_by_id),
         migrations.RemoveField(
             model_name="text",
             name="id",

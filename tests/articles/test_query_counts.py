@@ -63,6 +63,7 @@ def build_archive(size: int) -> dict:
         for width in WIDTHS:
             for image_format in ("JPEG", "WEBP"):
                 photo.rendition(width, image_format)
+        photo.crops()
     target.lead_photo = lead
     target.body += f"<p>[photo:{inline.pk}]</p>"
     target.save()

@@ -79,9 +79,8 @@ def test_a_photo_in_the_body_and_reused_by_two_stories_keeps_its_credit(client):
         < text.index("After.")
     )
     assert "Фото: Caucasus Photo" in main_text(client.get(second.get_absolute_url()))
-    assert (
-        Photo.objects.get().renditions.count() == 8
-    )  # 4 widths x 2 formats, made once
+    # 4 widths x 2 formats and 3 crops, made once
+    assert Photo.objects.get().renditions.count() == 11
 
 
 def test_publishing_a_story_whose_photo_lacks_a_credit_is_refused():

@@ -155,7 +155,7 @@ def test_tall_and_panoramic_images_upload_with_renditions_that_fit(
     assert response.status_code == 302
     photo = Photo.objects.get()
     assert (photo.width, photo.height) == size
-    renditions = list(photo.renditions.order_by("format", "width"))
+    renditions = list(photo.renditions.filter(crop="").order_by("format", "width"))
     assert renditions and max(r.height for r in renditions) <= 10000
     assert max((r.width, r.height) for r in renditions) == largest
     for rendition in renditions:

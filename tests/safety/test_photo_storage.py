@@ -97,7 +97,8 @@ def test_an_upload_stores_the_original_and_its_renditions(staff, media_root):
     photo = Photo.objects.get()
     files = stored_files(media_root)
     assert photo.image.name in files
-    assert len(files) == 1 + photo.renditions.count() == 5
+    # The original, 2 widths x 2 formats and the 3 crops for cards.
+    assert len(files) == 1 + photo.renditions.count() == 8
 
 
 FAILURES = {
@@ -139,7 +140,7 @@ def test_a_failed_upload_from_the_article_forms_popup_says_why_and_can_be_retrie
     assert not Photo.objects.exists() and stored_files(media_root) == {}
     # Once there is room again, the same upload goes through.
     assert staff.post(POPUP_URL, upload_data(**popup)).status_code == 200
-    assert Photo.objects.count() == 1 and len(stored_files(media_root)) == 5
+    assert Photo.objects.count() == 1 and len(stored_files(media_root)) == 8
 
 
 def test_a_disk_full_at_the_renditions_keeps_the_upload_and_the_failure(
