@@ -17,13 +17,15 @@ serial) is ever put into the manifest.
         name ("JPEG" or "WEBP"); actions lists what the rendition did to the original
         (RESIZED, CROPPED, ...): the manifest records c2pa.created (the photograph,
         with its IPTC digital source type), those actions, then c2pa.published.
-        Raises SigningError if the library cannot sign, ImproperlyConfigured if the
-        key or chain file is missing or broken.
+        Raises SigningError if the library cannot sign (its reason included),
+        ImproperlyConfigured naming the file if the key or chain is missing, broken
+        or mismatched, ValueError for another format or action.
 
     read(content, image_format) -> Credentials | None
         What a file's manifest says and whether it validates, for a "Content
         Credentials" view; None when the file carries no manifest. Validation trusts
-        the library's own anchors plus C2PA_TRUST_ANCHORS_FILE, if set.
+        the library's own anchors plus C2PA_TRUST_ANCHORS_FILE, if set. Raises
+        ReadingError if the file cannot be read at all.
 
     agency_publisher() -> str
         The agency's name as the publisher of files shared by both languages.
@@ -139,7 +141,6 @@ def sign(
     key_pem, chain_pem, algorithm = _signing_material()
     manifest = {
         "claim_generator_info": [{"name": "Newsroom"}],
-        "title": title,
         "assertions": [
             {
                 "label": "c2pa.actions",
@@ -157,8 +158,8 @@ def sign(
             {"label": "cawg.metadata", "data": _metadata(author, publisher, credit)},
         ],
     }
-    if not title:
-        del manifest["title"]
+    if title:
+        manifest["title"] = title
     signed = io.BytesIO()
     try:
         info = c2pa.C2paSignerInfo(
@@ -171,9 +172,11 @@ def sign(
         ):
             builder.sign(signer, mime_type, io.BytesIO(content), signed)
     except c2pa.C2paError as error:
+        used = f"certificate chain {settings.C2PA_CERTIFICATE_CHAIN_FILE}"
+        if settings.C2PA_TSA_URL:
+            used += f", timestamp server {settings.C2PA_TSA_URL}"
         raise SigningError(
-            f"Could not sign the {image_format} rendition with the certificate in "
-            f"{settings.C2PA_CERTIFICATE_CHAIN_FILE}: {error}"
+            f"Could not sign the {image_format} rendition ({used}): {error}"
         ) from error
     return signed.getvalue()
 
@@ -193,7 +196,7 @@ def read(content: bytes, image_format: str) -> Credentials | None:
         raise ReadingError(
             f"Could not read the {image_format} file's credentials: {error}"
         ) from error
-    manifest = store["manifests"][store["active_manifest"]]
+    manifest = store.get("manifests", {}).get(store.get("active_manifest"), {})
     signature = manifest.get("signature_info", {})
     metadata = _assertion(manifest, "cawg.metadata") or {}
     actions = (_assertion(manifest, "c2pa.actions.v2") or {}).get("actions", [])
@@ -308,7 +311,13 @@ def _signing_material() -> tuple[bytes, bytes, c2pa.C2paSigningAlg]:
             f"not the one for the key in {key_file} (the signer's certificate comes "
             "first, then its intermediates)"
         )
-    return key_pem, chain_pem, _algorithm(key, key_file)
+    # The library reads PKCS#8 only; openssl ecparam writes SEC1 ("EC PRIVATE KEY").
+    pkcs8 = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return pkcs8, chain_pem, _algorithm(key, key_file)
 
 
 def _algorithm(key, key_file: str) -> c2pa.C2paSigningAlg:

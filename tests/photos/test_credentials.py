@@ -127,6 +127,8 @@ def test_changed_pixels_no_longer_validate(trusting_test_root):
 def test_a_file_without_a_manifest_has_no_credentials(trusting_test_root):
     assert credentials.read(rendition(), "JPEG") is None
     assert credentials.read(rendition("WEBP"), "WEBP") is None
+    with pytest.raises(credentials.ReadingError, match="Could not read the JPEG"):
+        credentials.read(b"not a picture", "JPEG")
 
 
 def test_signing_is_off_unless_both_files_are_set(c2pa_chain, settings):
@@ -234,3 +236,28 @@ def test_a_signer_certificate_for_documents_or_email_signs_too(
     settings.C2PA_TRUST_ANCHORS_FILE = str(tmp_path / "anchors.pem")
 
     assert credentials.read(signed(), "JPEG").state == "trusted"
+
+
+def test_an_ec_key_as_openssl_ecparam_writes_it_signs_too(c2pa_chain, settings):
+    from cryptography.hazmat.primitives import serialization
+
+    key = serialization.load_pem_private_key(c2pa_chain.key_pem, password=None)
+    with open(settings.C2PA_SIGNING_KEY_FILE, "wb") as key_file:
+        key_file.write(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.TraditionalOpenSSL,  # EC PRIVATE KEY
+                serialization.NoEncryption(),
+            )
+        )
+
+    assert credentials.read(signed(), "JPEG").signer == SIGNER_NAME
+
+
+def test_an_unreachable_timestamp_server_fails_the_signing(c2pa_chain, settings):
+    settings.C2PA_TSA_URL = "http://127.0.0.1:9/"  # the discard port: refused at once
+
+    with pytest.raises(
+        credentials.SigningError, match=r"timestamp server http://127\.0\.0\.1:9/\)"
+    ):
+        signed()
