@@ -371,8 +371,8 @@ C2PA_SIGNING_KEY_FILE = os.environ.get("C2PA_SIGNING_KEY_FILE", "")
 C2PA_CERTIFICATE_CHAIN_FILE = os.environ.get("C2PA_CERTIFICATE_CHAIN_FILE", "")
 # An RFC 3161 timestamp server, so a signature outlives its certificate; optional.
 C2PA_TSA_URL = os.environ.get("C2PA_TSA_URL", "")
-# Root certificates (PEM) the site's own Content Credentials view trusts besides the
-# c2pa library's list, e.g. a private CA's root; optional.
+# Root certificates (PEM) the site's own Content Credentials view trusts (the C2PA
+# trust list's anchors, a private CA's root); optional.
 C2PA_TRUST_ANCHORS_FILE = os.environ.get("C2PA_TRUST_ANCHORS_FILE", "")
 
 # Anonymous readers' pages are kept this long at most (0 turns the page cache off);
