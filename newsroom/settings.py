@@ -363,6 +363,18 @@ RECORD_SIGNING_KEY_FILE = os.environ.get(
     "RECORD_SIGNING_KEY_FILE", str(VAR_DIR / "record-signing-key.pem")
 )
 
+# Content Credentials (photos/credentials.py): published photo renditions are signed
+# with this private key (PEM) and certificate chain (PEM: the agency's certificate,
+# then its intermediates) from a CA whose certificates C2PA validators trust. Both
+# unset (the default), renditions are published unsigned.
+C2PA_SIGNING_KEY_FILE = os.environ.get("C2PA_SIGNING_KEY_FILE", "")
+C2PA_CERTIFICATE_CHAIN_FILE = os.environ.get("C2PA_CERTIFICATE_CHAIN_FILE", "")
+# An RFC 3161 timestamp server, so a signature outlives its certificate; optional.
+C2PA_TSA_URL = os.environ.get("C2PA_TSA_URL", "")
+# Root certificates (PEM) the site's own Content Credentials view trusts (the C2PA
+# trust list's anchors, a private CA's root); optional.
+C2PA_TRUST_ANCHORS_FILE = os.environ.get("C2PA_TRUST_ANCHORS_FILE", "")
+
 # Anonymous readers' pages are kept this long at most (0 turns the page cache off);
 # a publish, edit, withdrawal or label change refreshes the pages that show it at
 # once (newsroom/page_cache.py).

@@ -8,6 +8,9 @@ from django.db import connection
 # The legal fixtures (label versions, a register entry) serve every surface's tests.
 from tests.disclaimers.conftest import labels, memorial  # noqa: F401
 
+# Content Credentials: a generated signing chain, and signing on with it.
+from tests.photos.c2pa_chain import c2pa_chain, c2pa_test_chain  # noqa: F401
+
 
 def pytest_collection_modifyitems(config, items):
     if connection.vendor == "postgresql":
