@@ -263,8 +263,9 @@ def picture(photo: Photo, name: str, language: str, root: str) -> dict:
     caption, credit = photo.caption(language), photo.credit(language)
     item = {
         "name": name,
-        # The original's address: stable for the life of the photo, never reused.
-        "uri": absolute_url(photo.image.url, root),
+        # The photo's own key: stable for its life, never reused (the original
+        # itself stays private; partners get the signed renditions below).
+        "uri": f"urn:uuid:{photo.key}",
         "type": "picture",
         "language": language,
         "headlines": [{"value": caption}] if caption else [],

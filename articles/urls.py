@@ -50,6 +50,11 @@ app_name = "articles"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("news/", views.NewsListView.as_view(), name="news"),
+    path(
+        "photos/<uuid:key>/credentials/",
+        views.PhotoCredentialsView.as_view(),
+        name="photo-credentials",
+    ),
     path("news/<int:pk>/", views.ArticleDetailView.as_view(), name="detail-no-slug"),
     # Not news/<pk>/preview/: that is the address of a story whose slug is "preview".
     path("news/preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),

@@ -34,7 +34,9 @@ from authors.models import Author, AuthorAlias
 from disclaimers.rendering import labels_in_force
 from newsroom import page_cache
 from newsroom.i18n import current_language
-from photos.rendering import photos_by_id
+from photos import credentials
+from photos.models import Photo, Rendition
+from photos.rendering import crop, figure, photos_by_id, sources
 
 LATEST_NEWS_COUNT = 10
 RELATED_COUNT = 4
@@ -697,3 +699,35 @@ class SearchView(PublicPageMixin, TemplateView):
             params.pop(name, None)
         params.update(changes)
         return f"?{params.urlencode()}"
+
+
+class PhotoCredentialsView(PublicPageMixin, TemplateView):
+    """/<lang>/photos/<key>/credentials/: what the files of a photo readers see say
+    of where it came from (their Content Credentials), read from the files."""
+
+    template_name = "articles/photo_credentials.html"
+
+    def get_context_data(self, **kwargs):
+        photo = get_object_or_404(
+            Photo.objects.select_related("photographer"), key=kwargs["key"]
+        )
+        if not Article.objects.published().showing(photo.pk).exists():
+            raise Http404("No story on the site shows this photo.")
+        language = current_language()
+        whole = sources(photo, Rendition.Format.JPEG)
+        files = [
+            *whole,
+            *sources(photo, Rendition.Format.WEBP),
+            *(crop(photo, shape) for shape in ("social", "wide", "square")),
+        ]
+        shown = whole[-1]
+        with shown.file.open("rb") as file:
+            found = credentials.read(file.read(), Rendition.Format.JPEG)
+        return super().get_context_data(
+            photo=photo,
+            figure=figure(photo, language),
+            caption=photo.caption(language),
+            files=files,
+            credentials=found,
+            **kwargs,
+        )

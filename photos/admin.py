@@ -9,9 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin_rules import NewsroomAdmin, NewsroomTabularInline
 from background.queue import enqueue_with
 from newsroom.people import forget_old_genitive
+from photos.credentials import signing_enabled
 from photos.forms import PhotoUploadField
 from photos.models import Photo, Photographer, PhotoNotStored, Rendition
-from photos.tasks import recrop
+from photos.tasks import recrop, sign_again
+
+# What a photo's files say of it in their Content Credentials.
+CREDITED = {"credit_form", "photographer", "credit_text"}
 
 
 class PhotoForm(forms.ModelForm):
@@ -158,6 +162,8 @@ class PhotoAdmin(NewsroomAdmin):
             super().save_model(request, obj, form, change)
             if {"focal_x", "focal_y"} & set(form.changed_data):
                 enqueue_with(recrop, obj.pk)
+            if signing_enabled() and CREDITED & set(form.changed_data):
+                enqueue_with(sign_again, obj.pk)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -194,3 +200,10 @@ class PhotographerAdmin(NewsroomAdmin):
     def save_model(self, request, obj, form, change):
         forget_old_genitive(obj, form)
         super().save_model(request, obj, form, change)
+        if (
+            change
+            and signing_enabled()
+            and {"name_ru", "name_en"} & set(form.changed_data)
+        ):
+            for photo_id in obj.photos.values_list("pk", flat=True):
+                enqueue_with(sign_again, photo_id)

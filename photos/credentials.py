@@ -66,6 +66,16 @@ IPTC_SOURCE_TYPE = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 
 MIME_TYPES = {"JPEG": "image/jpeg", "WEBP": "image/webp"}
 
+# The actions in words, for the view.
+ACTION_NAMES = {
+    "c2pa.created": _("photographed"),
+    RESIZED: _("resized"),
+    CROPPED: _("cropped"),
+    ORIENTATION: _("turned upright"),
+    TRANSCODED: _("saved in another format"),
+    PUBLISHED: _("published"),
+}
+
 # The library's validation codes a reader may meet most, in words for the view.
 PROBLEMS = {
     "signingCredential.untrusted": _(
@@ -107,6 +117,9 @@ class Credentials:
 
     def problem_texts(self) -> list[str]:
         return [str(PROBLEMS.get(code, code)) for code in self.problems]
+
+    def action_texts(self) -> list[str]:
+        return [str(ACTION_NAMES.get(action, action)) for action in self.actions]
 
 
 def signing_enabled() -> bool:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.i18n import agency_name_genitive, current_language
 from newsroom.people import Person
+from photos import credentials
 from photos.images import (
     CROPS,
     RENDITION_FORMATS,
@@ -380,6 +381,16 @@ class Photo(models.Model):
     def caption(self, language: str) -> str:
         return getattr(self, f"caption_{language}")
 
+    def photographer_name(self, language: str) -> str:
+        return self.photographer.name_in(language) if self.photographer else ""
+
+    @staticmethod
+    def in_every_language(text: Callable[[str], str]) -> str:
+        """`text` in each of the site's languages, once each: what a file that
+        serves readers in every language says (its Content Credentials)."""
+        texts = dict.fromkeys(text(code) for code, _name in settings.LANGUAGES)
+        return " / ".join(each for each in texts if each)
+
     def alt(self, language: str) -> str:
         return getattr(self, f"alt_{language}") or self.caption(language)
 
@@ -455,6 +466,21 @@ class Photo(models.Model):
             self.image.close()
 
     def keep_rendition(self, made: CleanImage, image_format: str, crop: str):
+        content = made.content
+        if credentials.signing_enabled():
+            actions = (
+                [credentials.CROPPED, credentials.RESIZED]
+                if crop
+                else [credentials.RESIZED]
+            )
+            content = credentials.sign(
+                content,
+                image_format,
+                author=self.in_every_language(self.photographer_name),
+                publisher=credentials.agency_publisher(),
+                credit=self.in_every_language(self.credit),
+                actions=actions,
+            )
         rendition = Rendition(
             photo=self,
             width=made.width,
@@ -467,7 +493,7 @@ class Photo(models.Model):
             rendition.file,
             f"{self.pk}-{shape + '-' if shape else ''}{made.width}-"
             f"{uuid.uuid4().hex[:8]}.{made.extension}",
-            made.content,
+            content,
         )
         try:
             with transaction.atomic():

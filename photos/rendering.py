@@ -1,8 +1,10 @@
 """Photos on pages: <picture> with WebP and JPEG widths, sizes known in advance."""
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from photos import credentials
 from photos.images import WIDTHS, rendition_widths
 from photos.models import BODY_PHOTO, Photo, Rendition, photo_ids_in
 
@@ -65,6 +67,10 @@ def figure(photo: Photo, language: str, *, lead: bool = False) -> SafeString:
             "credit": photo.credit(language),
             "alt": photo.alt(language),
             "lead": lead,
+            # The files carry signed Content Credentials: a page says what they hold.
+            "credentials_url": reverse("articles:photo-credentials", args=[photo.key])
+            if credentials.signing_enabled()
+            else "",
         },
     )
 

@@ -2,12 +2,14 @@
 
 from datetime import timedelta
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from background.models import FailedTask
 from background.queue import background_task
-from photos.models import Photo
+from newsroom import page_cache
+from photos.models import Photo, Rendition
 
 # An upload still unresized after this long had its task lost: it is asked again.
 RESIZE_LOST_AFTER = timedelta(minutes=10)
@@ -33,24 +35,45 @@ def make_renditions(photo_id: int, image: str = "") -> int:
 @background_task()
 def recrop(photo_id: int) -> int:
     """A photo's focal point moved: its crops are cut again around it, and those
-    of earlier points deleted (files once committed). Returns how many went."""
+    of earlier points deleted. Returns how many went."""
     with transaction.atomic():
         photo = Photo.objects.select_for_update().filter(pk=photo_id).first()
         if photo is None or not photo.image:
             return 0
         current = {rendition.crop for rendition in photo.crops().values()}
-        stale = photo.renditions.exclude(crop="").exclude(crop__in=current)
-        files = list(stale.values_list("file", flat=True))
-        stale.delete()
-        transaction.on_commit(lambda: delete_files(files))
-        return len(files)
+        return drop(photo, photo.renditions.exclude(crop="").exclude(crop__in=current))
 
 
-def delete_files(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
+@background_task()
+def sign_again(photo_id: int) -> int:
+    """The credit a photo's files carry changed (its form, text or photographer):
+    every rendition is made again and signed with it. Returns how many went."""
+    from photos.rendering import make_renditions as make
 
-    for name in names:
-        default_storage.delete(name)
+    with transaction.atomic():
+        photo = Photo.objects.select_for_update().filter(pk=photo_id).first()
+        if photo is None or not photo.image:
+            return 0
+        old = list(photo.renditions.all())
+        Rendition.objects.filter(pk__in=[each.pk for each in old]).delete()
+        make(photo)
+        return drop(photo, Rendition.objects.none(), [each.file.name for each in old])
+
+
+def drop(photo: Photo, renditions, files: list[str] = ()) -> int:
+    """Delete `renditions` (and the `files` of those deleted already) once
+    committed, and refresh the pages showing the photo: they named the old files."""
+    files = [*files, *renditions.values_list("file", flat=True)]
+    renditions.delete()
+    if files and photo.live_languages(fresh=True):
+        page_cache.changed()
+
+    def delete_files():
+        for name in files:
+            default_storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    return len(files)
 
 
 @background_task(attempts=1)

@@ -16,8 +16,8 @@ from django.views.generic import TemplateView
 from articles.html import sanitize_html
 from articles.views import PublicPageMixin
 from newsroom.i18n import current_language
-from photos.models import Photo
-from photos.rendering import BODY_PHOTO
+from photos.models import Photo, Rendition
+from photos.rendering import BODY_PHOTO, sources
 from record import signing
 from record.material import file_sha256, restored
 from record.models import Entry, Head, Removal, SignedHead, canonical_json
@@ -205,8 +205,10 @@ def recorded_figure(value: dict, pk: int | None, photos: dict[int, Photo]) -> st
         return ""
     photo = photos.get(pk)
     same_file = photo is not None and file_sha256(photo) == recorded["sha256"]
+    # Shown from its largest rendition (the original itself stays private).
     image = (
-        f'<img src="{escape(photo.image.url)}" alt="{escape(recorded["alt"])}">'
+        f'<img src="{escape(sources(photo, Rendition.Format.JPEG)[-1].file.url)}" '
+        f'alt="{escape(recorded["alt"])}">'
         if same_file
         else ""
     )
