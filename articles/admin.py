@@ -284,7 +284,11 @@ class ArticleAdmin(NewsroomAdmin):
     change_form_template = "admin/articles/article/change_form.html"
 
     class Media:
-        js = ["js/unsaved-changes.js", "js/body-editor-toolbar.js"]
+        js = [
+            "js/unsaved-changes.js",
+            "js/body-editor-toolbar.js",
+            "js/body-editor-photo.js",
+        ]
 
     list_display = [
         "headline",

@@ -1,9 +1,16 @@
 """Photo upload with preview, and photographers with the photos they made."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_rules import NewsroomAdmin, NewsroomTabularInline
@@ -56,6 +63,42 @@ class PhotoForm(forms.ModelForm):
     def kept_if_empty(self, name: str) -> float:
         value = self.cleaned_data.get(name)
         return getattr(self.instance, name) if value is None else value
+
+
+class ChosenUploadForm(PhotoForm):
+    """An upload from the body editor's photo button: it goes into the story at
+    once, so its credit and alt text in the story's language come first."""
+
+    language = settings.LANGUAGE_CODE
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["credit_form"].required = True
+        self.fields[f"alt_{self.language}"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        credited = Photo(
+            **{name: cleaned.get(name) for name in ("credit_form", "credit_text")},
+            photographer=cleaned.get("photographer"),
+        )
+        if not self.errors and not credited.credit(self.language):
+            raise ValidationError(
+                gettext(
+                    "Give the photo's credit in full (the photographer, or the agency "
+                    "or outlet) before it goes into the story."
+                )
+            )
+        return cleaned
+
+
+class ChooserSearch(forms.Form):
+    q = forms.CharField(label=_("Caption or photographer"), required=False)
+    date = forms.DateField(label=_("Uploaded on"), required=False)
+
+
+# The languages a story may be in: the chooser asks for that language's alt text.
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
 def preview(photo: Photo, width: int = 240, focal: bool = False) -> str:
@@ -137,6 +180,82 @@ class PhotoAdmin(NewsroomAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("renditions")
 
+    def get_urls(self):
+        return [
+            path(
+                "choose/",
+                self.admin_site.admin_view(self.choose_view),
+                name="photos_photo_choose",
+            ),
+            *super().get_urls(),
+        ]
+
+    def choose_view(self, request):
+        """The body editor's photo chooser (a window of its own): photos by caption,
+        photographer or upload day, with small thumbnails; choosing one hands its
+        id to the editor (js/photo-chooser.js)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        language = chooser_language(request)
+        search = ChooserSearch(request.GET)
+        photos = self.get_queryset(request).select_related("photographer")
+        if search.is_valid():
+            photos, _duplicates = self.get_search_results(
+                request, photos, search.cleaned_data["q"]
+            )
+            if day := search.cleaned_data["date"]:
+                photos = photos.filter(uploaded_at__date=day)
+        else:
+            photos = photos.none()  # a date that is none: said, nothing listed
+        page = Paginator(photos, 24).get_page(request.GET.get("page"))
+        chosen = Photo.objects.filter(pk=request.GET.get("chosen") or 0).first()
+        return TemplateResponse(
+            request,
+            "admin/photos/photo/choose.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Choose a photo"),
+                "is_popup": True,
+                "search": search,
+                "page": page,
+                "cards": [
+                    (photo, preview(photo, 160), photo.credit(language))
+                    for photo in page.object_list
+                ],
+                "chosen": chosen,
+                "upload_url": reverse("admin:photos_photo_add")
+                + "?"
+                + urlencode({"_chooser": 1, "language": language}),
+                "query": urlencode(
+                    {
+                        key: value
+                        for key, value in request.GET.items()
+                        if key not in ("page", "chosen")
+                    }
+                ),
+            },
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None and "_chooser" in request.GET:
+            # The language is the story's: its alt text is the one asked for.
+            kwargs["form"] = type(
+                "ChosenUpload",
+                (ChosenUploadForm,),
+                {"language": chooser_language(request)},
+            )
+        return super().get_form(request, obj, change, **kwargs)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_chooser" in request.GET:  # back to the chooser, which hands it over
+            return redirect(
+                reverse("admin:photos_photo_choose")
+                + "?"
+                + urlencode({"chosen": obj.pk, "language": chooser_language(request)})
+            )
+        return super().response_add(request, obj, post_url_continue)
+
     @admin.display(description=_("photo"))
     def thumbnail(self, photo):
         return preview(photo, 96)
@@ -172,6 +291,11 @@ class PhotoAdmin(NewsroomAdmin):
             # Nothing of the upload was kept (a full disk, an unwritable folder).
             self.message_user(request, error.message, messages.ERROR)
             return redirect(request.get_full_path())
+
+
+def chooser_language(request) -> str:
+    language = request.GET.get("language")
+    return language if language in LANGUAGES else settings.LANGUAGE_CODE
 
 
 class PhotoInline(NewsroomTabularInline):
