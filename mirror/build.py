@@ -27,6 +27,7 @@ import fcntl
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import re
 import time
@@ -40,6 +41,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.storage import default_storage
+from django.db import connection, connections
 from django.http.request import validate_host
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -73,6 +75,8 @@ SHARED_CONTENT = (
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 SITEMAP_ENTRY = re.compile(r"\s*<sitemap>\s*<loc>([^<]*)</loc>.*?</sitemap>", re.S)
 MAIN_END = "</main>"
+# Pages per process below which one process renders them all (forking costs).
+PARALLEL_FROM = 500
 
 
 class MirrorError(Exception):
@@ -107,6 +111,33 @@ class Run:
     unchanged: int = 0
     changed_stories: int = 0
     seconds: float = 0.0
+    missing: set[str] = field(default_factory=set)  # files pages use, not found
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step
+
+    def merge(self, other: "Run") -> None:
+        """What a process rendering part of the pages did."""
+        self.hashes.update(other.hashes)
+        self.removed |= other.removed
+        self.pages.update(other.pages)
+        for fragment, links in other.fragments.items():
+            self.fragments.setdefault(fragment, links)
+        self.rendered += other.rendered
+        self.written += other.written
+        self.unchanged += other.unchanged
+        self.missing |= other.missing
+
+
+_forked_builder = None
+
+
+def render_chunk(paths: list[str]) -> Run:
+    """In a forked process: render `paths` with the builder of the parent."""
+    builder = _forked_builder
+    builder.run = Run(full=builder.run.full)
+    for path in paths:
+        builder.render_page(builder.site.pages[path])
+    connections.close_all()
+    return builder.run
 
 
 @dataclass
@@ -239,9 +270,11 @@ def build_mirror(
     full: bool = False,
     warc: Path | None = None,
     wait: bool = False,
+    jobs: int | None = None,
 ) -> Report:
     """Build or bring up to date the mirror in `directory` (see the module's text)."""
     directory = Path(directory).absolute()
+    jobs = jobs or os.cpu_count() or 1
     mirror_url = base_url()
     site_origin = origin()
     check_directory(directory)
@@ -256,7 +289,9 @@ def build_mirror(
         kept = state.State(directory)
         try:
             with translation.override(settings.LANGUAGE_CODE):
-                builder = Builder(directory, kept, languages, mirror_url, site_origin)
+                builder = Builder(
+                    directory, kept, languages, mirror_url, site_origin, jobs
+                )
                 run = builder.build(full=full, since=since)
             kept.save(run)
         finally:
@@ -281,7 +316,8 @@ def state_files(directory: Path) -> dict[str, str]:
 
 
 class Builder:
-    def __init__(self, directory, kept, languages, mirror_url, site_origin):
+    def __init__(self, directory, kept, languages, mirror_url, site_origin, jobs=1):
+        self.jobs = jobs
         self.directory = directory
         self.kept = kept
         self.languages = languages
@@ -348,10 +384,13 @@ class Builder:
             }
             to_render |= self.kept.linking(gone) & set(site.pages)
 
-        for path in sorted(to_render):
-            self.render_page(site.pages[path])
+        run.timings["listing"] = time.monotonic() - started
+        self.render_all(sorted(to_render))
+        run.timings["pages"] = time.monotonic() - started - run.timings["listing"]
+        searched = time.monotonic()
         for language in self.languages:
             self.update_search(language, changed, old_stories)
+        run.timings["search"] = time.monotonic() - searched
         run.stories_gone = set(old_stories) - set(site.stories)
 
         # What this run no longer holds: pages gone and, after a full run, any
@@ -361,6 +400,12 @@ class Builder:
             run.removed |= set(self.old_hashes) - set(run.hashes)
         for path in run.removed:
             self.remove(path)
+        if run.missing:
+            logger.warning(
+                "mirror: %d files the pages use were not found, such as %s",
+                len(run.missing),
+                ", ".join(sorted(run.missing)[:3]),
+            )
         run.seconds = time.monotonic() - started
         return run
 
@@ -392,6 +437,22 @@ class Builder:
             if old_pages.get(path, ("",))[0] in lists | {""}
         }
 
+    def render_all(self, paths: list[str]) -> None:
+        """The pages at `paths`, in `jobs` processes when there are many (a full
+        run on PostgreSQL): rendering is the site's own Python, one core each."""
+        jobs = min(self.jobs, len(paths) // PARALLEL_FROM)
+        if jobs <= 1 or connection.vendor != "postgresql":
+            for path in paths:
+                self.render_page(self.site.pages[path])
+            return
+        global _forked_builder
+        _forked_builder = self
+        connections.close_all()  # each process opens its own
+        chunks = [paths[start :: jobs * 8] for start in range(jobs * 8)]
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for part in pool.imap_unordered(render_chunk, chunks):
+                self.run.merge(part)
+
     # --- Files ---------------------------------------------------------------------
 
     def write(self, path: str, data: bytes) -> None:
@@ -402,7 +463,7 @@ class Builder:
             self.run.unchanged += 1
             return
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.tmp")
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         temporary.write_bytes(data)
         os.replace(temporary, target)
         self.run.written += 1
@@ -499,7 +560,7 @@ class Builder:
                 continue
             data = static_file(name)
             if data is None:
-                logger.warning("mirror: static file %s not found", name)
+                self.run.missing.add(path)
                 continue
             self.write(path, data)
             if name.endswith(".css"):
@@ -523,8 +584,8 @@ class Builder:
             try:
                 with default_storage.open(name) as source:
                     self.write(path, source.read())
-            except (FileNotFoundError, OSError):
-                logger.warning("mirror: photo file %s not found", name)
+            except OSError:
+                self.run.missing.add(path)
 
     # --- Search --------------------------------------------------------------------
 

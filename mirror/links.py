@@ -55,6 +55,7 @@ class Links:
             urljoin(self.origin + "/", url) for url in media_urls if url
         ]
         self.absolute = re.compile(re.escape(self.origin) + r"(/[^\s\"'<>&\\]*)?")
+        self.resolved: dict = {}
 
     def file_of(self, url: str, found: Found) -> str | bool | None:
         """The mirror's file for an absolute `url` of the site; None when the mirror
@@ -83,8 +84,26 @@ class Links:
         None to drop the link."""
         if not url or url.startswith(KEEP):
             return url
+        # Most links are the site's paths, the same on many pages: resolved once.
+        root_relative = url.startswith("/") and not url.startswith("//")
+        memo = url if root_relative else (url, page_url)
+        if memo not in self.resolved:
+            self.resolved[memo] = self.resolve(url, page_url)
+        target, suffix, as_written, assets = self.resolved[memo]
+        found.static |= assets.static
+        found.media |= assets.media
+        if target is None:
+            return as_written
+        folder = posixpath.dirname(page_file)
+        return quote(relative_path(target, folder)) + suffix
+
+    def resolve(self, url: str, page_url: str) -> tuple:
+        """(the mirror's file or None, what follows its path (query, fragment),
+        the link to write when there is no file (None: none), the files it needs)."""
+        assets = Found()
         absolute = urljoin(self.origin + page_url, url)
         parts = urlsplit(absolute)
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
         search = SEARCH.match(unquote(parts.path))
         if (
             f"{parts.scheme}://{parts.netloc}" == self.origin
@@ -92,21 +111,21 @@ class Links:
             and search.group(1) in self.site.languages
         ):
             # The live search needs the server: the mirror's searches in the browser.
-            target = f"{search.group(1)}/search/index.html"
-            suffix = f"?{parts.query}" if parts.query else ""
-        else:
-            target = self.file_of(absolute, found)
-            if target is False:
-                return url  # another site's: as it is
-            if target is None:
-                if ON_THE_SITE.match(unquote(parts.path)):
-                    return absolute  # on purpose: the site's own
-                return None
-            suffix = ""
-        folder = posixpath.dirname(page_file) or "."
-        path = quote(posixpath.relpath(target, folder))
-        fragment = f"#{parts.fragment}" if parts.fragment else ""
-        return path + suffix + fragment
+            query = f"?{parts.query}" if parts.query else ""
+            return (
+                f"{search.group(1)}/search/index.html",
+                query + fragment,
+                None,
+                assets,
+            )
+        target = self.file_of(absolute, assets)
+        if target is False:
+            return None, "", url, assets  # another site's: as it is
+        if target is None:
+            if ON_THE_SITE.match(unquote(parts.path)):
+                return None, "", absolute, assets  # on purpose: the site's own
+            return None, "", None, assets
+        return target, fragment, None, assets
 
     def html(self, text: str, page_url: str, page_file: str, found: Found) -> str:
         def attribute(match):
@@ -145,3 +164,14 @@ class Links:
             for match in ATTRIBUTE.finditer(text)
             if match[2].startswith("/")
         }
+
+
+def relative_path(target: str, folder: str) -> str:
+    """posixpath.relpath for the mirror's own clean relative paths, many times as
+    fast (a page has a hundred links)."""
+    into = target.split("/")
+    start = folder.split("/") if folder else []
+    shared = 0
+    while shared < min(len(into) - 1, len(start)) and into[shared] == start[shared]:
+        shared += 1
+    return "/".join([".."] * (len(start) - shared) + into[shared:])

@@ -301,6 +301,10 @@ def test_a_one_language_mirror_holds_that_language_and_refuses_another(tmp_path)
     assert (folder / "ru/index.html").is_file()
     assert not (folder / "en").exists()
     assert "sitemap-articles-en" not in (folder / "sitemap.xml").read_text()
+    # The mirror's search page, in the page's language.
+    search_page = (folder / "ru/search/index.html").read_text()
+    assert "Эта копия сайта ищет прямо в браузере" in search_page
+    assert 'src="../../static/mirror/search.js"' in search_page
     before = files_under(folder)
     with pytest.raises(CommandError, match="holds a mirror in ru"):
         call_command(

@@ -35,8 +35,17 @@ class Command(BaseCommand):
             metavar="FILE.warc.gz",
             help="also write the mirror as a WARC file",
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=None,
+            help="processes rendering a long run's pages (PostgreSQL only; default: "
+            "one per core)",
+        )
 
-    def handle(self, directory, language, since, full, warc, **options):
+    def handle(self, directory, language, since, full, warc, jobs, **options):
+        if jobs is not None and jobs < 1:
+            raise CommandError("--jobs must be 1 or more.")
         try:
             report = build_mirror(
                 Path(directory),
@@ -44,6 +53,7 @@ class Command(BaseCommand):
                 since=parse_since(since) if since else None,
                 full=full,
                 warc=Path(warc) if warc else None,
+                jobs=jobs,
             )
         except MirrorError as error:
             raise CommandError(str(error)) from None
