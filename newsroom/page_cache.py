@@ -39,6 +39,7 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -580,7 +581,7 @@ def kept_value(name: str, make: Callable, size: int | Callable = 1_000):
     """A value pages read (the labels in force, a story's part of its page), kept
     like a fragment while the page cache is on; `make` declares what it depends on
     (depends_on). `size`: its bytes, or how to count them."""
-    keep = settings.PAGE_CACHE_SECONDS > 0
+    keep = settings.PAGE_CACHE_SECONDS > 0 and not _copying.get()
     measure = size if callable(size) else lambda _value: size
     return _kept(f"value:{name}", make, keep, measure).content
 
@@ -596,6 +597,27 @@ def fill_holes(parts: list, keep: bool) -> tuple[bytes, tuple]:
     return b"".join(pieces), tuple(kept.at for kept in fragments)
 
 
+# --- Copies of the site --------------------------------------------------------------
+
+_copying: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "page_cache_copying", default=False
+)
+
+
+@contextmanager
+def copying():
+    """Pages rendered inside are for a copy of the site (the mirror, mirror/): made
+    afresh from the database (nothing kept is read, nothing is kept), their holes
+    left in them for the copier to fill once per copy, and what each shows handed
+    back on the response as `page_dependencies`, so the copier knows what a later
+    change makes stale, as the cache does."""
+    token = _copying.set(True)
+    try:
+        yield
+    finally:
+        _copying.reset(token)
+
+
 # --- The middleware -----------------------------------------------------------------
 
 
@@ -608,6 +630,10 @@ class PageCacheMiddleware:
         self.admin_prefix = None
 
     def __call__(self, request):
+        if _copying.get():
+            response, dependencies = self.render(request)
+            response.page_dependencies = dependencies
+            return response
         if not self.applies_to(request):
             # Staff reading public pages get kept pieces too (exact, so fresh); the
             # admin has none and never reads the log.

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "archive",
     "background",
     "record",
+    "mirror",
     "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -386,6 +387,16 @@ PAGE_CACHE_MEMORY_MB = int(os.environ.get("PAGE_CACHE_MEMORY_MB", "128"))
 PAGE_CACHE_SHARED_SECONDS = int(os.environ.get("PAGE_CACHE_SHARED_SECONDS", "10"))
 # A function (dotted path) called after every content change, e.g. a CDN purge.
 PAGE_CACHE_PURGE = os.environ.get("PAGE_CACHE_PURGE", "")
+
+# The mirror for blocked readers (mirror/): the folder the worker keeps up to date
+# after every change readers see (unset: no refresh; `manage.py build_mirror DIR`
+# builds one by hand), and the address it is published at, for its sitemaps,
+# feeds and WARC records. In development, where `python -m http.server 8080 -d
+# DIR` serves it.
+MIRROR_DIR = os.environ.get("MIRROR_DIR", "")
+MIRROR_BASE_URL = os.environ.get(
+    "MIRROR_BASE_URL", "http://127.0.0.1:8080/" if DEBUG else ""
+)
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -1,0 +1,689 @@
+"""Building the mirror: the whole public site the first time, then what changed.
+
+A run lists the site's pages as they are now (site.py) and compares with what the
+mirror's state file remembers (state.py):
+
+- every page of the site the mirror lacks is rendered (a new story, its print
+  view, a new day, a list's new page); every page the site no longer has is
+  removed (a withdrawn story's, a day left empty);
+- the published stories are compared one by one (time, last edit, address): each
+  that appeared, changed or went is a change on the page cache's terms
+  (page_cache.story_change: its topic, its places on its language's timeline),
+  and the pages whose remembered dependencies it touches are rendered again: the
+  story's own and its translations', the lists and days and feeds that show it,
+  the articles whose related stories it joins or leaves;
+- what the page cache counts as touching everything (the labels in force, the
+  register and its mentions, the names of tags, regions, authors and
+  photographers, photos) is compared by fingerprint: any change renders the
+  whole site again, as the live site does;
+- the shared pieces (latest news, a month's calendar) are rendered once per run;
+  a page not otherwise touched keeps those of its last rendering, unless they link
+  to a page that is gone, in which case it is rendered again;
+- every file is compared by SHA-256 with what the mirror holds: an unchanged file
+  is not written again.
+"""
+
+import fcntl
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import re
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.files.storage import default_storage
+from django.db import connection, connections
+from django.http.request import validate_host
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from articles.models import Region, Tag
+from authors.models import Author, AuthorAlias
+from disclaimers.models import DesignatedEntity, Mention
+from disclaimers.rendering import labels_in_force
+from mirror import search, state
+from mirror.links import Found, Links
+from mirror.render import Renderer
+from mirror.site import FEED, LANGUAGES, Page, Site, enumerate_site
+from newsroom.page_cache import story_change
+from photos.models import Photo, Photographer
+
+logger = logging.getLogger(__name__)
+
+# A new value makes the next run a full one (the mirror's own format changed).
+FORMAT = "1"
+# Rows whose change touches every page (newsroom/page_cache.py, articles/freshness.py).
+SHARED_CONTENT = (
+    DesignatedEntity,
+    Mention,
+    Tag,
+    Region,
+    Author,
+    AuthorAlias,
+    Photographer,
+    Photo,
+)
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+SITEMAP_ENTRY = re.compile(r"\s*<sitemap>\s*<loc>([^<]*)</loc>.*?</sitemap>", re.S)
+MAIN_END = "</main>"
+# Pages per process below which one process renders them all (forking costs).
+PARALLEL_FROM = 500
+
+
+class MirrorError(Exception):
+    """A bad input or a mirror that cannot be built: nothing was changed."""
+
+
+@dataclass
+class PageRecord:
+    """What the state keeps of a rendered page."""
+
+    url: str
+    list_key: str
+    number: int
+    always: bool
+    topics: set[str] = field(default_factory=set)
+    windows: list[tuple] = field(default_factory=list)
+    holes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Run:
+    full: bool
+    hashes: dict[str, str] = field(default_factory=dict)  # files written or kept
+    removed: set[str] = field(default_factory=set)
+    pages: dict[str, PageRecord] = field(default_factory=dict)
+    fragments: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    stories: dict[int, tuple] = field(default_factory=dict)
+    stories_gone: set[int] = field(default_factory=set)
+    meta: dict[str, str] = field(default_factory=dict)
+    rendered: int = 0
+    written: int = 0
+    unchanged: int = 0
+    changed_stories: int = 0
+    seconds: float = 0.0
+    missing: set[str] = field(default_factory=set)  # files pages use, not found
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step
+
+    def merge(self, other: "Run") -> None:
+        """What a process rendering part of the pages did."""
+        self.hashes.update(other.hashes)
+        self.removed |= other.removed
+        self.pages.update(other.pages)
+        for fragment, links in other.fragments.items():
+            self.fragments.setdefault(fragment, links)
+        self.rendered += other.rendered
+        self.written += other.written
+        self.unchanged += other.unchanged
+        self.missing |= other.missing
+
+
+_forked_builder = None
+
+
+def render_chunk(paths: list[str]) -> Run:
+    """In a forked process: render `paths` with the builder of the parent."""
+    builder = _forked_builder
+    builder.run = Run(full=builder.run.full)
+    for path in paths:
+        builder.render_page(builder.site.pages[path])
+    connections.close_all()
+    return builder.run
+
+
+@dataclass
+class Report:
+    directory: Path
+    run: Run
+    files: int
+    bytes: int
+    warc: Path | None = None
+
+    def figures(self) -> dict:
+        return {
+            "full": self.run.full,
+            "changed_stories": self.run.changed_stories,
+            "rendered": self.run.rendered,
+            "written": self.run.written,
+            "unchanged": self.run.unchanged,
+            "removed": len(self.run.removed),
+            "files": self.files,
+            "bytes": self.bytes,
+            "seconds": round(self.run.seconds, 2),
+        }
+
+    def __str__(self):
+        figures = self.figures()
+        kind = "full" if figures.pop("full") else "incremental"
+        return f"{kind} run: " + ", ".join(
+            f"{name.replace('_', ' ')} {value}" for name, value in figures.items()
+        )
+
+
+# --- Inputs ---------------------------------------------------------------------
+
+
+def base_url() -> str:
+    url = settings.MIRROR_BASE_URL
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise MirrorError(
+            "Set MIRROR_BASE_URL to the address the mirror is published at "
+            f"(an http:// or https:// URL); it is {url!r}."
+        )
+    return url if url.endswith("/") else url + "/"
+
+
+def origin() -> str:
+    """Where pages are rendered: the site's own address, which it answers to."""
+    parts = urlsplit(settings.SITE_URL)
+    allowed = settings.ALLOWED_HOSTS
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]
+    if not validate_host(parts.hostname or "", allowed):
+        raise MirrorError(
+            f"SITE_URL ({settings.SITE_URL}) is not among ALLOWED_HOSTS: the mirror "
+            "renders the pages at the site's own address."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def check_directory(directory: Path) -> None:
+    if directory.exists() and not directory.is_dir():
+        raise MirrorError(f"{directory} is a file, not a folder.")
+    if (
+        directory.is_dir()
+        and not (directory / state.NAME).exists()
+        and any(directory.iterdir())
+    ):
+        raise MirrorError(
+            f"{directory} is not empty and holds no mirror: choose an empty folder "
+            "(or the folder of an earlier build_mirror)."
+        )
+
+
+def check_languages(language: str | None, directory: Path) -> list[str]:
+    if language is not None and language not in LANGUAGES:
+        raise MirrorError(
+            f"Unknown language {language!r}: choose one of {', '.join(LANGUAGES)}."
+        )
+    held = None
+    if (directory / state.NAME).exists():
+        kept = state.State(directory)
+        held = kept.meta("languages")
+        kept.close()
+    if held and language and held != language:
+        raise MirrorError(
+            f"{directory} holds a mirror in {held}: build {language} in another folder."
+        )
+    if held:
+        return held.split(",")
+    return [language] if language else list(LANGUAGES)
+
+
+def parse_since(value: str) -> datetime:
+    """An ISO 8601 date or time; without a zone, in the site's time (Moscow)."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise MirrorError(
+            f"--since {value!r} is not a date or time (2026-12-01 or 2026-12-01T09:30)."
+        ) from None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+@contextmanager
+def locked(directory: Path, wait: bool):
+    """One build at a time in a folder: the worker waits its turn, a person's
+    build_mirror is told another is running."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / state.LOCK_NAME, "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise MirrorError(f"Another build of {directory} is running.") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+# --- The build ------------------------------------------------------------------
+
+
+def build_mirror(
+    directory,
+    *,
+    language: str | None = None,
+    since: datetime | None = None,
+    full: bool = False,
+    warc: Path | None = None,
+    wait: bool = False,
+    jobs: int | None = None,
+) -> Report:
+    """Build or bring up to date the mirror in `directory` (see the module's text)."""
+    directory = Path(directory).absolute()
+    jobs = jobs or os.cpu_count() or 1
+    mirror_url = base_url()
+    site_origin = origin()
+    check_directory(directory)
+    languages = check_languages(language, directory)
+    if warc is not None:
+        warc = Path(warc).absolute()
+        if warc.is_dir() or not warc.parent.is_dir():
+            raise MirrorError(f"Cannot write the WARC file {warc}.")
+        if warc.is_relative_to(directory):
+            raise MirrorError("The WARC file must be written outside the mirror.")
+    with locked(directory, wait):
+        kept = state.State(directory)
+        try:
+            with translation.override(settings.LANGUAGE_CODE):
+                builder = Builder(
+                    directory, kept, languages, mirror_url, site_origin, jobs
+                )
+                run = builder.build(full=full, since=since)
+            kept.save(run)
+        finally:
+            kept.close()
+    hashes = state_files(directory)
+    size = sum((directory / path).stat().st_size for path in hashes)
+    report = Report(directory, run, len(hashes), size)
+    if warc is not None:
+        from mirror.warc import write_warc
+
+        write_warc(directory, sorted(hashes), mirror_url, warc)
+        report.warc = warc
+    return report
+
+
+def state_files(directory: Path) -> dict[str, str]:
+    kept = state.State(directory)
+    try:
+        return kept.file_hashes()
+    finally:
+        kept.close()
+
+
+class Builder:
+    def __init__(self, directory, kept, languages, mirror_url, site_origin, jobs=1):
+        self.jobs = jobs
+        self.directory = directory
+        self.kept = kept
+        self.languages = languages
+        self.mirror_url = mirror_url
+        self.site_origin = site_origin
+
+    def build(self, *, full: bool, since: datetime | None) -> Run:
+        started = time.monotonic()
+        site = enumerate_site(self.languages)
+        self.site = site
+        self.links = Links(
+            site,
+            self.site_origin,
+            self.mirror_url,
+            settings.STATIC_URL,
+            [settings.MEDIA_URL, media_base_url()],
+        )
+        self.renderer = Renderer(self.site_origin)
+        self.old_hashes = self.kept.file_hashes()
+        signature = json.dumps(
+            [FORMAT, self.mirror_url, self.site_origin, ",".join(self.languages)]
+        )
+        fingerprint = shared_fingerprint(self.languages)
+        old_pages = self.kept.pages()
+        old_stories = self.kept.stories()
+        full = (
+            full
+            or self.kept.meta("signature") != signature
+            or self.kept.meta("fingerprint") != fingerprint
+        )
+        run = self.run = Run(full=full)
+        run.meta = {
+            "signature": signature,
+            "fingerprint": fingerprint,
+            "languages": ",".join(self.languages),
+            "base_url": self.mirror_url,
+            "last_run": timezone.now().isoformat(),
+        }
+
+        changed = {
+            pk
+            for pk in old_stories.keys() | site.stories.keys()
+            if old_stories.get(pk, (None,))[0] != site.stories.get(pk)
+        }
+        if since is not None:
+            changed |= {
+                story.pk
+                for story in site.stories.values()
+                if max(story.updated_at, story.published_at) >= since.timestamp()
+            }
+        run.changed_stories = len(changed)
+        removed = set(old_pages) - set(site.pages)
+        if full:
+            to_render = set(site.pages)
+        else:
+            to_render = self.touched(changed, old_stories, old_pages) & set(site.pages)
+            to_render |= set(site.pages) - set(old_pages)
+            to_render |= list_neighbours(old_pages, site)
+            # Shared pieces link pages, never a list's numbered page (?before=).
+            gone = {
+                unquote(url)
+                for path in removed
+                if "?" not in (url := self.kept_url(path))
+            }
+            to_render |= self.kept.linking(gone) & set(site.pages)
+
+        run.timings["listing"] = time.monotonic() - started
+        self.render_all(sorted(to_render))
+        run.timings["pages"] = time.monotonic() - started - run.timings["listing"]
+        searched = time.monotonic()
+        for language in self.languages:
+            self.update_search(language, changed, old_stories)
+        run.timings["search"] = time.monotonic() - searched
+        run.stories_gone = set(old_stories) - set(site.stories)
+
+        # What this run no longer holds: pages gone and, after a full run, any
+        # file it did not write (an old asset, an index shard no story needs).
+        run.removed |= removed
+        if full:
+            run.removed |= set(self.old_hashes) - set(run.hashes)
+        for path in run.removed:
+            self.remove(path)
+        if run.missing:
+            logger.warning(
+                "mirror: %d files the pages use were not found, such as %s",
+                len(run.missing),
+                ", ".join(sorted(run.missing)[:3]),
+            )
+        run.seconds = time.monotonic() - started
+        return run
+
+    def kept_url(self, path: str) -> str:
+        row = self.kept.db.execute("SELECT url FROM pages WHERE path = ?", [path])
+        found = row.fetchone()
+        return found[0] if found else ""
+
+    def touched(
+        self, changed: set[int], old_stories: dict, old_pages: dict
+    ) -> set[str]:
+        """The pages the changed stories' changes touch, on the page cache's terms,
+        narrowed for the lists and their feeds to those the stories were or are on
+        (a list's window is its language's timeline: a publish would touch every
+        tag's first page)."""
+        topics, moments, lists = set(), set(), set()
+        for pk in changed:
+            for story in (old_stories.get(pk, (None,))[0], self.site.stories.get(pk)):
+                if story is None:
+                    continue
+                moment = datetime.fromtimestamp(story.published_at, tz=UTC)
+                change = story_change(story.topic, story.language, moment)
+                topics |= change.topics
+                moments |= change.moments
+                lists |= set(story.lists)
+        return {
+            path
+            for path in self.kept.touched(topics, moments)
+            if old_pages.get(path, ("",))[0] in lists | {""}
+        }
+
+    def render_all(self, paths: list[str]) -> None:
+        """The pages at `paths`, in `jobs` processes when there are many (a full
+        run on PostgreSQL): rendering is the site's own Python, one core each."""
+        jobs = min(self.jobs, len(paths) // PARALLEL_FROM)
+        if jobs <= 1 or connection.vendor != "postgresql":
+            for path in paths:
+                self.render_page(self.site.pages[path])
+            return
+        global _forked_builder
+        _forked_builder = self
+        connections.close_all()  # each process opens its own
+        chunks = [paths[start :: jobs * 8] for start in range(jobs * 8)]
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for part in pool.imap_unordered(render_chunk, chunks):
+                self.run.merge(part)
+
+    # --- Files ---------------------------------------------------------------------
+
+    def write(self, path: str, data: bytes) -> None:
+        digest = hashlib.sha256(data).hexdigest()
+        self.run.hashes[path] = digest
+        target = self.directory / path
+        if self.old_hashes.get(path) == digest and target.exists():
+            self.run.unchanged += 1
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+        self.run.written += 1
+
+    def read(self, path: str) -> bytes | None:
+        try:
+            return (self.directory / path).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def remove(self, path: str) -> None:
+        target = self.directory / path
+        target.unlink(missing_ok=True)
+        # Folders left empty go too (a withdrawn story's).
+        folder = target.parent
+        while folder != self.directory:
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            folder = folder.parent
+
+    # --- Pages ---------------------------------------------------------------------
+
+    def render_page(self, page: Page) -> None:
+        rendered = self.renderer.render(page.url)
+        self.run.rendered += 1
+        if rendered.status != 200:
+            # Gone since it was listed, or never the reader's (a redirect): the
+            # mirror holds no file for it.
+            logger.warning("mirror: %s answered %s", page.url, rendered.status)
+            self.run.removed.add(page.file)
+            return
+        found = Found()
+        if rendered.content_type.startswith("text/html"):
+            text = rendered.text
+            if page.kind == "search":
+                text = self.with_static_search(text)
+            # The site's "/" picks a language by the browser; the mirror's is the
+            # first language's home page.
+            files = [page.file]
+            if page.url == f"/{self.languages[0]}/":
+                files.append("index.html")
+            for file in files:
+                linked = self.links.html(text, unquote(page.url), file, found)
+                self.write(file, linked.encode())
+        else:
+            text = self.links.absolutes(rendered.text, found)
+            if page.file == "sitemap.xml":
+                text = SITEMAP_ENTRY.sub(self.held_entry, text)
+            self.write(page.file, text.encode())
+        self.copy_static(found.static)
+        self.copy_media(found.media)
+        self.keep(page, rendered)
+
+    def held_entry(self, match) -> str:
+        """A sitemap index entry, if the mirror holds its section (a one-language
+        mirror holds only its own)."""
+        return match[0] if match[1].startswith(self.mirror_url) else ""
+
+    def keep(self, page: Page, rendered) -> None:
+        dependencies = rendered.dependencies
+        record = PageRecord(page.url, page.list_key, page.number, always=False)
+        if isinstance(page.shows, tuple):
+            record.windows = [page.shows]
+        elif page.shows == "never":
+            pass
+        elif dependencies is None or not dependencies.declared:
+            record.always = True
+        else:
+            record.topics = set(dependencies.topics)
+            record.windows = list(dependencies.windows)
+        record.holes = dict(rendered.holes)
+        for name, digest in rendered.holes.items():
+            if (name, digest) not in self.run.fragments:
+                text = self.renderer.fragments[name].text
+                self.run.fragments[(name, digest)] = self.links.internal_paths(text)
+        self.run.pages[page.file] = record
+
+    def with_static_search(self, text: str) -> str:
+        """The search page with the mirror's search in it: the form stays, the
+        results come from the index, in the browser."""
+        block = render_to_string("mirror/search.html")
+        return text.replace(MAIN_END, block + MAIN_END, 1)
+
+    # --- Files the pages use -------------------------------------------------------
+
+    def copy_static(self, names: set[str]) -> None:
+        waiting = [name for name in names if f"static/{name}" not in self.run.hashes]
+        while waiting:
+            name = waiting.pop()
+            path = f"static/{name}"
+            if path in self.run.hashes:
+                continue
+            data = static_file(name)
+            if data is None:
+                self.run.missing.add(path)
+                continue
+            self.write(path, data)
+            if name.endswith(".css"):
+                folder = os.path.dirname(name)
+                for url in CSS_URL.findall(data.decode(errors="replace")):
+                    if not url.startswith(("data:", "http:", "https:", "/", "#")):
+                        waiting.append(
+                            os.path.normpath(os.path.join(folder, url.split("?")[0]))
+                        )
+
+    def copy_media(self, names: set[str]) -> None:
+        """Photos' renditions: a file's name never gets another content, so one
+        the mirror holds is not read again."""
+        for name in names:
+            path = f"media/{name}"
+            if path in self.run.hashes:
+                continue
+            if path in self.old_hashes and (self.directory / path).exists():
+                self.run.hashes[path] = self.old_hashes[path]
+                continue
+            try:
+                with default_storage.open(name) as source:
+                    self.write(path, source.read())
+            except OSError:
+                self.run.missing.add(path)
+
+    # --- Search --------------------------------------------------------------------
+
+    def update_search(self, language: str, changed: set[int], old_stories) -> None:
+        """The language's search index: the changed stories taken out and put back
+        (all of it afresh on a full run)."""
+        run = self.run
+        mine = (
+            set()
+            if run.full
+            else {
+                pk
+                for pk in changed
+                if language
+                in {
+                    story.language
+                    for story in (
+                        old_stories.get(pk, (None,))[0],
+                        self.site.stories.get(pk),
+                    )
+                    if story is not None
+                }
+            }
+        )
+        urls = {
+            pk: self.site.files[unquote(story.url)]
+            for pk, story in self.site.stories.items()
+            if story.language == language
+        }
+        index = search.Index(language, self.read, self.write, urls, fresh=run.full)
+        shards = index.update(
+            mine, {pk: old_stories[pk][1] for pk in mine if pk in old_stories}
+        )
+        index.save()
+        for pk, found in shards.items():
+            run.stories[pk] = (self.site.stories[pk], found)
+
+
+def static_file(name: str) -> bytes | None:
+    """A static file as the site serves it (hashed names after collectstatic)."""
+    try:
+        if staticfiles_storage.exists(name):
+            with staticfiles_storage.open(name) as source:
+                return source.read()
+    except (OSError, ValueError):
+        pass
+    found = finders.find(name)
+    if found:
+        return Path(found).read_bytes()
+    return None
+
+
+def media_base_url() -> str:
+    """Where photos are served from: MEDIA_URL, or an object store's address."""
+    url = default_storage.url("x")
+    return url[:-1]
+
+
+def shared_fingerprint(languages: list[str]) -> str:
+    """A digest of everything a change to which touches every page."""
+    digest = hashlib.sha256()
+    for language in languages:
+        for label in labels_in_force(language):
+            digest.update(repr(field_values(label)).encode())
+    for model in SHARED_CONTENT:
+        names = [field.attname for field in model._meta.concrete_fields]
+        for row in model.objects.order_by("pk").values_list(*names).iterator():
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def field_values(instance) -> tuple:
+    return tuple(
+        getattr(instance, field.attname) for field in instance._meta.concrete_fields
+    )
+
+
+def list_neighbours(old_pages: dict, site: Site) -> set[str]:
+    """A list whose numbered pages changed (one appeared, went or moved): the page
+    below the lowest change, whose "Newer" link leads to it, and its first pages."""
+    old_by_list, new_by_list = {}, {}
+    for path, (key, number) in old_pages.items():
+        if key and number != FEED:
+            old_by_list.setdefault(key, {}).setdefault(number, set()).add(path)
+    for path, page in site.pages.items():
+        if page.list_key and page.number != FEED:
+            new_by_list.setdefault(page.list_key, {}).setdefault(
+                page.number, set()
+            ).add(path)
+    found = set()
+    for key, new in new_by_list.items():
+        old = old_by_list.get(key, {})
+        moved = [
+            number
+            for number in old.keys() | new.keys()
+            if number > 0 and old.get(number) != new.get(number)
+        ]
+        if moved:
+            lowest = min(moved)
+            found |= new.get(lowest - 1, set()) | new.get(0, set())
+    return found
