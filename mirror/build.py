@@ -23,6 +23,7 @@ mirror's state file remembers (state.py):
   is not written again.
 """
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -40,6 +41,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.db import connection, connections
 from django.http.request import validate_host
@@ -51,7 +53,7 @@ from authors.models import Author, AuthorAlias
 from disclaimers.models import DesignatedEntity, Mention
 from disclaimers.rendering import labels_in_force
 from mirror import search, state
-from mirror.links import Found, Links
+from mirror.links import RENDITIONS, Found, Links, safe_name
 from mirror.render import Renderer
 from mirror.site import FEED, LANGUAGES, Page, Site, enumerate_site
 from newsroom.page_cache import story_change
@@ -107,6 +109,7 @@ class Run:
     stories_gone: set[int] = field(default_factory=set)
     meta: dict[str, str] = field(default_factory=dict)
     rendered: int = 0
+    failed: int = 0  # pages the site could not render: their old files stay
     written: int = 0
     unchanged: int = 0
     changed_stories: int = 0
@@ -122,12 +125,16 @@ class Run:
         for fragment, links in other.fragments.items():
             self.fragments.setdefault(fragment, links)
         self.rendered += other.rendered
+        self.failed += other.failed
         self.written += other.written
         self.unchanged += other.unchanged
         self.missing |= other.missing
 
 
 _forked_builder = None
+
+# Present while a run is under way (state.py's names start the same way).
+UNFINISHED = ".mirror-run-unfinished"
 
 
 def render_chunk(paths: list[str]) -> Run:
@@ -153,6 +160,7 @@ class Report:
             "full": self.run.full,
             "changed_stories": self.run.changed_stories,
             "rendered": self.run.rendered,
+            "failed": self.run.failed,
             "written": self.run.written,
             "unchanged": self.run.unchanged,
             "removed": len(self.run.removed),
@@ -211,11 +219,15 @@ def check_directory(directory: Path) -> None:
         )
 
 
-def check_languages(language: str | None, directory: Path) -> list[str]:
+def check_language(language: str | None) -> None:
     if language is not None and language not in LANGUAGES:
         raise MirrorError(
             f"Unknown language {language!r}: choose one of {', '.join(LANGUAGES)}."
         )
+
+
+def check_languages(language: str | None, directory: Path) -> list[str]:
+    """The languages to build: those the folder's mirror holds, under the lock."""
     held = None
     if (directory / state.NAME).exists():
         kept = state.State(directory)
@@ -278,32 +290,43 @@ def build_mirror(
     mirror_url = base_url()
     site_origin = origin()
     check_directory(directory)
-    languages = check_languages(language, directory)
+    check_language(language)
     if warc is not None:
         warc = Path(warc).absolute()
         if warc.is_dir() or not warc.parent.is_dir():
             raise MirrorError(f"Cannot write the WARC file {warc}.")
         if warc.is_relative_to(directory):
             raise MirrorError("The WARC file must be written outside the mirror.")
+    # Everything under the lock, the WARC included: a refresh by the worker
+    # meanwhile would change the files under it.
     with locked(directory, wait):
+        languages = check_languages(language, directory)
+        unfinished = directory / UNFINISHED
+        # A run that stopped halfway (killed, a crash) left files its state does
+        # not know: this run starts over and sweeps away whatever it did not write.
+        sweep = unfinished.exists()
+        unfinished.touch()
         kept = state.State(directory)
         try:
             with translation.override(settings.LANGUAGE_CODE):
                 builder = Builder(
                     directory, kept, languages, mirror_url, site_origin, jobs
                 )
-                run = builder.build(full=full, since=since)
+                run = builder.build(full=full or sweep, since=since)
+                if sweep:
+                    builder.sweep()
             kept.save(run)
         finally:
             kept.close()
-    hashes = state_files(directory)
-    size = sum((directory / path).stat().st_size for path in hashes)
-    report = Report(directory, run, len(hashes), size)
-    if warc is not None:
-        from mirror.warc import write_warc
+        unfinished.unlink()
+        hashes = state_files(directory)
+        size = sum((directory / path).stat().st_size for path in hashes)
+        report = Report(directory, run, len(hashes), size)
+        if warc is not None:
+            from mirror.warc import write_warc
 
-        write_warc(directory, sorted(hashes), mirror_url, warc)
-        report.warc = warc
+            write_warc(directory, sorted(hashes), mirror_url, warc)
+            report.warc = warc
     return report
 
 
@@ -409,6 +432,17 @@ class Builder:
         run.seconds = time.monotonic() - started
         return run
 
+    def sweep(self) -> None:
+        """Delete every file in the mirror this run did not write or keep (but the
+        state's own): what a run that stopped halfway left behind."""
+        for found in sorted(self.directory.rglob("*"), reverse=True):
+            name = found.relative_to(self.directory).as_posix()
+            if found.is_dir():
+                with contextlib.suppress(OSError):
+                    found.rmdir()  # left empty
+            elif name not in self.run.hashes and not name.startswith(".mirror-"):
+                found.unlink()
+
     def kept_url(self, path: str) -> str:
         row = self.kept.db.execute("SELECT url FROM pages WHERE path = ?", [path])
         found = row.fetchone()
@@ -455,10 +489,17 @@ class Builder:
 
     # --- Files ---------------------------------------------------------------------
 
+    def inside(self, path: str) -> Path:
+        """The file at `path` in the mirror; refused if it would lie outside."""
+        target = (self.directory / path).resolve()
+        if not target.is_relative_to(self.directory.resolve()):
+            raise MirrorError(f"{path} would lie outside the mirror.")
+        return target
+
     def write(self, path: str, data: bytes) -> None:
+        target = self.inside(path)
         digest = hashlib.sha256(data).hexdigest()
         self.run.hashes[path] = digest
-        target = self.directory / path
         if self.old_hashes.get(path) == digest and target.exists():
             self.run.unchanged += 1
             return
@@ -475,11 +516,14 @@ class Builder:
             return None
 
     def remove(self, path: str) -> None:
-        target = self.directory / path
+        try:
+            target = self.inside(path)
+        except MirrorError:
+            return
         target.unlink(missing_ok=True)
         # Folders left empty go too (a withdrawn story's).
         folder = target.parent
-        while folder != self.directory:
+        while folder != self.directory.resolve():
             try:
                 folder.rmdir()
             except OSError:
@@ -489,7 +533,17 @@ class Builder:
     # --- Pages ---------------------------------------------------------------------
 
     def render_page(self, page: Page) -> None:
-        rendered = self.renderer.render(page.url)
+        try:
+            rendered = self.renderer.render(page.url)
+        except Exception:
+            # One page the site cannot render (a 5xx, a bad row) must not stop
+            # the run, or withdrawals would never reach the mirror: its last good
+            # file stays (a full run, or a change touching it, tries it again).
+            logger.exception("mirror: %s could not be rendered", page.url)
+            self.run.failed += 1
+            if page.file in self.old_hashes:
+                self.run.hashes[page.file] = self.old_hashes[page.file]
+            return
         self.run.rendered += 1
         if rendered.status != 200:
             # Gone since it was listed, or never the reader's (a redirect): the
@@ -576,6 +630,10 @@ class Builder:
         the mirror holds is not read again."""
         for name in names:
             path = f"media/{name}"
+            if not safe_name(name) or not name.startswith(RENDITIONS):
+                # Only photos' renditions: the originals stay private (a body
+                # may still link one by hand).
+                continue
             if path in self.run.hashes:
                 continue
             if path in self.old_hashes and (self.directory / path).exists():
@@ -584,7 +642,7 @@ class Builder:
             try:
                 with default_storage.open(name) as source:
                     self.write(path, source.read())
-            except OSError:
+            except (OSError, SuspiciousFileOperation):
                 self.run.missing.add(path)
 
     # --- Search --------------------------------------------------------------------
@@ -626,11 +684,13 @@ class Builder:
 
 def static_file(name: str) -> bytes | None:
     """A static file as the site serves it (hashed names after collectstatic)."""
+    if not safe_name(name):
+        return None
     try:
         if staticfiles_storage.exists(name):
             with staticfiles_storage.open(name) as source:
                 return source.read()
-    except (OSError, ValueError):
+    except (OSError, ValueError, SuspiciousFileOperation):
         pass
     found = finders.find(name)
     if found:

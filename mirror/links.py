@@ -7,8 +7,8 @@ folder shows no index). Elsewhere (og:url, JSON-LD, feeds, sitemaps, robots.txt)
 the site's absolute addresses become the mirror's, under MIRROR_BASE_URL.
 
 A link the mirror cannot hold is dealt with on purpose: the publication record
-(…/v/, /record/) is verified against the site itself, so it stays a link to the
-site; the live search form leads to the mirror's own search page; anything else the
+(…/v/, /record/) and a photo's Content Credentials are verified against the site
+itself, so they stay links to the site; the live search form leads to the mirror's own search page; anything else the
 mirror does not hold (the month before the archive's first, the other language in a
 one-language mirror) keeps its text and loses its href.
 """
@@ -23,10 +23,20 @@ from mirror.site import Site
 
 ATTRIBUTE = re.compile(r'(\s(?:href|src|action|poster)=")([^"]*)(")')
 SRCSET = re.compile(r'(\ssrcset=")([^"]*)(")')
-# Left to the site itself: the publication record, its documents and the admin.
-ON_THE_SITE = re.compile(r"^/(?:[a-z]{2}/news/[0-9]+/[^/]+/v/|record/|admin/|api/)")
+# Left to the site itself: the publication record, its documents, the Content
+# Credentials a photo's files carry (read from the files the site serves), the admin.
+ON_THE_SITE = re.compile(
+    r"^/(?:[a-z]{2}/news/[0-9]+/[^/]+/v/|[a-z]{2}/photos/|record/|admin/|api/)"
+)
 SEARCH = re.compile(r"^/([a-z]{2})/search/$")
 KEEP = ("#", "mailto:", "tel:", "data:", "javascript:")
+# The media the mirror holds: photos' renditions, never their originals.
+RENDITIONS = "renditions/"
+
+
+def safe_name(name: str) -> bool:
+    """A file name that stays inside its folder."""
+    return ".." not in name.split("/") and not name.startswith("/")
 
 
 @dataclass
@@ -63,6 +73,8 @@ class Links:
         for prefix in self.media_prefixes:
             if url.startswith(prefix):
                 name = unquote(urlsplit(url[len(prefix) :]).path)
+                if not (safe_name(name) and name.startswith(RENDITIONS)):
+                    return None  # an original (private), or out of the folder
                 found.media.add(name)
                 return "media/" + name
         parts = urlsplit(url)
@@ -71,8 +83,11 @@ class Links:
         path = unquote(parts.path)
         static = self.static_prefix.path
         if path.startswith(static):
-            found.static.add(path[len(static) :])
-            return "static/" + path[len(static) :]
+            name = path[len(static) :]
+            if not safe_name(name):
+                return None
+            found.static.add(name)
+            return "static/" + name
         if ON_THE_SITE.match(path):
             return None
         return self.site.file_for(path, dict(parse_qsl(parts.query)))

@@ -108,9 +108,11 @@ class Index:
         with translation.override(self.language):
             if self.fresh:
                 for article in published.order_by("pk").iterator(chunk_size=CHUNK):
-                    shards[article.pk] = self.add(article)
+                    # Gone live since the run listed the site: the next run's.
+                    if article.pk in self.urls:
+                        shards[article.pk] = self.add(article)
                 return shards
-            ids = sorted(changed)
+            ids = sorted(pk for pk in changed if pk in self.urls)
             for start in range(0, len(ids), CHUNK):
                 for article in published.filter(pk__in=ids[start : start + CHUNK]):
                     shards[article.pk] = self.add(article)

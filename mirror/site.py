@@ -238,7 +238,8 @@ def add_language(site: Site, language: str, today: date) -> None:
         if (kind, pk) not in urls:
             continue  # a tag with no name in this language has no page in it
         key = f"{kind}:{pk}:{language}"
-        in_order = sorted(set(stories), key=position.__getitem__)
+        # A story gone live between this listing's queries is the next run's.
+        in_order = sorted(set(stories) & position.keys(), key=position.__getitem__)
         for story in in_order:
             lists_of[story].append(key)
         story_list = StoryList(

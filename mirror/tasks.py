@@ -10,13 +10,14 @@ from mirror.signals import PENDING_KEY
 
 @background_task(attempts=3)
 def refresh_mirror() -> dict | None:
-    """Bring MIRROR_DIR up to date (an incremental run). Changes made from now on
-    queue the next refresh; a refresh already running (another worker, a manual
-    build_mirror) is waited for, so one runs at a time."""
+    """Bring MIRROR_DIR up to date (an incremental run, in the worker's own
+    process). Changes made from now on queue the next refresh; while another
+    build runs (a person's build_mirror), this one fails and the queue tries it
+    again later, instead of holding a worker for the whole of it."""
     if not settings.MIRROR_DIR:
         return None
     caches["shared"].delete(PENDING_KEY)
-    report = build.build_mirror(settings.MIRROR_DIR, wait=True)
+    report = build.build_mirror(settings.MIRROR_DIR, wait=False, jobs=1)
     return report.figures()
 
 

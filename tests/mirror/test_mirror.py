@@ -13,8 +13,10 @@ from articles import workflow
 from articles.models import Article
 from disclaimers.models import Disclaimer
 from mirror.build import build_mirror
+from mirror.render import Renderer, RenderError
 from mirror.state import NAME as STATE
-from tests.factories import make_article, make_region
+from photos.rendering import make_renditions
+from tests.factories import make_article, make_photo, make_region
 from tests.mirror.conftest import (
     BASE_URL,
     crawl,
@@ -326,4 +328,91 @@ def test_sitemaps_and_feeds_give_the_mirrors_addresses(tmp_path):
     assert page in (folder / "en/feeds/rss/index.xml").read_text()
     assert "127.0.0.1:8000" not in month
     assert (folder / STATE).exists()
-    assert STATE not in {p.name for p in folder.rglob("*.html")}
+
+
+def test_a_run_cut_off_halfway_is_made_whole_by_the_next(tmp_path, make_staff):
+    """Killed after writing a story's page but before saving its state, a run
+    leaves a file no state knows: the next run starts over and sweeps it away, so
+    a story withdrawn meanwhile does not stay in the mirror."""
+    story = make_article(language="en", headline="Bridge reopens")
+    folder = tmp_path / "m"
+    build_mirror(folder)
+    orphan = folder / "en/news/999999/left-behind/index.html"
+    orphan.parent.mkdir(parents=True)
+    orphan.write_text("<p>A story withdrawn while the mirror was down</p>")
+    stray = folder / "en/news/.index.html.4242.tmp"
+    stray.write_text("half a file")
+    (folder / ".mirror-run-unfinished").touch()  # as the cut-off run left it
+
+    report = build_mirror(folder)
+    assert report.run.full
+    assert not orphan.exists() and not orphan.parent.exists() and not stray.exists()
+    assert (folder / story_path(story.get_absolute_url())).is_file()
+    assert not (folder / ".mirror-run-unfinished").exists()
+    assert not build_mirror(folder).run.full  # whole again: back to increments
+
+
+def test_links_by_hand_to_originals_or_out_of_the_site_stay_out(
+    tmp_path, media_root, labels
+):
+    """A body may link anything by hand: the mirror copies photos' renditions
+    only, never an original, and no name leads out of the folder."""
+    photo = make_photo()
+    make_renditions(photo)
+    original = photo.image.url
+    story = make_article(
+        language="en",
+        headline="Links by hand",
+        lead_photo=photo,
+        body=(
+            f'<p><a href="{original}">the original</a> '
+            '<a href="/static/%2e%2e/%2e%2e/etc/passwd">up</a> '
+            '<a href="/media/%2e%2e/newsroom.sqlite3">the database</a></p>'
+        ),
+    )
+    folder = tmp_path / "m"
+    report = build_mirror(folder)
+    assert report.run.failed == 0
+    copied = files_under(folder)
+    assert not any(path.startswith("media/photos/") for path in copied)
+    assert any(path.startswith("media/renditions/") for path in copied)
+    assert not (tmp_path / "etc").exists() and not (folder.parent / "passwd").exists()
+    page = (folder / story_path(story.get_absolute_url())).read_text()
+    assert original not in page and "the original" in page
+    with static_server(folder) as address:
+        assert crawl(f"{address}/index.html").broken == []
+
+
+def test_a_page_the_site_cannot_render_keeps_its_last_file(
+    tmp_path, monkeypatch, make_staff
+):
+    kept = make_article(language="en", headline="Kept as it was")
+    gone = make_article(language="en", headline="Withdrawn meanwhile")
+    folder = tmp_path / "m"
+    build_mirror(folder, full=True)
+    page = folder / story_path(kept.get_absolute_url())
+    before = page.read_text()
+    workflow.withdraw(gone, make_staff("Editor"), "Court order.")
+    render = Renderer.render
+
+    def failing(self, url):
+        if url == kept.get_absolute_url():
+            raise RenderError(f"{url} answered 500")
+        return render(self, url)
+
+    monkeypatch.setattr(Renderer, "render", failing)
+    report = build_mirror(folder, full=True)
+    assert report.run.failed == 1
+    assert page.read_text() == before  # the last good file stays
+    # ...and the rest of the run went on: the withdrawal reached the mirror.
+    assert not (folder / story_path(gone.get_absolute_url())).exists()
+
+
+def test_content_credentials_links_lead_to_the_site(tmp_path, media_root, c2pa_chain):
+    photo = make_photo()
+    make_renditions(photo)
+    story = make_article(language="en", headline="Signed photo", lead_photo=photo)
+    folder = tmp_path / "m"
+    build_mirror(folder)
+    page = (folder / story_path(story.get_absolute_url())).read_text()
+    assert f'href="{RECORD_LINK}en/photos/{photo.key}/credentials/"' in page
