@@ -48,3 +48,17 @@ def percentile(values: list[float], share: float) -> float:
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+def bench_editor():
+    """The bench's own Editor, made once (after setup_django)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import EDITOR
+
+    user, _created = get_user_model().objects.get_or_create(
+        username="bench-editor", defaults={"is_staff": True}
+    )
+    user.groups.add(Group.objects.get(name=EDITOR))
+    return user

@@ -23,27 +23,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, median, setup_django
+from bench.common import ROOT, bench_editor, median, setup_django
 
 setup_django(MIRROR_BASE_URL="https://mirror.example.org/")
 
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from accounts.roles import EDITOR  # noqa: E402
 from articles import workflow  # noqa: E402
 from articles.models import Article  # noqa: E402
 from mirror.build import build_mirror  # noqa: E402
-
-
-def editor():
-    user, _created = get_user_model().objects.get_or_create(
-        username="bench-editor", defaults={"is_staff": True}
-    )
-    user.groups.add(Group.objects.get(name=EDITOR))
-    return user
 
 
 def line(name: str, report) -> None:
@@ -72,7 +61,7 @@ def main():
     line("full", full)
     print(f"{'':<14} {full.run.rendered / full.run.seconds:>8.1f} pages/s")
 
-    desk, times, published = editor(), [], []
+    desk, times, published = bench_editor(), [], []
     for number in range(options.publishes):
         story = Article.objects.create(
             language="en",

@@ -26,32 +26,21 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import median, setup_django
+from bench.common import bench_editor, median, setup_django
 
 setup_django()
 
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models.signals import post_save  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from accounts.roles import EDITOR  # noqa: E402
 from articles import go_live, workflow  # noqa: E402
 from articles.models import Article  # noqa: E402
 from record import chain  # noqa: E402
 from record import material as materials  # noqa: E402
 from record import signals as record_signals  # noqa: E402
 from record.models import Entry, Head, Text  # noqa: E402
-
-
-def editor():
-    user, _created = get_user_model().objects.get_or_create(
-        username="bench-editor", defaults={"is_staff": True}
-    )
-    user.groups.add(Group.objects.get(name=EDITOR))
-    return user
 
 
 def publish_time(number: int, desk) -> float:
@@ -90,7 +79,7 @@ def append_cost(count: int) -> None:
     """Publishes with the record and without it in turn, so that a noisy machine
     weighs on both alike; the difference of the medians, and the median of the
     differences of each pair."""
-    desk = editor()
+    desk = bench_editor()
     for number in range(5):  # warm up
         publish_time(number, desk)
     with_record, without = [], []

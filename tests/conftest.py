@@ -9,7 +9,11 @@ from django.db import connection
 from tests.disclaimers.conftest import labels, memorial  # noqa: F401
 
 # Content Credentials: a generated signing chain, and signing on with it.
-from tests.photos.c2pa_chain import c2pa_chain, c2pa_test_chain  # noqa: F401
+from tests.photos.c2pa_chain import (  # noqa: F401
+    c2pa_chain,
+    c2pa_test_chain,
+    c2pa_trusted,
+)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -17,15 +17,8 @@ from tests.photos.test_focal_point import marked_photo, shows_mark
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def signing(c2pa_chain, settings, tmp_path):
-    anchors = tmp_path / "anchors.pem"
-    anchors.write_bytes(c2pa_chain.root_pem)
-    settings.C2PA_TRUST_ANCHORS_FILE = str(anchors)
-
-
 def test_focal_point_photo_button_card_and_credentials(
-    page, live_server, newsroom, media_root, signing
+    page, live_server, newsroom, media_root, c2pa_trusted
 ):
     # A wide photo whose subject stands at the right edge; the centre is empty.
     lead = marked_photo((3000, 1000), (0.5, 0.5))

@@ -128,3 +128,13 @@ def c2pa_chain(c2pa_test_chain, tmp_path: Path, settings) -> Chain:
     settings.C2PA_CERTIFICATE_CHAIN_FILE = str(chain_file)
     settings.C2PA_TSA_URL = ""
     return c2pa_test_chain
+
+
+@pytest.fixture
+def c2pa_trusted(c2pa_chain, tmp_path: Path, settings) -> Chain:
+    """Signing on, and reading trusting the test chain's root (as a site with a
+    private CA would, through C2PA_TRUST_ANCHORS_FILE)."""
+    anchors = tmp_path / "c2pa-anchors.pem"
+    anchors.write_bytes(c2pa_chain.root_pem)
+    settings.C2PA_TRUST_ANCHORS_FILE = str(anchors)
+    return c2pa_chain

@@ -41,15 +41,6 @@ def signed(image_format="JPEG", content=None, actions=(RESIZED, CROPPED)) -> byt
     )
 
 
-@pytest.fixture
-def trusting_test_root(c2pa_chain, tmp_path, settings):
-    """Reading trusts the test chain's root, as a site with a private CA would."""
-    anchors = tmp_path / "anchors.pem"
-    anchors.write_bytes(c2pa_chain.root_pem)
-    settings.C2PA_TRUST_ANCHORS_FILE = str(anchors)
-    return c2pa_chain
-
-
 def manifest_store_json(content: bytes, mime_type="image/jpeg") -> str:
     with c2pa.Reader(mime_type, io.BytesIO(content)) as reader:
         return reader.json()
@@ -57,7 +48,7 @@ def manifest_store_json(content: bytes, mime_type="image/jpeg") -> str:
 
 @pytest.mark.parametrize("image_format", ["JPEG", "WEBP"])
 def test_a_signed_rendition_validates_against_the_chain_with_what_it_says(
-    trusting_test_root, image_format
+    c2pa_trusted, image_format
 ):
     content = signed(image_format)
 
@@ -114,7 +105,7 @@ def test_the_manifest_holds_no_place_and_no_camera(c2pa_chain, exif):
     assert "thumbnail" not in manifest
 
 
-def test_changed_pixels_no_longer_validate(trusting_test_root):
+def test_changed_pixels_no_longer_validate(c2pa_trusted):
     content = bytearray(signed())
     content[-100] ^= 0xFF  # inside the picture's data, after the manifest
 
@@ -127,7 +118,7 @@ def test_changed_pixels_no_longer_validate(trusting_test_root):
         assert found.problem_texts() == ["The picture was changed after it was signed."]
 
 
-def test_a_file_without_a_manifest_has_no_credentials(trusting_test_root):
+def test_a_file_without_a_manifest_has_no_credentials(c2pa_trusted):
     assert credentials.read(rendition(), "JPEG") is None
     assert credentials.read(rendition("WEBP"), "WEBP") is None
     with pytest.raises(credentials.ReadingError, match="Could not read the JPEG"):

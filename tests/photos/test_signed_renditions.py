@@ -19,15 +19,6 @@ ENGLISH = {"accept-language": "en"}
 
 
 @pytest.fixture
-def trusted(c2pa_chain, settings, tmp_path):
-    """Signing on, and the site's view trusting the test chain's root."""
-    anchors = tmp_path / "anchors.pem"
-    anchors.write_bytes(c2pa_chain.root_pem)
-    settings.C2PA_TRUST_ANCHORS_FILE = str(anchors)
-    return c2pa_chain
-
-
-@pytest.fixture
 def uploaded(client, make_staff, media_root, django_capture_on_commit_callbacks):
     """A photo uploaded through the admin, with the GPS and camera of its camera,
     its renditions made by the worker."""
@@ -59,7 +50,7 @@ def published(photo: Photo, make_staff) -> tuple:
 
 
 def test_every_public_file_of_a_published_photo_is_signed(
-    trusted, uploaded, make_staff
+    c2pa_trusted, uploaded, make_staff
 ):
     published(uploaded, make_staff)
     files = list(uploaded.renditions.all())
@@ -79,7 +70,7 @@ def test_every_public_file_of_a_published_photo_is_signed(
 
 
 def test_the_page_links_each_photo_to_what_its_files_say(
-    client, trusted, uploaded, make_staff, labels
+    client, c2pa_trusted, uploaded, make_staff, labels
 ):
     story, _body = published(uploaded, make_staff)
     page = client.get(story.get_absolute_url(), headers=ENGLISH).text
@@ -96,12 +87,14 @@ def test_the_page_links_each_photo_to_what_its_files_say(
     assert LABEL_2022 in text  # a page of the site, labelled as every page
 
 
-def test_a_photo_no_live_story_shows_has_no_credentials_page(client, trusted, uploaded):
+def test_a_photo_no_live_story_shows_has_no_credentials_page(
+    client, c2pa_trusted, uploaded
+):
     response = client.get(f"/en/photos/{uploaded.key}/credentials/", headers=ENGLISH)
     assert response.status_code == 404
 
 
-def test_a_tampered_file_is_shown_as_such(client, trusted, uploaded, make_staff):
+def test_a_tampered_file_is_shown_as_such(client, c2pa_trusted, uploaded, make_staff):
     published(uploaded, make_staff)
     largest = max(
         uploaded.renditions.filter(format="JPEG", crop=""), key=lambda r: r.width
@@ -115,7 +108,7 @@ def test_a_tampered_file_is_shown_as_such(client, trusted, uploaded, make_staff)
 
 
 def test_a_new_credit_signs_the_files_again(
-    client, trusted, uploaded, make_staff, django_capture_on_commit_callbacks
+    client, c2pa_trusted, uploaded, make_staff, django_capture_on_commit_callbacks
 ):
     old = {rendition.file.name for rendition in uploaded.renditions.all()}
     client.force_login(make_staff("Editor", username="photo-editor"))
@@ -149,7 +142,7 @@ def test_signing_off_leaves_files_unsigned_and_no_link(client, uploaded, make_st
 
 
 def test_partners_and_readers_never_get_the_original(
-    client, trusted, uploaded, make_staff, settings
+    client, c2pa_trusted, uploaded, make_staff, settings
 ):
     story, _body = published(uploaded, make_staff)
     original = uploaded.image.url
