@@ -283,6 +283,8 @@ class LineWriter:
             *(f"alt_{code}" for code in LANGUAGES),
             "credit_form",
             "credit_text",
+            "focal_x",
+            "focal_y",
             "photographer__name_ru",
             "photographer__name_en",
             "photographer__name_ru_genitive",
@@ -295,6 +297,7 @@ class LineWriter:
                 "file": self.copy_image(photo["image"], photo["key"]),
                 **{f"caption_{code}": photo[f"caption_{code}"] for code in LANGUAGES},
                 **{f"alt_{code}": photo[f"alt_{code}"] for code in LANGUAGES},
+                "focal": [photo["focal_x"], photo["focal_y"]],
                 "credit": {
                     "form": photo["credit_form"],
                     "photographer": {

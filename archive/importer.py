@@ -932,6 +932,11 @@ class Importer:
             "credit_form": line.credit_form,
             "photographer_id": self.photographer(line.photographer, language),
             "credit_text": line.credit_text,
+            **(
+                {"focal_x": line.focal[0], "focal_y": line.focal[1]}
+                if line.focal
+                else {}
+            ),
         }
         if photo.pk and all(
             getattr(photo, name) == value for name, value in wanted.items()

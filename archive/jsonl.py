@@ -86,6 +86,7 @@ class PhotoRecord:
     photographer: Name | None
     credit_text: str
     key: uuid.UUID | None = None  # the photo's identity across installations
+    focal: tuple[float, float] | None = None  # where crops are cut; None: as it is
 
 
 @dataclass
@@ -356,6 +357,7 @@ def _photo(
         photographer=photographer,
         credit_text=text,
         key=photo.key("key"),
+        focal=photo.focal("focal"),
     )
 
 
@@ -435,6 +437,27 @@ class _Fields:
                 self.number, f"'{self.prefix}{key}' must be a list of strings"
             )
         return [value.strip() for value in values if value.strip()]
+
+    def focal(self, key: str) -> tuple[float, float] | None:
+        """A photo's focal point: [across, down], fractions from 0 to 1."""
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or not all(
+                isinstance(part, (int, float))
+                and not isinstance(part, bool)
+                and 0 <= part <= 1
+                for part in value
+            )
+        ):
+            raise BadLine(
+                self.number,
+                f"'{self.prefix}{key}' must be [across, down], two numbers from 0 to 1",
+            )
+        return float(value[0]), float(value[1])
 
     def key(self, key: str) -> uuid.UUID | None:
         value = self.text(key)

@@ -160,6 +160,11 @@ def test_changed_line_updates_its_article_and_keeps_a_revision(folder):
             json.dumps(line(id="2", photo={**credited_photo(), "credit": None})) + "\n",
             "published photo without a credit",
         ),
+        (
+            json.dumps(line(id="2", photo={**credited_photo(), "focal": [1.5, 0.2]}))
+            + "\n",
+            "'photo.focal' must be [across, down], two numbers from 0 to 1",
+        ),
         # What one database would store and the other refuse is refused on both.
         (json.dumps(line(id="2", lead="a\x00b")) + "\n", "a NUL character"),
         (

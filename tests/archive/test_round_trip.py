@@ -63,6 +63,8 @@ def newsroom(make_staff, memorial):
         credit_text="",
         alt_en="Rescuers at the dam",
         alt_ru="Спасатели у плотины",
+        focal_x=0.8,
+        focal_y=0.25,  # the crops' subject
     )
     inside = make_photo(caption_en="The valley", caption_ru="Долина")
     original = make_article(
@@ -232,6 +234,7 @@ def test_what_the_desk_decided_comes_back(newsroom, tmp_path):
         "Фаика Меджида-Алиева"
     )
     assert "Фото Саида Царнаева-старшего для" in original.lead_photo.credit("ru")
+    assert (original.lead_photo.focal_x, original.lead_photo.focal_y) == (0.8, 0.25)
     aliev = Author.objects.get(name_ru="Руслан Алиев")
     assert (aliev.name_en, aliev.name_en_transliterated) == ("Ruslan Aliev", True)
     # The next story made here follows the numbers the import kept.
