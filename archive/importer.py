@@ -34,12 +34,15 @@ from articles.models import (
 )
 from articles.tags import tag_named
 from authors.models import Author, AuthorAlias, unique_slug
+from background.queue import enqueue_with
 from disclaimers.models import DesignatedEntity, Mention
 from newsroom import page_cache
 from newsroom.text import latin_slug
+from photos import credentials
 from photos.images import CleanImage, clean_image, with_renditions
 from photos.models import Photo, Photographer, Rendition
 from photos.rendering import make_renditions
+from photos.tasks import CREDITED, recrop, sign_again
 
 # Lines read, written and committed together. New articles without photos (the bulk
 # of an archive) are inserted in one go; the rest, and a whole batch whose insert
@@ -938,14 +941,23 @@ class Importer:
                 else {}
             ),
         }
-        if photo.pk and all(
-            getattr(photo, name) == value for name, value in wanted.items()
-        ):
+        changed = {
+            name for name, value in wanted.items() if getattr(photo, name) != value
+        }
+        if photo.pk and not changed:
             return photo, False
+        had = photo.pk is not None
         for name, value in wanted.items():
             setattr(photo, name, value)
         photo.full_clean()  # a published story's photo keeps its credit and alt text
         photo.save()
+        if had:
+            # A photo this installation had: its crops and signed files follow the
+            # point and the credit, as after an edit in the admin.
+            if changed & {"focal_x", "focal_y"}:
+                enqueue_with(recrop, photo.pk)
+            if credentials.signing_enabled() and changed & CREDITED:
+                enqueue_with(sign_again, photo.pk)
         return photo, True
 
     def forget(self, written: list[Photo]) -> None:

@@ -19,10 +19,7 @@ from newsroom.people import forget_old_genitive
 from photos.credentials import signing_enabled
 from photos.forms import PhotoUploadField
 from photos.models import Photo, Photographer, PhotoNotStored, Rendition
-from photos.tasks import recrop, sign_again
-
-# What a photo's files say of it in their Content Credentials.
-CREDITED = {"credit_form", "photographer", "credit_text"}
+from photos.tasks import CREDITED, recrop, sign_again
 
 
 class PhotoForm(forms.ModelForm):
@@ -324,10 +321,8 @@ class PhotographerAdmin(NewsroomAdmin):
     def save_model(self, request, obj, form, change):
         forget_old_genitive(obj, form)
         super().save_model(request, obj, form, change)
-        if (
-            change
-            and signing_enabled()
-            and {"name_ru", "name_en"} & set(form.changed_data)
-        ):
+        # Their credit lines name them (in Russian, in the genitive).
+        named = {"name_ru", "name_en", "name_ru_genitive"}
+        if change and signing_enabled() and named & set(form.changed_data):
             for photo_id in obj.photos.values_list("pk", flat=True):
                 enqueue_with(sign_again, photo_id)

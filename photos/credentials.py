@@ -126,6 +126,11 @@ def signing_enabled() -> bool:
     return bool(settings.C2PA_SIGNING_KEY_FILE and settings.C2PA_CERTIFICATE_CHAIN_FILE)
 
 
+def check_signing_material() -> None:
+    """Raise ImproperlyConfigured, naming the file, if the key or chain is wrong."""
+    _signing_material()
+
+
 def agency_publisher() -> str:
     """One file serves readers in every language, so it names the agency in each."""
     names = dict.fromkeys(

@@ -9,7 +9,7 @@ from contextlib import suppress
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -458,6 +458,24 @@ class Photo(models.Model):
         """Every crop of the current focal point, by shape, made when missing."""
         return {shape: self.cropped(shape) for shape in CROPS}
 
+    def signed(self, content: bytes, image_format: str, crop: str) -> bytes:
+        """`content` with the agency's Content Credentials. A signing that fails
+        (a broken key or chain file) is logged and the file kept unsigned: readers
+        get the photo, and `sign_photos` signs it once the files are put right."""
+        actions = [credentials.CROPPED] if crop else []
+        try:
+            return credentials.sign(
+                content,
+                image_format,
+                author=self.in_every_language(self.photographer_name),
+                publisher=credentials.agency_publisher(),
+                credit=self.in_every_language(self.credit),
+                actions=[*actions, credentials.RESIZED],
+            )
+        except (credentials.SigningError, ImproperlyConfigured) as error:
+            logger.error("Photo %s left unsigned: %s", self.pk, error)
+            return content
+
     def read_image(self) -> bytes:
         self.image.open("rb")
         try:
@@ -468,19 +486,7 @@ class Photo(models.Model):
     def keep_rendition(self, made: CleanImage, image_format: str, crop: str):
         content = made.content
         if credentials.signing_enabled():
-            actions = (
-                [credentials.CROPPED, credentials.RESIZED]
-                if crop
-                else [credentials.RESIZED]
-            )
-            content = credentials.sign(
-                content,
-                image_format,
-                author=self.in_every_language(self.photographer_name),
-                publisher=credentials.agency_publisher(),
-                credit=self.in_every_language(self.credit),
-                actions=actions,
-            )
+            content = self.signed(content, image_format, crop)
         rendition = Rendition(
             photo=self,
             width=made.width,

@@ -11,6 +11,9 @@ from background.queue import background_task
 from newsroom import page_cache
 from photos.models import Photo, Rendition
 
+# What a photo's signed files say of it (its credit), by field.
+CREDITED = {"credit_form", "photographer", "credit_text"}
+
 # An upload still unresized after this long had its task lost: it is asked again.
 RESIZE_LOST_AFTER = timedelta(minutes=10)
 

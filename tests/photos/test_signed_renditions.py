@@ -1,16 +1,18 @@
 """Content Credentials on the site: every public file of a published photo signed,
 the page that says what they hold, and the original kept out of view."""
 
+import io
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 
 from articles import workflow
 from photos import credentials
 from photos.models import Photo, Photographer, Rendition
 from tests.disclaimers.conftest import LABEL_2022
-from tests.factories import make_article
+from tests.factories import make_article, make_photo
 from tests.photos.images import photo_bytes
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +157,40 @@ def test_partners_and_readers_never_get_the_original(
         any(href.endswith(url) for url in renditions) for href in hrefs
     )
     assert Rendition.objects.filter(photo=uploaded).exists()
+
+
+def test_sign_photos_signs_the_files_made_before_signing_was_on(
+    settings, uploaded, c2pa_chain, django_capture_on_commit_callbacks
+):
+    # `uploaded` was made with signing off; c2pa_chain turned it on afterwards.
+    assert all(
+        credentials.read(rendition.file.read(), rendition.format) is None
+        for rendition in uploaded.renditions.all()
+    )
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sign_photos", stdout=out)
+    assert "1 photos queued" in out.getvalue()
+    files = list(uploaded.renditions.all())
+    assert len(files) == 11
+    for rendition in files:
+        assert credentials.read(rendition.file.read(), rendition.format) is not None
+
+
+def test_sign_photos_refuses_without_a_certificate(uploaded):
+    with pytest.raises(CommandError, match="Signing is off"):
+        call_command("sign_photos", stdout=io.StringIO())
+
+
+def test_a_broken_key_leaves_files_unsigned_not_missing(
+    settings, c2pa_chain, tmp_path, media_root, caplog
+):
+    broken = tmp_path / "broken-key.pem"
+    broken.write_text("not a key")
+    settings.C2PA_SIGNING_KEY_FILE = str(broken)
+    photo = make_photo()
+    rendition = photo.rendition(320, "JPEG")
+    assert credentials.read(rendition.file.read(), "JPEG") is None
+    assert "left unsigned" in caplog.text and "broken-key.pem" in caplog.text
+    with pytest.raises(CommandError, match=r"broken-key\.pem"):
+        call_command("sign_photos", stdout=io.StringIO())
