@@ -44,7 +44,8 @@ def recrop(photo_id: int) -> int:
         if photo is None or not photo.image:
             return 0
         current = {rendition.crop for rendition in photo.crops().values()}
-        return drop(photo, photo.renditions.exclude(crop="").exclude(crop__in=current))
+        stale = photo.renditions.exclude(crop="").exclude(crop__in=current)
+        return replaced(photo, stale)
 
 
 @background_task()
@@ -57,17 +58,16 @@ def sign_again(photo_id: int) -> int:
         photo = Photo.objects.select_for_update().filter(pk=photo_id).first()
         if photo is None or not photo.image:
             return 0
-        old = list(photo.renditions.all())
-        Rendition.objects.filter(pk__in=[each.pk for each in old]).delete()
+        went = replaced(photo, photo.renditions.all())
         make(photo)
-        return drop(photo, Rendition.objects.none(), [each.file.name for each in old])
+        return went
 
 
-def drop(photo: Photo, renditions, files: list[str] = ()) -> int:
-    """Delete `renditions` (and the `files` of those deleted already) once
-    committed, and refresh the pages showing the photo: they named the old files."""
-    files = [*files, *renditions.values_list("file", flat=True)]
-    renditions.delete()
+def replaced(photo: Photo, renditions) -> int:
+    """Delete `renditions`, their files once committed, and refresh the pages
+    showing the photo: they named those files."""
+    files = list(renditions.values_list("file", flat=True))
+    Rendition.objects.filter(file__in=files, photo=photo).delete()
     if files and photo.live_languages(fresh=True):
         page_cache.changed()
 
