@@ -14,8 +14,10 @@ mirror's state file remembers (state.py):
   the articles whose related stories it joins or leaves;
 - what the page cache counts as touching everything (the labels in force, the
   register and its mentions, the names of tags, regions, authors and
-  photographers, photos) is compared by fingerprint: any change renders the
-  whole site again, as the live site does;
+  photographers) is compared by fingerprint: any change renders the whole site
+  again, as the live site does; so does a change to a photo the mirror shows (the
+  photos whose renditions it holds, each remembered by a digest), while a photo
+  uploaded and shown nowhere yet changes nothing;
 - the shared pieces (latest news, a month's calendar) are rendered once per run;
   a page not otherwise touched keeps those of its last rendering, unless they link
   to a page that is gone, in which case it is rendered again;
@@ -72,8 +74,9 @@ SHARED_CONTENT = (
     Author,
     AuthorAlias,
     Photographer,
-    Photo,
 )
+# A rendition's file name begins with its photo's id (photos.models).
+RENDITION_OF = re.compile(r"^media/renditions/([0-9]+)-")
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 SITEMAP_ENTRY = re.compile(r"\s*<sitemap>\s*<loc>([^<]*)</loc>.*?</sitemap>", re.S)
 MAIN_END = "</main>"
@@ -366,10 +369,12 @@ class Builder:
         fingerprint = shared_fingerprint(self.languages)
         old_pages = self.kept.pages()
         old_stories = self.kept.stories()
+        shown_photos = json.loads(self.kept.meta("photos") or "{}")
         full = (
             full
             or self.kept.meta("signature") != signature
             or self.kept.meta("fingerprint") != fingerprint
+            or photo_digests(shown_photos) != shown_photos
         )
         run = self.run = Run(full=full)
         run.meta = {
@@ -423,6 +428,17 @@ class Builder:
             run.removed |= set(self.old_hashes) - set(run.hashes)
         for path in run.removed:
             self.remove(path)
+        held = set(run.hashes) if full else set(self.old_hashes) | set(run.hashes)
+        run.meta["photos"] = json.dumps(
+            photo_digests(
+                {
+                    found[1]
+                    for path in held - run.removed
+                    if (found := RENDITION_OF.match(path))
+                }
+            ),
+            sort_keys=True,
+        )
         if run.missing:
             logger.warning(
                 "mirror: %d files the pages use were not found, such as %s",
@@ -715,6 +731,18 @@ def shared_fingerprint(languages: list[str]) -> str:
         for row in model.objects.order_by("pk").values_list(*names).iterator():
             digest.update(repr(row).encode())
     return digest.hexdigest()
+
+
+def photo_digests(pks) -> dict[str, str]:
+    """A digest of each of these photos' rows (by id, as text): the mirror's pages
+    show them, so a change to one renders every page again."""
+    names = [field.attname for field in Photo._meta.concrete_fields]
+    return {
+        str(row[0]): hashlib.sha256(repr(row).encode()).hexdigest()
+        for row in Photo.objects.filter(pk__in=[int(pk) for pk in pks])
+        .order_by("pk")
+        .values_list(*names)
+    }
 
 
 def field_values(instance) -> tuple:

@@ -416,3 +416,18 @@ def test_content_credentials_links_lead_to_the_site(tmp_path, media_root, c2pa_c
     build_mirror(folder)
     page = (folder / story_path(story.get_absolute_url())).read_text()
     assert f'href="{RECORD_LINK}en/photos/{photo.key}/credentials/"' in page
+
+
+def test_a_photo_shown_nowhere_changes_nothing_one_shown_renders_all(
+    tmp_path, media_root
+):
+    shown = make_photo()
+    make_renditions(shown)
+    make_article(language="en", headline="With a photo", lead_photo=shown)
+    folder = tmp_path / "m"
+    build_mirror(folder)
+    make_renditions(make_photo(caption_en="Uploaded for tomorrow's story"))
+    assert not build_mirror(folder).run.full  # a busy desk uploads all day
+    shown.credit_text = "Caucasus Photo"
+    shown.save()
+    assert build_mirror(folder).run.full  # its credit stands on pages
