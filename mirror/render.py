@@ -57,6 +57,8 @@ class Renderer:
             response = self.handler.get_response(request)
         if response.status_code >= 500:
             raise RenderError(f"{url} answered {response.status_code}")
+        if response.status_code == 200 and not getattr(response, "copyable", True):
+            raise RenderError(f"{url} is not a public page (a cookie, or private)")
         body = b"".join(response) if response.streaming else response.content
         text = body.decode(response.charset)
         rendered = Rendered(

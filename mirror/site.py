@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.encoding import iri_to_uri
 
 from articles.calendar import add_months, local_midnight
+from articles.feeds import feed_links
 from articles.freshness import story_topic
 from articles.models import Article, Byline, Region, Tag, TaggedArticle
 from articles.pagination import Cursor
@@ -171,7 +172,14 @@ def enumerate_site(languages: list[str]) -> Site:
             continue
         # The sitemap index lists every month from the first story's, in each language.
         for month in month_range(timezone.localdate(first), today):
-            url = f"/sitemap-articles-{language}-{month:%Y-%m}.xml"
+            url = reverse(
+                "sitemap-month",
+                kwargs={
+                    "language": language,
+                    "year": f"{month:%Y}",
+                    "month": f"{month:%m}",
+                },
+            )
             window = (
                 language,
                 local_midnight(month).timestamp(),
@@ -196,18 +204,15 @@ def add_language(site: Site, language: str, today: date) -> None:
 
     # Tags (named in the language), regions and authors with stories in it.
     members: dict[tuple[str, int], list[int]] = {}
-    live = {"status": Article.Status.PUBLISHED, "language": language}
-    now = timezone.now()
-    tagged = TaggedArticle.objects.filter(
-        **{f"content_object__{name}": value for name, value in live.items()},
-        content_object__published_at__lte=now,
-    ).values_list("tag_id", "content_object_id")
+    live = Article.objects.published().filter(language=language).values("pk")
+    tagged = TaggedArticle.objects.filter(content_object__in=live).values_list(
+        "tag_id", "content_object_id"
+    )
     for tag_id, pk in tagged:
         members.setdefault(("tag", tag_id), []).append(pk)
-    bylines = Byline.objects.filter(
-        **{f"article__{name}": value for name, value in live.items()},
-        article__published_at__lte=now,
-    ).values_list("author_id", "article_id")
+    bylines = Byline.objects.filter(article__in=live).values_list(
+        "author_id", "article_id"
+    )
     for author_id, pk in bylines:
         members.setdefault(("author", author_id), []).append(pk)
     for pk, *_rest, region_id in rows:
@@ -310,8 +315,8 @@ def add_list(site: Site, story_list: StoryList, feeds_under: str) -> None:
     subject = story_list.url.removeprefix(feeds_under)
     if subject == "news/":
         subject = ""  # the language's own feeds
-    for name in ("rss", "atom"):
-        url = f"{feeds_under}feeds/{subject}{name}/"
+    for feed in feed_links(feeds_under, subject):
+        url = feed["url"]
         site.add(
             Page(
                 url,

@@ -610,7 +610,8 @@ def copying():
     afresh from the database (nothing kept is read, nothing is kept), their holes
     left in them for the copier to fill once per copy, and what each shows handed
     back on the response as `page_dependencies`, so the copier knows what a later
-    change makes stale, as the cache does."""
+    change makes stale, as the cache does; `copyable` says whether the cache
+    would keep it (public, anonymous, no cookie set)."""
     token = _copying.set(True)
     try:
         yield
@@ -633,6 +634,8 @@ class PageCacheMiddleware:
         if _copying.get():
             response, dependencies = self.render(request)
             response.page_dependencies = dependencies
+            # What the cache would not keep (a cookie set, private) is no copy's.
+            response.copyable = self.may_keep(request, response)
             return response
         if not self.applies_to(request):
             # Staff reading public pages get kept pieces too (exact, so fresh); the
