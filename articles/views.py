@@ -709,7 +709,8 @@ class PhotoCredentialsView(PublicPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         photo = get_object_or_404(
-            Photo.objects.select_related("photographer"), key=kwargs["key"]
+            Photo.objects.select_related("photographer").prefetch_related("renditions"),
+            key=kwargs["key"],
         )
         if not Article.objects.published().showing(photo.pk).exists():
             raise Http404("No story on the site shows this photo.")

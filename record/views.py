@@ -193,8 +193,10 @@ def shown_body(value: dict, photos: dict[int, Photo]):
 
 
 def recorded_photos(value: dict) -> dict[int, Photo]:
-    """The version's photos as stored now, in one query."""
-    return Photo.objects.in_bulk([photo["id"] for photo in value["photos"]])
+    """The version's photos as stored now, with their renditions (two queries)."""
+    return Photo.objects.prefetch_related("renditions").in_bulk(
+        [photo["id"] for photo in value["photos"]]
+    )
 
 
 def recorded_figure(value: dict, pk: int | None, photos: dict[int, Photo]) -> str:
