@@ -306,6 +306,9 @@ class PhotoInline(NewsroomTabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("renditions")
+
     @admin.display(description=_("photo"))
     def thumbnail(self, photo):
         return preview(photo, 96)
