@@ -32,14 +32,12 @@ def note(
     # The caller's copy is told it is recorded as it stands (signals.story_saved
     # then spares rendering it again once the step commits).
     callers, article = article, copy.copy(article)
-    # Its parts as they are now (one plain query each: for one story, cheaper than
-    # prefetching).
-    article._prefetched_objects_cache = {}
     at = at or timezone.now()
     # In the step's own transaction when there is one (no savepoint: a failure
     # here takes the step back with it).
     with transaction.atomic(savepoint=False):
-        head, last = locked_head_and_last_entry(article.pk)
+        # Its parts are read afresh with the lock.
+        head, last = locked_head_and_story(article)
         if labels is None:
             labels = todays_labels(head)[article.language]
         changes = [
@@ -111,35 +109,68 @@ def changes_of(
     return found
 
 
-def locked_head_and_last_entry(article_id: int) -> tuple[Head, dict[int, Entry]]:
-    """The chain's head, locked for this transaction, and the story's last entry
-    (by story id, as last_entries gives it). Every publish takes this path, so the
-    statement is written out: one round trip, and none of the ORM's compiling
-    (about as costly as the query itself)."""
+# What locked_head_and_story reads, in order.
+HEAD_COLUMNS = ["position", "sha256", "labels_today"]
+LAST_COLUMNS = ["version", "material_sha256"]
+
+
+def head_and_story_sql(story: str) -> str:
+    """The statement locked_head_and_story runs, `story` standing for the story's
+    id ($1 in a prepared statement, %s for each parameter)."""
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    last_of_story = (
-        "(SELECT {column} FROM record_entry WHERE article_id = %s "
+    last = [
+        f"(SELECT {column} FROM record_entry WHERE article_id = {story} "
         "ORDER BY version DESC LIMIT 1)"
-    )
-    query = (
-        "SELECT id, position, sha256, labels, labels_today, "
-        f"{last_of_story.format(column='version')} AS last_version, "
-        f"{last_of_story.format(column='material_sha256')} AS last_material "
+        for column in LAST_COLUMNS
+    ]
+    return (
+        f"SELECT {', '.join(HEAD_COLUMNS + last)}, "
+        f"{materials.parts_columns(story)} "
         f"FROM record_head WHERE id = 1{lock}"
     )
-    found = list(Head.objects.raw(query, [article_id, article_id]))
-    if not found:  # the record's very first entry
+
+
+def locked_head_and_story(article: Article) -> tuple[Head, dict[int, Entry]]:
+    """The chain's head, locked for this transaction, the story's last entry (by
+    story id, as last_entries gives it), and the story's parts as they are now,
+    put on `article` (record/material.py: with_parts). Every publish takes this
+    path, so it is one statement written out, and on PostgreSQL prepared once a
+    connection: no ORM compiling and no planning, each about as costly as running
+    it."""
+    row = head_and_story_row(article.pk)
+    if row is None:  # the record's very first entry
         Head.objects.get_or_create(pk=1)
-        found = list(Head.objects.raw(query, [article_id, article_id]))
-    head = found[0]
-    if head.last_version is None:
-        return head, {}
-    last = Entry(
-        article_id=article_id,
-        version=head.last_version,
-        material_sha256=head.last_material,
+        row = head_and_story_row(article.pk)
+    position, sha, labels_today, version, material, *parts = row
+    head = Head(pk=1, position=position, sha256=sha)
+    head._state.adding = False
+    head.labels_today = (
+        json.loads(labels_today) if isinstance(labels_today, str) else labels_today
     )
-    return head, {article_id: last}
+    materials.with_parts(article, parts)
+    if version is None:
+        return head, {}
+    last = Entry(article_id=article.pk, version=version, material_sha256=material)
+    return head, {article.pk: last}
+
+
+def head_and_story_row(article_id: int):
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(
+                head_and_story_sql("%s"),
+                [article_id] * (len(LAST_COLUMNS) + len(materials.PARTS)),
+            )
+            return cursor.fetchone()
+        # Prepared statements last as long as the database session, whatever
+        # becomes of the transaction that made them.
+        if getattr(connection, "record_prepared_on", None) is not connection.connection:
+            cursor.execute(
+                "PREPARE record_head_and_story (bigint) AS " + head_and_story_sql("$1")
+            )
+            connection.record_prepared_on = connection.connection
+        cursor.execute("EXECUTE record_head_and_story (%s)", [article_id])
+        return cursor.fetchone()
 
 
 def todays_labels(head: Head) -> dict[str, list[str]]:
@@ -176,8 +207,10 @@ def last_entries(article_ids: list[int]) -> dict[int, Entry]:
 def append(head: Head, changes: list) -> list[Entry]:
     """Chain the changes after the (locked) head, in order: (article, event, at,
     material, its digest, the story's last entry or None)."""
-    entries = []
+    entries, texts = [], {}
     for article, event, at, value, digest, last in changes:
+        parts, kept = materials.stored(value)
+        texts.update(kept)
         entry = Entry(
             position=head.position + 1,
             article=article,
@@ -185,21 +218,76 @@ def append(head: Head, changes: list) -> list[Entry]:
             version=last.version + 1 if last else 1,
             event=event,
             at=at,
-            parts=materials.stored(value),
+            parts=parts,
             material_sha256=digest,
             previous_sha256=head.sha256,
         )
         entry.sha256 = entry.computed_sha256()
         head.position, head.sha256 = entry.position, entry.sha256
         entries.append(entry)
-    Entry.objects.bulk_create(entries)
-    with connection.cursor() as cursor:  # on every publish's path, as above
-        cursor.execute(
+    writes = [
+        inserting(
+            Text,
+            [Text(sha256=name, text=text) for name, text in texts.items()],
+            ignore_conflicts=True,
+        ),
+        inserting(Entry, entries, returning="id"),
+        (
             "UPDATE record_head SET position = %s, sha256 = %s, labels_today = %s "
             "WHERE id = 1",
             [head.position, head.sha256, json.dumps(head.labels_today)],
-        )
+        ),
+    ]
+    for entry, pk in zip(entries, written(writes), strict=True):
+        entry.pk = pk
+        entry._state.adding = False
     return entries
+
+
+def inserting(model, rows: list, ignore_conflicts=False, returning: str = ""):
+    """The statement inserting `rows` (unsaved instances of `model`) and its
+    parameters, each value made ready for the database by its field."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    if model._meta.pk.name != "id":  # a key of its own (Text), not an automatic id
+        fields.insert(0, model._meta.pk)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (
+        f"INSERT INTO {model._meta.db_table} ({columns}) VALUES "
+        + ", ".join([row] * len(rows))
+        + (" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
+        + (f" RETURNING {returning}" if returning else "")
+    )
+    params = [
+        field.get_db_prep_save(getattr(obj, field.attname), connection)
+        for obj in rows
+        for field in fields
+    ]
+    return sql, params
+
+
+def written(writes: list[tuple[str, list]]) -> list:
+    """Run the record's writes (the last INSERT ... RETURNING gives the result): on
+    PostgreSQL as one statement, each write a data-modifying WITH clause, since a
+    publish waits for every round trip; elsewhere one after the other."""
+    writes = [(sql, params) for sql, params in writes if params]
+    returning = next(i for i, (sql, _params) in enumerate(writes) if "RETURNING" in sql)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            clauses = ", ".join(
+                f"w{i} AS ({sql})" for i, (sql, _p) in enumerate(writes)
+            )
+            cursor.execute(
+                f"WITH {clauses} SELECT * FROM w{returning} ORDER BY 1",
+                [param for _sql, params in writes for param in params],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        found = []
+        for i, (sql, params) in enumerate(writes):
+            cursor.execute(sql, params)
+            if i == returning:
+                found = sorted(row[0] for row in cursor.fetchall())
+        return found
 
 
 def record_stories(stories, event: str, after_pk: int = 0, size: int = 200, at=None):

@@ -12,12 +12,13 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from api.ninjs import iso
 from disclaimers.models import DesignatedEntity, Mention
 from record.material import restored
-from record.models import Entry
+from record.models import Entry, sha256
 
 
 @dataclass
@@ -77,9 +78,20 @@ def footnote_wordings(entity: DesignatedEntity) -> set[str]:
 
 def footnote_on(entity: DesignatedEntity, day: date) -> list[tuple[int, Stood, bool]]:
     """(story id, a version that stood on `day`, whether it carried the footnote)
-    for each story that mentions or mentioned the entry."""
+    for each story that mentions the entry, or whose record carried its footnote
+    by then (a mention since edited out of the text)."""
     wordings = footnote_wordings(entity)
-    stories = Mention.objects.filter(entity=entity).values_list("article_id", flat=True)
+    stories = set(
+        Mention.objects.filter(entity=entity).values_list("article_id", flat=True)
+    )
+    carried_by_then = Q()
+    for wording in wordings:  # the footnotes are kept as their texts' SHA-256
+        carried_by_then |= Q(parts__footnotes__icontains=sha256(wording.encode()))
+    stories |= set(
+        Entry.objects.filter(carried_by_then, at__lt=day_bounds(day)[1])
+        .values_list("article_id", flat=True)
+        .distinct()
+    )
     answer = []
     for article_id, versions in sorted(stood_on(list(stories), day).items()):
         for stood in versions:

@@ -493,3 +493,104 @@ def test_an_editor_removes_a_withdrawn_story_s_text_keeping_its_hashes(
     assert verify().startswith("The record verifies: 3 entries")  # still whole
     with pytest.raises(PermissionError):
         removal.delete()
+
+
+def test_a_publish_reads_the_story_as_a_label_sweep_does(editor, labels, memorial):
+    """A publish reads the story's parts in the chain's own locking statement; a
+    sweep reads them through the ORM. Both must make the same material, or every
+    sweep would record every story again."""
+    from datetime import date
+
+    from authors.models import Author
+    from disclaimers.models import DesignatedEntity, Mention
+    from record import material as materials
+
+    delisted = DesignatedEntity.objects.create(
+        kind=DesignatedEntity.Kind.FOREIGN_AGENT,
+        names_ru="Вестник",
+        names_en="Vestnik",
+        footnote_ru="*Исключён из реестра",
+        footnote_en="*Removed from the register",
+        listed_on=date(2021, 1, 1),
+        delisted_on=date(2022, 1, 1),
+    )
+    story = draft(
+        language="ru",
+        headline="«Мемориал» и «Вестник» в суде",
+        lead="Заседание прошло в среду.",
+        body="<p>Представители «Мемориала» и «Вестника» выступили.</p>",
+    )
+    for position, name in enumerate(["Руслан Алиев", "Нина Беридзе"]):
+        story.bylines.create(
+            author=Author.objects.create(name_ru=name), position=position
+        )
+    Mention.objects.update_or_create(
+        article=story,
+        entity=delisted,
+        defaults={"matched_text": "Вестник", "status": Mention.Status.DISMISSED},
+    )
+    story = workflow.publish(story, editor)
+    Correction.objects.create(article=story, kind="correction", text="Уточнено время.")
+    assert events(story) == ["published", "corrected"]
+    entry = Entry.objects.filter(article=story).order_by("-version").first()
+    value = restored(entry.parts)
+    assert value["byline"] == ["Руслан Алиев", "Нина Беридзе"]
+    assert value["footnotes"] == [memorial.footnote_ru]
+    assert value["corrections"][0]["text"] == "Уточнено время."
+
+    (read_by_orm,) = materials.materials(
+        list(
+            Article.objects.filter(pk=story.pk)
+            .select_related("translation_of")
+            .prefetch_related(*materials.PREFETCH)
+        )
+    )
+    assert read_by_orm == value
+    assert chain.note_many([story.pk], Entry.Event.LABELS) == []
+
+
+def test_the_prepared_read_survives_a_rollback(editor, labels):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        workflow.publish(draft(headline="Taken back"), editor)
+        raise RuntimeError
+    assert not Entry.objects.exists()
+    story = workflow.publish(draft(headline="Bridge reopens"), editor)
+    assert events(story) == ["published"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_prepared_read_is_prepared_again_on_a_new_connection(editor, labels):
+    first = workflow.publish(draft(headline="Bridge reopens"), editor)
+    connection.close()
+    second = workflow.publish(draft(headline="Road reopens"), editor)
+    assert events(first) == events(second) == ["published"]
+    assert "The record verifies: 2 entries" in verify()
+
+
+def test_a_footnote_carried_once_is_found_after_the_name_is_edited_out(
+    editor, labels, memorial, django_capture_on_commit_callbacks
+):
+    from disclaimers.models import Mention
+    from record.questions import footnote_on
+
+    story = workflow.publish(
+        draft(
+            language="ru",
+            headline="Суд и «Мемориал»",
+            lead="Заседание прошло в среду.",
+            body="<p>Представители «Мемориала» выступили в суде.</p>",
+        ),
+        editor,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        story.headline = "Суд"
+        story.body = "<p>Представители выступили в суде.</p>"
+        story.save()
+    Mention.objects.filter(article=story).delete()  # however the name went
+    answer = footnote_on(memorial, timezone.localdate())
+    assert [(pk, stood.entry.version, carried) for pk, stood, carried in answer] == [
+        (story.pk, 1, True),
+        (story.pk, 2, False),
+    ]
