@@ -21,20 +21,18 @@ def article_meta(
     the one the page shows (with its register asterisks)."""
     absolute = request.build_absolute_uri
     image = None
-    if lead_photo:
-        # Cards are 1.91:1: the crop around the photo's focal point, not the
-        # network's own cut of the whole photo (which may take a face off).
-        card = crop(lead_photo, "social")
+    # Cards are 1.91:1: the crop around the photo's focal point, not the network's
+    # own cut of the whole photo (which may take a face off).
+    card = crop(lead_photo, "social") if lead_photo else None
+    if card:
+        # Search engines take 16:9, 1:1 and the card's shape.
+        shapes = [crop(lead_photo, shape) for shape in ("wide", "square")] + [card]
         image = {
             "url": absolute(card.file.url),
             "width": card.width,
             "height": card.height,
             "alt": lead_photo.alt(article.language),
-            # Search engines take 16:9, 1:1 and the card's shape.
-            "shapes": [
-                absolute(crop(lead_photo, shape).file.url)
-                for shape in ("wide", "square", "social")
-            ],
+            "shapes": [absolute(shape.file.url) for shape in shapes if shape],
         }
     authors = [
         byline.author.name_in(article.language) for byline in article.bylines.all()

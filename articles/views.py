@@ -716,10 +716,11 @@ class PhotoCredentialsView(PublicPageMixin, TemplateView):
             raise Http404("No story on the site shows this photo.")
         language = current_language()
         whole = sources(photo, Rendition.Format.JPEG)
+        crops = [crop(photo, shape) for shape in ("social", "wide", "square")]
         files = [
             *whole,
             *sources(photo, Rendition.Format.WEBP),
-            *(crop(photo, shape) for shape in ("social", "wide", "square")),
+            *(each for each in crops if each),
         ]
         shown = whole[-1]
         with shown.file.open("rb") as file:

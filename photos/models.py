@@ -477,11 +477,10 @@ class Photo(models.Model):
             return content
 
     def read_image(self) -> bytes:
-        self.image.open("rb")
-        try:
-            return self.image.read()
-        finally:
-            self.image.close()
+        # From storage, not through the field's file: that one is shared by whoever
+        # holds this instance (two threads making two renditions).
+        with self.image.storage.open(self.image.name, "rb") as file:
+            return file.read()
 
     def keep_rendition(self, made: CleanImage, image_format: str, crop: str):
         content = made.content

@@ -1,5 +1,7 @@
 """Photos on pages: <picture> with WebP and JPEG widths, sizes known in advance."""
 
+import logging
+
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
@@ -9,6 +11,8 @@ from photos.images import WIDTHS, rendition_widths
 from photos.models import BODY_PHOTO, Photo, Rendition, photo_ids_in
 
 __all__ = ["BODY_PHOTO", "WIDTHS", "photo_ids_in"]  # where articles/ finds them
+
+logger = logging.getLogger(__name__)
 
 
 def photos_by_id(ids) -> dict[int, Photo]:
@@ -44,13 +48,21 @@ def make_renditions(photo: Photo, crops: bool = True) -> None:
         photo.crops()
 
 
-def crop(photo: Photo, shape: str) -> Rendition:
-    """The photo's crop of `shape` around its focal point (prefetched, or made)."""
+def crop(photo: Photo, shape: str) -> Rendition | None:
+    """The photo's crop of `shape` around its focal point (prefetched, or made).
+    None when it cannot be cut (an original missing from storage, or unreadable):
+    the page goes without it rather than down."""
     name = photo.crop_name(shape)
     for rendition in photo.renditions.all():
         if rendition.crop == name:
             return rendition
-    return photo.cropped(shape)
+    try:
+        return photo.cropped(shape)
+    except OSError as error:  # PIL's unreadable image is one too
+        logger.error(
+            "Photo %s: its %s crop could not be cut: %s", photo.pk, shape, error
+        )
+        return None
 
 
 def figure(photo: Photo, language: str, *, lead: bool = False) -> SafeString:

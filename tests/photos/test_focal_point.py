@@ -204,3 +204,18 @@ def test_the_photo_list_loads_small_renditions_never_the_originals(
     original = (media_root / big.image.name).stat().st_size
     assert big.image.url not in page
     assert weight < 50 * 64 * 1024 < 50 * original  # under 64 KB a photo
+
+
+def test_a_page_stays_up_when_a_crop_cannot_be_cut(client, media_root, caplog):
+    """An imported photo's crops are cut by the first page that needs them: an
+    original missing from storage costs the card, never the page."""
+    photo = make_photo()
+    make_renditions(photo, crops=False)
+    photo.image.storage.delete(photo.image.name)
+    story = make_article(lead_photo=photo)
+    page = client.get(story.get_absolute_url(), headers={"accept-language": "en"})
+    assert page.status_code == 200
+    assert 'property="og:image"' not in page.text
+    assert "<figure" in page.text  # the renditions made earlier still show
+    assert not photo.renditions.exclude(crop="").exists()
+    assert f"Photo {photo.pk}: its social crop could not be cut" in caplog.text
