@@ -56,6 +56,10 @@ STORY_FIELDS = (
 )
 
 
+class ExportError(Exception):
+    """The archive cannot be exported whole: nothing was written."""
+
+
 def export(
     path: Path,
     *,
@@ -86,15 +90,24 @@ def export(
     total = stories.count() if progress else 0
     writer = LineWriter(path.resolve().parent, with_history)
     count = 0
-    with path.open("w", encoding="utf-8") as out:
-        # In chunks: memory stays flat for any archive size.
-        rows = stories.values(*STORY_FIELDS).iterator(chunk_size=CHUNK)
-        for chunk in batched(rows, CHUNK):
-            for line in writer.lines(chunk):
-                out.write(json.dumps(line, ensure_ascii=False) + "\n")
-            count += len(chunk)
-            if progress:
-                progress(count, total)
+    # Written beside and put in place once whole: a failed export leaves the file
+    # it would have replaced, and none of the photos it copied.
+    partial = path.with_name(f"{path.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8") as out:
+            # In chunks: memory stays flat for any archive size.
+            rows = stories.values(*STORY_FIELDS).iterator(chunk_size=CHUNK)
+            for chunk in batched(rows, CHUNK):
+                for line in writer.lines(chunk):
+                    out.write(json.dumps(line, ensure_ascii=False) + "\n")
+                count += len(chunk)
+                if progress:
+                    progress(count, total)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        writer.remove_copies()
+        raise
+    partial.replace(path)
     if since is None and language is None:
         # The whole archive: its publication record goes beside it.
         export_record(path)
@@ -116,6 +129,7 @@ class LineWriter:
         }
         self.authors: dict[int, dict] = {}
         self.photos: dict[int, dict] = {}  # each photo's line, its file copied once
+        self.copies: list[Path] = []  # the files this export copied
 
     def lines(self, rows: Iterable[dict]) -> list[dict]:
         rows = list(rows)
@@ -321,11 +335,31 @@ class LineWriter:
         """The image beside the file, named by the photo's key; its relative path."""
         relative = f"photos/{key}{PurePosixPath(name).suffix}"
         target = self.folder / relative
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with default_storage.open(name, "rb") as source, target.open("wb") as copy:
+        if target.exists():
+            return relative
+        try:
+            source = default_storage.open(name, "rb")
+        except OSError as error:
+            raise ExportError(
+                f"photo {key}: its file {name} cannot be read from storage "
+                f"({error.strerror or error}); put it back, or remove the photo "
+                "from its stories, and export again"
+            ) from None
+        with source:
+            if not target.parent.exists():
+                target.parent.mkdir(parents=True)
+                self.copies.append(target.parent)
+            self.copies.append(target)
+            with target.open("wb") as copy:
                 shutil.copyfileobj(source, copy)
         return relative
+
+    def remove_copies(self) -> None:
+        for copied in reversed(self.copies):
+            if copied.is_dir():
+                copied.rmdir()
+            else:
+                copied.unlink(missing_ok=True)
 
 
 def grouped(rows) -> dict[int, list[tuple]]:

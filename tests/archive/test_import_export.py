@@ -456,6 +456,31 @@ def test_export_filters_by_language_and_date(tmp_path):
     assert "Новое" in path.read_text(encoding="utf-8")  # Cyrillic unescaped
 
 
+def test_a_photo_file_missing_from_storage_stops_the_export_with_its_name(
+    tmp_path, media_root
+):
+    make_article(
+        headline="Bridge",
+        lead_photo=make_photo(),
+        published_at=timezone.now() - timedelta(days=1),
+    )  # exported first: its photo is copied, then taken back
+    photo = make_photo()
+    photo.image.storage.delete(photo.image.name)
+    make_article(headline="Flood", lead_photo=photo)
+    folder = tmp_path / "export"
+    folder.mkdir()
+    path = folder / "out.jsonl"
+    path.write_text("an earlier export\n")
+
+    with pytest.raises(CommandError) as refused:
+        call_command("export_articles", str(path), stdout=io.StringIO())
+
+    assert f"photo {photo.key}" in str(refused.value)
+    assert photo.image.name in str(refused.value)
+    assert path.read_text() == "an earlier export\n"  # nothing half-written
+    assert [file.name for file in folder.iterdir()] == ["out.jsonl"]
+
+
 # The batch path: new lines without photos are inserted a batch at a time -----------
 
 

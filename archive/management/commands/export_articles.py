@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from archive.exporter import export
+from archive.exporter import ExportError, export
 from archive.progress import Progress
 
 
@@ -47,12 +47,16 @@ class Command(BaseCommand):
         if not file.parent.is_dir():
             raise CommandError(f"{file.parent}: no such folder")
         progress = Progress(self.stdout, "articles")
-        count = export(
-            file,
-            since=since,
-            language=language,
-            with_history=with_history,
-            progress=progress.update,
-        )
-        progress.end_bar()
+        try:
+            count = export(
+                file,
+                since=since,
+                language=language,
+                with_history=with_history,
+                progress=progress.update,
+            )
+        except ExportError as error:
+            raise CommandError(str(error)) from None
+        finally:
+            progress.end_bar()
         self.stdout.write(f"Exported {count:,} articles to {file}.")
