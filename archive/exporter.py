@@ -135,22 +135,22 @@ class LineWriter:
         rows = list(rows)
         ids = [row["pk"] for row in rows]
         bylines = grouped(
-            Byline.objects.filter(article__in=ids)
+            Byline.objects.filter(article__any_of=ids)
             .order_by("article", "position", "pk")
             .values_list("article", "author")
         )
         tags = grouped(
-            TaggedArticle.objects.filter(content_object__in=ids).values_list(
+            TaggedArticle.objects.filter(content_object__any_of=ids).values_list(
                 "content_object", "tag"
             )
         )
         corrections = grouped(
-            Correction.objects.filter(article__in=ids)
+            Correction.objects.filter(article__any_of=ids)
             .order_by("article", "noted_at", "pk")
             .values_list("article", "noted_at", "text", "kind")
         )
         mentions = grouped(
-            Mention.objects.filter(article__in=ids).values_list(
+            Mention.objects.filter(article__any_of=ids).values_list(
                 "article",
                 "entity__names_ru",
                 "matched_text",
@@ -160,7 +160,7 @@ class LineWriter:
         )
         history = (
             grouped(
-                ArticleEvent.objects.filter(article__in=ids)
+                ArticleEvent.objects.filter(article__any_of=ids)
                 .order_by("article", "at", "pk")
                 .values_list("article", "action", "actor__username", "at", "comment")
             )

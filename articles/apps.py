@@ -12,6 +12,10 @@ class ArticlesConfig(AppConfig):
         from django.conf import settings
         from django.db.models.signals import post_delete, post_save
 
+        from newsroom import lookups
+
+        lookups.register()  # where the archive's long id lists are asked for
+
         from articles import (
             freshness,
             go_live,

@@ -274,7 +274,7 @@ class ArticleQuerySet(models.QuerySet):
             return self.filter(pk__in=article_ids)
         ids = list(article_ids[: SPARSE_LISTING + 1])
         if len(ids) <= SPARSE_LISTING:
-            return self.filter(pk__in=ids)
+            return self.filter(pk__any_of=ids)
         if len(_many_since) > 10_000:
             _many_since.clear()
         _many_since[known_as] = time.monotonic()
