@@ -739,7 +739,7 @@ def photo_digests(pks) -> dict[str, str]:
     names = [field.attname for field in Photo._meta.concrete_fields]
     return {
         str(row[0]): hashlib.sha256(repr(row).encode()).hexdigest()
-        for row in Photo.objects.filter(pk__in=[int(pk) for pk in pks])
+        for row in Photo.objects.filter(pk__any_of=[int(pk) for pk in pks])
         .order_by("pk")
         .values_list(*names)
     }

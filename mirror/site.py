@@ -260,7 +260,7 @@ def add_language(site: Site, language: str, today: date) -> None:
     pattern = reverse("articles:detail", kwargs={"pk": 1, "slug": "slug"})
     prefix = pattern.removesuffix("1/slug/")
     for pk, slug, published_at, updated_at, original, _region in rows:
-        url = f"{prefix}{pk}/{iri_to_uri(slug)}/"
+        url = f"{prefix}{pk}/{slug if slug.isascii() else iri_to_uri(slug)}/"
         site.stories[pk] = Story(
             pk,
             language,
@@ -288,11 +288,13 @@ def add_language(site: Site, language: str, today: date) -> None:
                 kwargs={"year": month.year, "month": month.month},
             )
             site.add(Page(url, page_file(url), "archive"))
+        # One reversed address for the thousands of days, as for the stories.
+        sample = reverse(
+            "articles:archive-day", kwargs={"year": 2001, "month": 2, "day": 3}
+        )
+        day_prefix = sample.removesuffix("2001/02/03/")
         for day in days:
-            url = reverse(
-                "articles:archive-day",
-                kwargs={"year": day.year, "month": day.month, "day": day.day},
-            )
+            url = f"{day_prefix}{day:%Y/%m/%d}/"
             site.add(Page(url, page_file(url), "archive"))
 
 
