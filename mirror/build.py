@@ -115,6 +115,10 @@ class Run:
     failed: int = 0  # pages the site could not render: their old files stay
     written: int = 0
     unchanged: int = 0
+    # The mirror's size moves by these: a run after one publish must not stat a
+    # quarter of a million files to report it.
+    bytes_added: int = 0
+    bytes_dropped: int = 0
     changed_stories: int = 0
     seconds: float = 0.0
     missing: set[str] = field(default_factory=set)  # files pages use, not found
@@ -131,6 +135,8 @@ class Run:
         self.failed += other.failed
         self.written += other.written
         self.unchanged += other.unchanged
+        self.bytes_added += other.bytes_added
+        self.bytes_dropped += other.bytes_dropped
         self.missing |= other.missing
 
 
@@ -318,19 +324,34 @@ def build_mirror(
                 run = builder.build(full=full or sweep, since=since)
                 if sweep:
                     builder.sweep()
+            size = mirror_size(directory, run, kept.meta("bytes"))
+            run.meta["bytes"] = str(size)
             kept.save(run)
+            files = kept.file_count()
         finally:
             kept.close()
         unfinished.unlink()
-        hashes = state_files(directory)
-        size = sum((directory / path).stat().st_size for path in hashes)
-        report = Report(directory, run, len(hashes), size)
+        report = Report(directory, run, files, size)
         if warc is not None:
             from mirror.warc import write_warc
 
-            write_warc(directory, sorted(hashes), mirror_url, warc)
+            write_warc(directory, sorted(state_files(directory)), mirror_url, warc)
             report.warc = warc
     return report
+
+
+def mirror_size(directory: Path, run: Run, before: str | None) -> int:
+    """The bytes the mirror's files take: counted file by file after a full run
+    (or the first run that kept no count), else moved by what the run wrote and
+    removed."""
+    if run.full or before is None:
+        held = run.hashes if run.full else state_files(directory).keys() | run.hashes
+        return sum(
+            (directory / path).stat().st_size
+            for path in held
+            if path not in run.removed and (directory / path).exists()
+        )
+    return int(before) + run.bytes_added - run.bytes_dropped
 
 
 def state_files(directory: Path) -> dict[str, str]:
@@ -522,8 +543,10 @@ class Builder:
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         temporary.write_bytes(data)
+        self.run.bytes_dropped += file_size(target)
         os.replace(temporary, target)
         self.run.written += 1
+        self.run.bytes_added += len(data)
 
     def read(self, path: str) -> bytes | None:
         try:
@@ -536,6 +559,7 @@ class Builder:
             target = self.inside(path)
         except MirrorError:
             return
+        self.run.bytes_dropped += file_size(target)
         target.unlink(missing_ok=True)
         # Folders left empty go too (a withdrawn story's).
         folder = target.parent
@@ -718,6 +742,13 @@ def media_base_url() -> str:
     """Where photos are served from: MEDIA_URL, or an object store's address."""
     url = default_storage.url("x")
     return url[:-1]
+
+
+def file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
 
 
 def shared_fingerprint(languages: list[str]) -> str:

@@ -87,6 +87,9 @@ class State:
     def file_hashes(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT path, sha256 FROM files"))
 
+    def file_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM files").fetchone()[0]
+
     # --- Pages -------------------------------------------------------------------
 
     def pages(self) -> dict[str, tuple[str, int]]:

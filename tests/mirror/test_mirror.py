@@ -182,6 +182,14 @@ def test_an_incremental_run_writes_what_changed_and_removes_a_withdrawn_story(
         if path.suffix in (".html", ".xml")
     )
     assert gone.headline not in everywhere
+    # The size each run reports is moved by what it wrote and removed, and is what
+    # the files take.
+    for report in (first, second, third, fourth):
+        assert report.bytes > 0 and report.files > 0
+    assert fourth.files == len(files_under(folder))
+    assert fourth.bytes == sum(
+        (folder / path).stat().st_size for path in files_under(folder)
+    )
     with static_server(folder) as address:
         site = crawl(f"{address}/index.html")
     assert site.broken == []
