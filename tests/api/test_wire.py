@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from api.models import Delivery, Partner
 from articles import go_live, workflow
@@ -231,7 +231,8 @@ def test_an_embargoed_story_reaches_keyed_partners_before_its_time_and_no_reader
         at,
         embargo=True,
     )
-    assert story.state().endswith("sent to partners under embargo")
+    with translation.override("en"):
+        assert story.state().endswith("sent to partners under embargo")
 
     [pushed] = receiver.items()
     for item in [pushed, *feed(client, key)["items"][:1]]:
@@ -247,9 +248,9 @@ def test_an_embargoed_story_reaches_keyed_partners_before_its_time_and_no_reader
     ]
 
     # No public surface has it before its time; the open feed neither.
-    for url in public_urls(story):
+    for url, status in public_urls(story):
         response = client.get(url)
-        assert response.status_code == (404 if f"/{story.pk}/" in url else 200), url
+        assert response.status_code == status, url
         assert "Budget figures" not in response.text, url
         assert "Embargoed words" not in response.text, url
     for params in [{}, {"since": "2000-01-01T00:00:00Z"}]:
@@ -267,22 +268,29 @@ def test_an_embargoed_story_reaches_keyed_partners_before_its_time_and_no_reader
     assert "Budget figures" in client.get(story.get_absolute_url()).text
 
 
-def public_urls(story: Article) -> list[str]:
+def public_urls(story: Article) -> list[tuple[str, int]]:
+    """Every public address that could give away a story not yet out, and what
+    each answers meanwhile: the story's own, 404; its day's and month's, 404 while
+    that day or month is still to come (three hours ahead may be tomorrow in
+    Moscow), else 200 like the rest."""
     day = timezone.localtime(story.published_at)
+    today = timezone.localdate()
+    day_to_come = 404 if day.date() > today else 200
+    month_to_come = 404 if (day.year, day.month) > (today.year, today.month) else 200
     return [
-        story.get_absolute_url(),
-        story.get_absolute_url() + "print/",
-        f"/en/news/{story.pk}/",
-        "/en/",
-        "/en/news/",
-        f"/en/archive/{day:%Y/%m/%d}/",
-        f"/en/archive/{day:%Y/%m}/",
-        "/en/search/?q=Budget",
-        "/en/feeds/rss/",
-        "/en/feeds/atom/",
-        "/sitemap.xml",
-        f"/sitemap-articles-en-{day:%Y-%m}.xml",
-        "/news-sitemap.xml",
+        (story.get_absolute_url(), 404),
+        (story.get_absolute_url() + "print/", 404),
+        (f"/en/news/{story.pk}/", 404),
+        ("/en/", 200),
+        ("/en/news/", 200),
+        (f"/en/archive/{day:%Y/%m/%d}/", day_to_come),
+        (f"/en/archive/{day:%Y/%m}/", month_to_come),
+        ("/en/search/?q=Budget", 200),
+        ("/en/feeds/rss/", 200),
+        ("/en/feeds/atom/", 200),
+        ("/sitemap.xml", 200),
+        (f"/sitemap-articles-en-{day:%Y-%m}.xml", month_to_come),
+        ("/news-sitemap.xml", 200),
     ]
 
 
