@@ -348,10 +348,8 @@ def test_legal_asks_whether_the_label_stood_on_a_day_and_gets_evidence(
     assert "holds no version of this story" in before.text
 
 
-def test_legal_asks_which_stories_carried_a_footnote(
-    client, make_staff, editor, labels, memorial
-):
-    named = workflow.publish(
+def publish_naming_memorial(editor) -> Article:
+    return workflow.publish(
         draft(
             language="ru",
             headline="Суд и «Мемориал»",
@@ -360,6 +358,12 @@ def test_legal_asks_which_stories_carried_a_footnote(
         ),
         editor,
     )
+
+
+def test_legal_asks_which_stories_carried_a_footnote(
+    client, make_staff, editor, labels, memorial
+):
+    named = publish_naming_memorial(editor)
     workflow.publish(draft(headline="Unrelated"), editor)
     client.force_login(make_staff("Legal"))
     page = client.get(
@@ -575,15 +579,7 @@ def test_a_footnote_carried_once_is_found_after_the_name_is_edited_out(
     from disclaimers.models import Mention
     from record.questions import footnote_on
 
-    story = workflow.publish(
-        draft(
-            language="ru",
-            headline="Суд и «Мемориал»",
-            lead="Заседание прошло в среду.",
-            body="<p>Представители «Мемориала» выступили в суде.</p>",
-        ),
-        editor,
-    )
+    story = publish_naming_memorial(editor)
     with django_capture_on_commit_callbacks(execute=True):
         story.headline = "Суд"
         story.body = "<p>Представители выступили в суде.</p>"
