@@ -46,7 +46,8 @@ PREFETCH = [
 
 # The same parts of one story, as JSON columns read in the chain's locking
 # statement (record/chain.py), so a publish waits for one round trip, not four:
-# (column, the rows' values, their table and condition on the story's id, order).
+# (the part, the values of its rows, their tables and condition on the story's id,
+# their order).
 PARTS = [
     (
         "bylines",
