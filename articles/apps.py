@@ -14,7 +14,7 @@ class ArticlesConfig(AppConfig):
 
         from newsroom import lookups
 
-        lookups.register()  # where the archive's long id lists are asked for
+        lookups.register()  # field__any_of, before any query asks for it
 
         from articles import (
             freshness,

@@ -324,7 +324,7 @@ def build_mirror(
                 run = builder.build(full=full or sweep, since=since)
                 if sweep:
                     builder.sweep()
-            size = mirror_size(directory, run, kept.meta("bytes"))
+            size = mirror_size(directory, run, kept)
             run.meta["bytes"] = str(size)
             kept.save(run)
             files = kept.file_count()
@@ -340,12 +340,13 @@ def build_mirror(
     return report
 
 
-def mirror_size(directory: Path, run: Run, before: str | None) -> int:
+def mirror_size(directory: Path, run: Run, kept: state.State) -> int:
     """The bytes the mirror's files take: counted file by file after a full run
     (or the first run that kept no count), else moved by what the run wrote and
     removed."""
+    before = kept.meta("bytes")
     if run.full or before is None:
-        held = run.hashes if run.full else state_files(directory).keys() | run.hashes
+        held = run.hashes if run.full else kept.file_hashes().keys() | run.hashes
         return sum(
             (directory / path).stat().st_size
             for path in held

@@ -247,9 +247,12 @@ def append(head: Head, changes: list) -> list[Entry]:
 def inserting(model, rows: list, ignore_conflicts=False, returning: str = ""):
     """The statement inserting `rows` (unsaved instances of `model`) and its
     parameters, each value made ready for the database by its field."""
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    if model._meta.pk.name != "id":  # a key of its own (Text), not an automatic id
-        fields.insert(0, model._meta.pk)
+    # Every column but an automatic id (Text's key is its own SHA-256).
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if field is not model._meta.auto_field
+    ]
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     sql = (
@@ -267,7 +270,7 @@ def inserting(model, rows: list, ignore_conflicts=False, returning: str = ""):
 
 
 def written(writes: list[tuple[str, list]]) -> list:
-    """Run the record's writes (the last INSERT ... RETURNING gives the result): on
+    """Run the record's writes (the one INSERT ... RETURNING gives the result): on
     PostgreSQL as one statement, each write a data-modifying WITH clause, since a
     publish waits for every round trip; elsewhere one after the other."""
     writes = [(sql, params) for sql, params in writes if params]
