@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.factories import make_author, make_region
 
@@ -50,6 +51,17 @@ def log_in(page, live_server, username: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_url(f"{live_server.url}/admin/")
+
+
+def click_closing(window, selector: str) -> None:
+    """Click what closes its own window (a chooser): the window may close before the
+    browser has answered the click, which is the click's success, not a failure."""
+    with window.expect_event("close"):
+        try:
+            window.click(selector)
+        except PlaywrightError:
+            if not window.is_closed():
+                raise
 
 
 def pick(page, field: str, text: str) -> None:

@@ -11,7 +11,7 @@ from articles.models import Article
 from photos.models import Photo
 from photos.rendering import make_renditions
 from tests.factories import make_article, make_photo
-from tests.journeys.conftest import log_in
+from tests.journeys.conftest import click_closing, log_in
 from tests.photos.test_focal_point import marked_photo, shows_mark
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,7 +53,7 @@ def test_focal_point_photo_button_card_and_credentials(
     chooser = opened.value
     chooser.fill("#id_q", "Terek")
     chooser.click("button[type=submit]")
-    chooser.click(f"[data-photo-id='{inline.pk}']")
+    click_closing(chooser, f"[data-photo-id='{inline.pk}']")
     expect(page.locator(".field-body .ProseMirror >> visible=true")).to_contain_text(
         f"[photo:{inline.pk}]"
     )
