@@ -12,12 +12,14 @@ mirror's state file remembers (state.py):
   and the pages whose remembered dependencies it touches are rendered again: the
   story's own and its translations', the lists and days and feeds that show it,
   the articles whose related stories it joins or leaves;
-- what the page cache counts as touching everything (the labels in force, the
-  register and its mentions, the names of tags, regions, authors and
-  photographers) is compared by fingerprint: any change renders the whole site
-  again, as the live site does; so does a change to a photo the mirror shows (the
-  photos whose renditions it holds, each remembered by a digest), while a photo
-  uploaded and shown nowhere yet changes nothing;
+- what the page cache counts as touching everything is compared by digests: a
+  change to the labels in force or the register renders the whole site again, as
+  the live site does; so does a change to a tag, region, author or photographer
+  the mirror may show, or to a photo it shows (the photos whose renditions it
+  holds), each remembered by a digest, while a row made since (a new tag, a
+  photo uploaded for tomorrow) stands on no page yet and changes nothing;
+- a published story's register mentions are its own: one confirmed or
+  dismissed renders that story's pages again, as an edit would;
 - the shared pieces (latest news, a month's calendar) are rendered once per run;
   a page not otherwise touched keeps those of its last rendering, unless they link
   to a page that is gone, in which case it is rendered again;
@@ -50,7 +52,7 @@ from django.http.request import validate_host
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from articles.models import Region, Tag
+from articles.models import Article, Region, Tag
 from authors.models import Author, AuthorAlias
 from disclaimers.models import DesignatedEntity, Mention
 from disclaimers.rendering import labels_in_force
@@ -65,16 +67,9 @@ logger = logging.getLogger(__name__)
 
 # A new value makes the next run a full one (the mirror's own format changed).
 FORMAT = "1"
-# Rows whose change touches every page (newsroom/page_cache.py, articles/freshness.py).
-SHARED_CONTENT = (
-    DesignatedEntity,
-    Mention,
-    Tag,
-    Region,
-    Author,
-    AuthorAlias,
-    Photographer,
-)
+# Rows whose change touches every page that shows them (newsroom/page_cache.py,
+# articles/freshness.py): the register always; these once they may stand on a page.
+SHARED_ROWS = (Tag, Region, Author, AuthorAlias, Photographer)
 # A rendition's file name begins with its photo's id (photos.models).
 RENDITION_OF = re.compile(r"^media/renditions/([0-9]+)-")
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
@@ -389,19 +384,27 @@ class Builder:
             [FORMAT, self.mirror_url, self.site_origin, ",".join(self.languages)]
         )
         fingerprint = shared_fingerprint(self.languages)
+        rows = row_digests()
+        mentions = mention_digests()
         old_pages = self.kept.pages()
         old_stories = self.kept.stories()
         shown_photos = json.loads(self.kept.meta("photos") or "{}")
+        old_rows = json.loads(self.kept.meta("rows") or "null")
+        old_mentions = json.loads(self.kept.meta("mentions") or "{}")
         full = (
             full
             or self.kept.meta("signature") != signature
             or self.kept.meta("fingerprint") != fingerprint
+            or old_rows is None
+            or any(rows.get(key) != digest for key, digest in old_rows.items())
             or photo_digests(shown_photos) != shown_photos
         )
         run = self.run = Run(full=full)
         run.meta = {
             "signature": signature,
             "fingerprint": fingerprint,
+            "rows": json.dumps(rows, sort_keys=True),
+            "mentions": json.dumps(mentions, sort_keys=True),
             "languages": ",".join(self.languages),
             "base_url": self.mirror_url,
             "last_run": timezone.now().isoformat(),
@@ -411,6 +414,11 @@ class Builder:
             pk
             for pk in old_stories.keys() | site.stories.keys()
             if old_stories.get(pk, (None,))[0] != site.stories.get(pk)
+        }
+        changed |= {
+            int(pk)
+            for pk in old_mentions.keys() | mentions.keys()
+            if old_mentions.get(pk) != mentions.get(pk)
         }
         if since is not None:
             changed |= {
@@ -753,16 +761,47 @@ def file_size(path: Path) -> int:
 
 
 def shared_fingerprint(languages: list[str]) -> str:
-    """A digest of everything a change to which touches every page."""
+    """A digest of the labels in force and the register: any change to them
+    touches every page."""
     digest = hashlib.sha256()
     for language in languages:
         for label in labels_in_force(language):
             digest.update(repr(field_values(label)).encode())
-    for model in SHARED_CONTENT:
-        names = [field.attname for field in model._meta.concrete_fields]
-        for row in model.objects.order_by("pk").values_list(*names).iterator():
-            digest.update(repr(row).encode())
+    names = [field.attname for field in DesignatedEntity._meta.concrete_fields]
+    for row in DesignatedEntity.objects.order_by("pk").values_list(*names).iterator():
+        digest.update(repr(row).encode())
     return digest.hexdigest()
+
+
+def row_digests() -> dict[str, str]:
+    """A digest of each tag, region, author, alias and photographer ("tag:7"):
+    one that changed or went since the last run may have stood on any page."""
+    digests = {}
+    for model in SHARED_ROWS:
+        names = [field.attname for field in model._meta.concrete_fields]
+        prefix = model._meta.model_name
+        for row in model.objects.values_list(*names).iterator():
+            digests[f"{prefix}:{row[0]}"] = short_digest(row)
+    return digests
+
+
+def mention_digests() -> dict[str, str]:
+    """A digest of each published story's register mentions, by the story's id."""
+    names = [field.attname for field in Mention._meta.concrete_fields]
+    by_story = {}
+    rows = (
+        Mention.objects.filter(article__in=Article.objects.published().values("pk"))
+        .order_by("article_id", "pk")
+        .values_list(*names)
+    )
+    for row in rows.iterator():
+        by_story.setdefault(str(row[names.index("article_id")]), []).append(row)
+    return {pk: short_digest(found) for pk, found in by_story.items()}
+
+
+def short_digest(value) -> str:
+    """Enough of a SHA-256 to tell a changed row from the same one."""
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:16]
 
 
 def photo_digests(pks) -> dict[str, str]:

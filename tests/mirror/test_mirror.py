@@ -1,6 +1,7 @@
 """The mirror for blocked readers: the public site as static files (mirror/)."""
 
 import io
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -11,12 +12,18 @@ from warcio.archiveiterator import ArchiveIterator
 
 from articles import workflow
 from articles.models import Article
-from disclaimers.models import Disclaimer
+from disclaimers.models import DesignatedEntity, Disclaimer, Mention
 from mirror.build import build_mirror
 from mirror.render import Renderer, RenderError
 from mirror.state import NAME as STATE
 from photos.rendering import make_renditions
-from tests.factories import make_article, make_photo, make_region
+from tests.factories import (
+    make_article,
+    make_author,
+    make_photo,
+    make_region,
+    make_tag,
+)
 from tests.mirror.conftest import (
     BASE_URL,
     crawl,
@@ -439,3 +446,59 @@ def test_a_photo_shown_nowhere_changes_nothing_one_shown_renders_all(
     shown.credit_text = "Caucasus Photo"
     shown.save()
     assert build_mirror(folder).run.full  # its credit stands on pages
+
+
+def test_rows_no_page_shows_change_nothing_a_mention_renders_its_story(
+    tmp_path, labels
+):
+    DesignatedEntity.objects.create(
+        kind=DesignatedEntity.Kind.FOREIGN_AGENT,
+        names_ru="Мемориал",
+        names_en="Memorial",
+        footnote_ru="*Внесён Минюстом РФ в реестр иностранных агентов",
+        footnote_en="*Included by the Russian Ministry of Justice into the register",
+        listed_on=date(2023, 5, 19),
+    )
+    mentioning = make_article(
+        language="en",
+        headline="Rights group speaks",
+        body="<p>Memorial said the court was wrong.</p>",
+        tags=["Floods"],
+    )
+    tag = mentioning.tags.get()
+    other = make_article(language="en", headline="Harvest comes early")
+    folder = tmp_path / "m"
+    build_mirror(folder)
+    page = folder / story_path(mentioning.get_absolute_url())
+    assert "*Included by the Russian Ministry" in page.read_text()
+    other_page = folder / story_path(other.get_absolute_url())
+    other_stamp = other_page.stat().st_mtime_ns
+
+    # A busy desk: a new tag, a new author, a draft naming a register entry. No
+    # page shows any of them yet, so the mirror has nothing to write.
+    make_tag(name_en="Tomorrow's topic", name_ru="Завтрашняя тема")
+    make_author(name_en="New Correspondent", name_ru="Новый Корреспондент")
+    make_article(
+        language="en",
+        body="<p>Memorial again.</p>",
+        status=Article.Status.DRAFT,
+        published_at=None,
+    )
+    quiet = build_mirror(folder).run
+    assert not quiet.full and quiet.written == 0
+
+    # Legal dismisses the mention on the live story: its page loses the footnote;
+    # a story that never named the entry is not rendered again.
+    mention = Mention.objects.get(article=mentioning)
+    mention.status = Mention.Status.DISMISSED
+    mention.save()
+    dismissed = build_mirror(folder).run
+    assert not dismissed.full and dismissed.changed_stories == 1
+    assert "*Included by the Russian Ministry" not in page.read_text()
+    assert other_page.stat().st_mtime_ns == other_stamp
+
+    # A tag that stands on pages renamed: every page again, as on the site.
+    tag.name_en = "Spring floods"
+    tag.save()
+    assert build_mirror(folder).run.full
+    assert "Spring floods" in page.read_text()
