@@ -304,6 +304,7 @@ def build_mirror(
     # Everything under the lock, the WARC included: a refresh by the worker
     # meanwhile would change the files under it.
     with locked(directory, wait):
+        started = time.monotonic()
         languages = check_languages(language, directory)
         unfinished = directory / UNFINISHED
         # A run that stopped halfway (killed, a crash) left files its state does
@@ -319,6 +320,7 @@ def build_mirror(
                 run = builder.build(full=full or sweep, since=since)
                 if sweep:
                     builder.sweep()
+            saving = time.monotonic()
             size = mirror_size(directory, run, kept)
             run.meta["bytes"] = str(size)
             kept.save(run)
@@ -326,6 +328,8 @@ def build_mirror(
         finally:
             kept.close()
         unfinished.unlink()
+        run.timings["saving"] = time.monotonic() - saving
+        run.seconds = time.monotonic() - started  # the whole run, its state saved
         report = Report(directory, run, files, size)
         if warc is not None:
             from mirror.warc import write_warc
@@ -475,7 +479,6 @@ class Builder:
                 len(run.missing),
                 ", ".join(sorted(run.missing)[:3]),
             )
-        run.seconds = time.monotonic() - started
         return run
 
     def sweep(self) -> None:
