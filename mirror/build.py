@@ -20,9 +20,11 @@ mirror's state file remembers (state.py):
   photo uploaded for tomorrow) stands on no page yet and changes nothing;
 - a published story's register mentions are its own: one confirmed or
   dismissed renders that story's pages again, as an edit would;
-- the shared pieces (latest news, a month's calendar) are rendered once per run;
-  a page not otherwise touched keeps those of its last rendering, unless they link
-  to a page that is gone, in which case it is rendered again;
+- the shared pieces (latest news, a month's calendar) are rendered once per run
+  and written as scripts that put the current piece in every page
+  (mirror/pieces.py); a page not otherwise touched keeps its own copy of them for
+  readers without scripts, unless that copy links to a page that is gone, in which
+  case it is rendered again;
 - every file is compared by SHA-256 with what the mirror holds: an unchanged file
   is not written again.
 """
@@ -56,7 +58,7 @@ from articles.models import Article, Region, Tag
 from authors.models import Author, AuthorAlias
 from disclaimers.models import DesignatedEntity, Mention
 from disclaimers.rendering import labels_in_force
-from mirror import search, state
+from mirror import pieces, search, state
 from mirror.links import RENDITIONS, Found, Links, safe_name
 from mirror.render import Renderer
 from mirror.site import FEED, LANGUAGES, Page, Site, enumerate_site
@@ -448,6 +450,26 @@ class Builder:
 
         run.timings["listing"] = time.monotonic() - started
         self.render_all(sorted(to_render))
+        self.write_pieces(
+            {name for name, _digest in run.fragments}
+            | (
+                set()
+                if full
+                else pieces.changed_by(
+                    [
+                        story
+                        for pk in changed
+                        for story in (
+                            old_stories.get(pk, (None,))[0],
+                            site.stories.get(pk),
+                        )
+                        if story is not None
+                    ],
+                    self.languages,
+                )
+                & self.kept.piece_names()
+            )
+        )
         run.timings["pages"] = time.monotonic() - started - run.timings["listing"]
         searched = time.monotonic()
         for language in self.languages:
@@ -615,7 +637,7 @@ class Builder:
                 files.append("index.html")
             for file in files:
                 linked = self.links.html(text, unquote(page.url), file, found)
-                self.write(file, linked.encode())
+                self.write(file, pieces.with_scripts(linked, file).encode())
         else:
             text = self.links.absolutes(rendered.text, found)
             if page.file == "sitemap.xml":
@@ -648,6 +670,15 @@ class Builder:
                 text = self.renderer.fragments[name].text
                 self.run.fragments[(name, digest)] = self.links.internal_paths(text)
         self.run.pages[page.file] = record
+
+    def write_pieces(self, names: set[str]) -> None:
+        """The shared pieces' scripts (mirror/pieces.py): those the pages rendered
+        in this run hold, and those the run's changes may have changed."""
+        for name in sorted(names):
+            path = pieces.file_of(name)
+            found = Found()
+            text = self.links.html(self.renderer.fragment(name).text, "/", path, found)
+            self.write(path, pieces.script(name, text).encode())
 
     def with_static_search(self, text: str) -> str:
         """The search page with the mirror's search in it: the form stays, the

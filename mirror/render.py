@@ -4,7 +4,8 @@ middleware and views, at the site's address (SITE_URL), with no cookie.
 The page cache is told the page is for a copy (page_cache.copying): it renders
 afresh, says what the page shows (the dependencies the mirror keeps to know what a
 later change touches), and leaves the shared pieces' holes (latest news, a month's
-calendar), which are rendered here once per run and filled into every page.
+calendar), which are rendered here once per run and filled into every page, each
+marked for the script that keeps it current (mirror/pieces.py).
 """
 
 import hashlib
@@ -15,6 +16,7 @@ from urllib.parse import urlsplit
 from django.core.handlers.base import BaseHandler
 from django.test import RequestFactory
 
+from mirror import pieces
 from newsroom import page_cache
 
 logger = logging.getLogger(__name__)
@@ -76,7 +78,7 @@ class Renderer:
         for index in range(1, len(parts), 2):
             fragment = self.fragment(parts[index])
             rendered.holes[parts[index]] = fragment.sha256
-            parts[index] = fragment.text
+            parts[index] = fragment.text + pieces.mark(parts[index])
         return "".join(parts)
 
     def fragment(self, name: str) -> Fragment:

@@ -142,6 +142,12 @@ class State:
                 )
         return found
 
+    def piece_names(self) -> set[str]:
+        """The shared pieces the mirror's pages hold (latest:ru, calendar:ru:2026-12)."""
+        return {
+            row[0] for row in self.db.execute("SELECT DISTINCT name FROM fragments")
+        }
+
     # --- Stories -----------------------------------------------------------------
 
     def stories(self) -> dict[int, tuple[Story, list[str]]]:
