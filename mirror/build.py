@@ -55,7 +55,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from articles.models import Article, Region, Tag
-from authors.models import Author, AuthorAlias
+from authors.models import Author
 from disclaimers.models import DesignatedEntity, Mention
 from disclaimers.rendering import labels_in_force
 from mirror import pieces, search, state
@@ -68,10 +68,15 @@ from photos.models import Photo, Photographer
 logger = logging.getLogger(__name__)
 
 # A new value makes the next run a full one (the mirror's own format changed).
-FORMAT = "1"
-# Rows whose change touches every page that shows them (newsroom/page_cache.py,
-# articles/freshness.py): the register always; these once they may stand on a page.
-SHARED_ROWS = (Tag, Region, Author, AuthorAlias, Photographer)
+FORMAT = "2"
+# Rows whose names stand on many pages (newsroom/page_cache.py, articles/freshness.py):
+# one that stood on the mirror's pages and changed renders them all again.
+SHARED_ROWS = {
+    "tag": Tag,
+    "region": Region,
+    "author": Author,
+    "photographer": Photographer,
+}
 # A rendition's file name begins with its photo's id (photos.models).
 RENDITION_OF = re.compile(r"^media/renditions/([0-9]+)-")
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
@@ -390,27 +395,26 @@ class Builder:
             [FORMAT, self.mirror_url, self.site_origin, ",".join(self.languages)]
         )
         fingerprint = shared_fingerprint(self.languages)
-        rows = row_digests()
-        mentions = mention_digests()
+        mentions = mention_digests(self.languages)
+        month = f"{timezone.localdate():%Y-%m}"
         old_pages = self.kept.pages()
-        old_stories = self.kept.stories()
+        self.old_stories = old_stories = self.kept.stories()
         shown_photos = json.loads(self.kept.meta("photos") or "{}")
-        old_rows = json.loads(self.kept.meta("rows") or "null")
+        shown_rows = json.loads(self.kept.meta("rows") or "{}")
         old_mentions = json.loads(self.kept.meta("mentions") or "{}")
         full = (
             full
             or self.kept.meta("signature") != signature
             or self.kept.meta("fingerprint") != fingerprint
-            or old_rows is None
-            or any(rows.get(key) != digest for key, digest in old_rows.items())
+            or row_digests(shown_rows) != shown_rows
             or photo_digests(shown_photos) != shown_photos
         )
         run = self.run = Run(full=full)
         run.meta = {
             "signature": signature,
             "fingerprint": fingerprint,
-            "rows": json.dumps(rows, sort_keys=True),
             "mentions": json.dumps(mentions, sort_keys=True),
+            "month": month,
             "languages": ",".join(self.languages),
             "base_url": self.mirror_url,
             "last_run": timezone.now().isoformat(),
@@ -447,30 +451,20 @@ class Builder:
                 if "?" not in (url := self.kept_url(path))
             }
             to_render |= self.kept.linking(gone) & set(site.pages)
+            # A new month: the lists, the search and this year's page show its
+            # calendar now, not the one before (nor does the old one end there).
+            last_month = self.kept.meta("month")
+            if last_month and last_month != month:
+                to_render |= self.kept.holding(
+                    {f"calendar:{language}:{last_month}" for language in self.languages}
+                ) & set(site.pages)
 
         run.timings["listing"] = time.monotonic() - started
         self.render_all(sorted(to_render))
-        self.write_pieces(
-            {name for name, _digest in run.fragments}
-            | (
-                set()
-                if full
-                else pieces.changed_by(
-                    [
-                        story
-                        for pk in changed
-                        for story in (
-                            old_stories.get(pk, (None,))[0],
-                            site.stories.get(pk),
-                        )
-                        if story is not None
-                    ],
-                    self.languages,
-                )
-                & self.kept.piece_names()
-            )
-        )
         run.timings["pages"] = time.monotonic() - started - run.timings["listing"]
+        written = time.monotonic()
+        self.write_pieces(self.pieces_to_write(changed))
+        run.timings["pieces"] = time.monotonic() - written
         searched = time.monotonic()
         for language in self.languages:
             self.update_search(language, changed, old_stories)
@@ -485,15 +479,16 @@ class Builder:
         for path in run.removed:
             self.remove(path)
         held = set(run.hashes) if full else set(self.old_hashes) | set(run.hashes)
-        run.meta["photos"] = json.dumps(
-            photo_digests(
-                {
-                    found[1]
-                    for path in held - run.removed
-                    if (found := RENDITION_OF.match(path))
-                }
-            ),
-            sort_keys=True,
+        photos = photo_digests(
+            {
+                found[1]
+                for path in held - run.removed
+                if (found := RENDITION_OF.match(path))
+            }
+        )
+        run.meta["photos"] = json.dumps(photos, sort_keys=True)
+        run.meta["rows"] = json.dumps(
+            row_digests(rows_shown(site, photos)), sort_keys=True
         )
         if run.missing:
             logger.warning(
@@ -519,6 +514,22 @@ class Builder:
         found = row.fetchone()
         return found[0] if found else ""
 
+    def versions(self, pk: int) -> list:
+        """A story as the last run had it and as it is now (either may be missing)."""
+        before = self.old_stories.get(pk, (None,))[0]
+        return [story for story in (before, self.site.stories.get(pk)) if story]
+
+    def pieces_to_write(self, changed: set[int]) -> set[str]:
+        """The shared pieces the pages rendered in this run hold and, after an
+        incremental run, those of the mirror's the changed stories may change."""
+        names = {name for name, _digest in self.run.fragments}
+        if not self.run.full:
+            stories = [story for pk in changed for story in self.versions(pk)]
+            names |= (
+                pieces.changed_by(stories, self.languages) & self.kept.piece_names()
+            )
+        return names
+
     def touched(
         self, changed: set[int], old_stories: dict, old_pages: dict
     ) -> set[str]:
@@ -528,9 +539,7 @@ class Builder:
         tag's first page)."""
         topics, moments, lists = set(), set(), set()
         for pk in changed:
-            for story in (old_stories.get(pk, (None,))[0], self.site.stories.get(pk)):
-                if story is None:
-                    continue
+            for story in self.versions(pk):
                 moment = datetime.fromtimestamp(story.published_at, tz=UTC)
                 change = story_change(story.topic, story.language, moment)
                 topics |= change.topics
@@ -672,12 +681,19 @@ class Builder:
         self.run.pages[page.file] = record
 
     def write_pieces(self, names: set[str]) -> None:
-        """The shared pieces' scripts (mirror/pieces.py): those the pages rendered
-        in this run hold, and those the run's changes may have changed."""
+        """The shared pieces' scripts (mirror/pieces.py)."""
         for name in sorted(names):
             path = pieces.file_of(name)
-            found = Found()
-            text = self.links.html(self.renderer.fragment(name).text, "/", path, found)
+            try:
+                text = self.renderer.fragment(name).text
+            except Exception:
+                # As a page's (render_page): the last good script stays.
+                logger.exception("mirror: the piece %s could not be rendered", name)
+                self.run.failed += 1
+                if path in self.old_hashes:
+                    self.run.hashes[path] = self.old_hashes[path]
+                continue
+            text = self.links.html(text, "/", path, Found())
             self.write(path, pieces.script(name, text).encode())
 
     def with_static_search(self, text: str) -> str:
@@ -807,29 +823,49 @@ def shared_fingerprint(languages: list[str]) -> str:
     return digest.hexdigest()
 
 
-def row_digests() -> dict[str, str]:
-    """A digest of each tag, region, author, alias and photographer ("tag:7"):
-    one that changed or went since the last run may have stood on any page."""
+def rows_shown(site: Site, photos) -> set[str]:
+    """The tags, regions and authors the mirror's pages show ("tag:7": those with a
+    list of their own), and the photographers of the photos they show."""
+    shown = {
+        key.rsplit(":", 1)[0]
+        for key in site.lists
+        if key.split(":", 1)[0] in SHARED_ROWS
+    }
+    photographers = Photo.objects.filter(
+        pk__any_of=[int(pk) for pk in photos], photographer__isnull=False
+    ).values_list("photographer_id", flat=True)
+    return shown | {f"photographer:{pk}" for pk in photographers}
+
+
+def row_digests(keys) -> dict[str, str]:
+    """A digest of each row named by `keys` ("tag:7") that still exists."""
+    wanted = {}
+    for key in keys:
+        kind, pk = key.split(":")
+        wanted.setdefault(kind, []).append(int(pk))
     digests = {}
-    for model in SHARED_ROWS:
+    for kind, pks in wanted.items():
+        model = SHARED_ROWS[kind]
         names = [field.attname for field in model._meta.concrete_fields]
-        prefix = model._meta.model_name
-        for row in model.objects.values_list(*names).iterator():
-            digests[f"{prefix}:{row[0]}"] = short_digest(row)
+        for row in model.objects.filter(pk__any_of=pks).values_list(*names):
+            digests[f"{kind}:{row[0]}"] = short_digest(row)
     return digests
 
 
-def mention_digests() -> dict[str, str]:
-    """A digest of each published story's register mentions, by the story's id."""
+def mention_digests(languages: list[str]) -> dict[str, str]:
+    """A digest of the register mentions of each published story in `languages`,
+    by the story's id."""
     names = [field.attname for field in Mention._meta.concrete_fields]
-    by_story = {}
+    story = names.index("article_id")
+    live = Article.objects.published().filter(language__in=languages)
     rows = (
-        Mention.objects.filter(article__in=Article.objects.published().values("pk"))
+        Mention.objects.filter(article__in=live.values("pk"))
         .order_by("article_id", "pk")
         .values_list(*names)
     )
+    by_story = {}
     for row in rows.iterator():
-        by_story.setdefault(str(row[names.index("article_id")]), []).append(row)
+        by_story.setdefault(str(row[story]), []).append(row)
     return {pk: short_digest(found) for pk, found in by_story.items()}
 
 

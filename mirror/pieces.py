@@ -31,8 +31,11 @@ SCRIPT = """\
   holder.innerHTML = html;
   var fresh = holder.content.firstElementChild;
   if (!old || !fresh || old.className !== fresh.className) return;
-  fresh.querySelectorAll("[href]").forEach(function (link) {{
-    link.setAttribute("href", new URL(link.getAttribute("href"), script.src).href);
+  ["href", "src"].forEach(function (name) {{
+    fresh.querySelectorAll("[" + name + "]").forEach(function (element) {{
+      var address = new URL(element.getAttribute(name), script.src);
+      element.setAttribute(name, address.href);
+    }});
   }});
   old.replaceWith(fresh);
 }})(document.currentScript, {html});

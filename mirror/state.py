@@ -142,6 +142,18 @@ class State:
                 )
         return found
 
+    def holding(self, names: set[str]) -> set[str]:
+        """The pages filled with one of the shared pieces `names`."""
+        found = set()
+        for name in names:
+            found.update(
+                row[0]
+                for row in self.db.execute(
+                    "SELECT path FROM page_holes WHERE name = ?", [name]
+                )
+            )
+        return found
+
     def piece_names(self) -> set[str]:
         """The shared pieces the mirror's pages hold (latest:ru, calendar:ru:2026-12)."""
         return {

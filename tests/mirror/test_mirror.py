@@ -1,7 +1,7 @@
 """The mirror for blocked readers: the public site as static files (mirror/)."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -502,3 +502,27 @@ def test_rows_no_page_shows_change_nothing_a_mention_renders_its_story(
     tag.save()
     assert build_mirror(folder).run.full
     assert "Spring floods" in page.read_text()
+
+
+def test_a_new_month_moves_the_lists_calendar_and_ends_the_old_one(
+    tmp_path, monkeypatch, labels
+):
+    story = make_article(language="en", headline="Late in the month")
+    folder = tmp_path / "m"
+    build_mirror(folder)
+    this_month = f"{timezone.localdate():%Y-%m}"
+    home, page = folder / "en/index.html", folder / story_path(story.get_absolute_url())
+    assert f"pieces/calendar-en-{this_month}.js" in home.read_text()
+
+    later = timezone.now() + timedelta(days=32)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    next_month = f"{timezone.localdate():%Y-%m}"
+    assert not build_mirror(folder).run.full
+    # The lists show the new month's calendar; the story keeps its own month's,
+    # which now leads on to the new month.
+    assert f"pieces/calendar-en-{next_month}.js" in home.read_text()
+    assert f"pieces/calendar-en-{this_month}.js" in page.read_text()
+    old_calendar = (folder / f"pieces/calendar-en-{this_month}.js").read_text()
+    assert f"archive/{next_month.replace('-', '/')}/index.html" in old_calendar
+    with static_server(folder) as address:
+        assert crawl(f"{address}/index.html").broken == []
