@@ -1,7 +1,7 @@
 """The mirror for blocked readers: the public site as static files (mirror/)."""
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -12,7 +12,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from articles import workflow
 from articles.models import Article
-from disclaimers.models import DesignatedEntity, Disclaimer, Mention
+from disclaimers.models import Disclaimer, Mention
 from mirror.build import build_mirror
 from mirror.render import Renderer, RenderError
 from mirror.state import NAME as STATE
@@ -449,16 +449,8 @@ def test_a_photo_shown_nowhere_changes_nothing_one_shown_renders_all(
 
 
 def test_rows_no_page_shows_change_nothing_a_mention_renders_its_story(
-    tmp_path, labels
+    tmp_path, labels, memorial
 ):
-    DesignatedEntity.objects.create(
-        kind=DesignatedEntity.Kind.FOREIGN_AGENT,
-        names_ru="Мемориал",
-        names_en="Memorial",
-        footnote_ru="*Внесён Минюстом РФ в реестр иностранных агентов",
-        footnote_en="*Included by the Russian Ministry of Justice into the register",
-        listed_on=date(2023, 5, 19),
-    )
     mentioning = make_article(
         language="en",
         headline="Rights group speaks",
