@@ -7,11 +7,14 @@ many lines share (authors, tags, regions, photos) is read once per export.
 
 import json
 import shutil
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from datetime import datetime
 from itertools import batched
 from pathlib import Path, PurePosixPath
+from queue import Queue
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -94,12 +97,11 @@ def export(
     # it would have replaced, and none of the photos it copied.
     partial = path.with_name(f"{path.name}.partial")
     try:
-        with partial.open("w", encoding="utf-8") as out:
+        with partial.open("w", encoding="utf-8") as out, written_behind(out) as put:
             # In chunks: memory stays flat for any archive size.
             rows = stories.values(*STORY_FIELDS).iterator(chunk_size=CHUNK)
             for chunk in batched(rows, CHUNK):
-                for line in writer.lines(chunk):
-                    out.write(json.dumps(line, ensure_ascii=False) + "\n")
+                put(writer.lines(chunk))
                 count += len(chunk)
                 if progress:
                     progress(count, total)
@@ -112,6 +114,43 @@ def export(
         # The whole archive: its publication record goes beside it.
         export_record(path)
     return count
+
+
+@contextmanager
+def written_behind(out, depth: int = 2):
+    """A `put(lines)` that encodes and writes the lines in a thread of its own: JSON
+    and the file take turns with the next chunk's queries (the driver lets go of the
+    interpreter while it waits). An error there is raised here; memory stays bounded."""
+    queue: Queue = Queue(maxsize=depth)
+    failed: list[BaseException] = []
+
+    def write():
+        while (lines := queue.get()) is not None:
+            if failed:
+                continue  # drained, so the exporter never waits on a full queue
+            try:
+                out.write(
+                    "".join(
+                        json.dumps(line, ensure_ascii=False) + "\n" for line in lines
+                    )
+                )
+            except BaseException as error:
+                failed.append(error)
+
+    def put(lines: list[dict]) -> None:
+        if failed:
+            raise failed[0]
+        queue.put(lines)
+
+    thread = threading.Thread(target=write, name="export-write-behind", daemon=True)
+    thread.start()
+    try:
+        yield put
+    finally:
+        queue.put(None)
+        thread.join()
+    if failed:
+        raise failed[0]
 
 
 class LineWriter:

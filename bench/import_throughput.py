@@ -155,6 +155,8 @@ def main():
         step(args.step, args.path, args.profile)
         return
 
+    # A database made just now has no tables yet; one used before is emptied.
+    call_command("migrate", interactive=False, verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
     profile = ["--profile"] if args.profile else []
     with tempfile.TemporaryDirectory() as folder:

@@ -481,6 +481,30 @@ def test_a_photo_file_missing_from_storage_stops_the_export_with_its_name(
     assert [file.name for file in folder.iterdir()] == ["out.jsonl"]
 
 
+def test_a_line_that_cannot_be_written_stops_the_export_and_leaves_the_old_file(
+    tmp_path, monkeypatch
+):
+    from archive import exporter
+
+    for number in range(3):
+        make_article(headline=f"Story {number}")
+    path = tmp_path / "out.jsonl"
+    path.write_text("an earlier export\n")
+    lines = exporter.LineWriter.lines
+    # The lines are encoded and written in a thread of their own: what fails there
+    # fails the export.
+    monkeypatch.setattr(
+        exporter.LineWriter,
+        "lines",
+        lambda writer, rows: [*lines(writer, rows), {"not JSON": object()}],
+    )
+
+    with pytest.raises(TypeError):
+        call_command("export_articles", str(path), stdout=io.StringIO())
+    assert path.read_text() == "an earlier export\n"
+    assert [file.name for file in tmp_path.iterdir()] == ["out.jsonl"]
+
+
 # The batch path: new lines without photos are inserted a batch at a time -----------
 
 
