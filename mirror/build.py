@@ -774,7 +774,8 @@ class Builder:
         }
         index = search.Index(language, self.read, self.write, urls, fresh=run.full)
         shards = index.update(
-            mine, {pk: old_stories[pk][1] for pk in mine if pk in old_stories}
+            mine,
+            {pk: json.loads(old_stories[pk][1]) for pk in mine if pk in old_stories},
         )
         index.save()
         for pk, found in shards.items():

@@ -162,9 +162,11 @@ class State:
 
     # --- Stories -----------------------------------------------------------------
 
-    def stories(self) -> dict[int, tuple[Story, list[str]]]:
+    def stories(self) -> dict[int, tuple[Story, str]]:
+        """Each story as the last run had it, and the search index's shards its words
+        are in, as JSON (read only for the few stories a run changes)."""
         return {
-            row[0]: (Story(*row[:6], tuple(json.loads(row[6]))), json.loads(row[7]))
+            row[0]: (Story(*row[:6], tuple(json.loads(row[6]))), row[7])
             for row in self.db.execute(
                 "SELECT pk, language, published_at, updated_at, topic, url, lists, "
                 "shards FROM stories"
