@@ -14,10 +14,10 @@ mirror's state file remembers (state.py):
   the articles whose related stories it joins or leaves;
 - what the page cache counts as touching everything is compared by digests: a
   change to the labels in force or the register renders the whole site again, as
-  the live site does; so does a change to a tag, region, author or photographer
-  the mirror may show, or to a photo it shows (the photos whose renditions it
-  holds), each remembered by a digest, while a row made since (a new tag, a
-  photo uploaded for tomorrow) stands on no page yet and changes nothing;
+  the live site does; so does a change to a tag, region or author the mirror has
+  a page of, or to a photo it shows (the photos whose renditions it holds) or its
+  photographer, each remembered by a digest, while a row no page shows (a new
+  tag, a photo uploaded for tomorrow, a tag only drafts use) changes nothing;
 - a published story's register mentions are its own: one confirmed or
   dismissed renders that story's pages again, as an edit would;
 - the shared pieces (latest news, a month's calendar) are rendered once per run
@@ -756,15 +756,7 @@ class Builder:
             else {
                 pk
                 for pk in changed
-                if language
-                in {
-                    story.language
-                    for story in (
-                        old_stories.get(pk, (None,))[0],
-                        self.site.stories.get(pk),
-                    )
-                    if story is not None
-                }
+                if language in {story.language for story in self.versions(pk)}
             }
         )
         urls = {
@@ -846,10 +838,8 @@ def row_digests(keys) -> dict[str, str]:
         wanted.setdefault(kind, []).append(int(pk))
     digests = {}
     for kind, pks in wanted.items():
-        model = SHARED_ROWS[kind]
-        names = [field.attname for field in model._meta.concrete_fields]
-        for row in model.objects.filter(pk__any_of=pks).values_list(*names):
-            digests[f"{kind}:{row[0]}"] = short_digest(row)
+        for pk, digest in digests_of(SHARED_ROWS[kind], pks).items():
+            digests[f"{kind}:{pk}"] = digest
     return digests
 
 
@@ -875,16 +865,17 @@ def short_digest(value) -> str:
     return hashlib.sha256(repr(value).encode()).hexdigest()[:16]
 
 
+def digests_of(model, pks) -> dict[int, str]:
+    """A digest of each of these rows of `model` that still exists, by id."""
+    names = [field.attname for field in model._meta.concrete_fields]
+    rows = model.objects.filter(pk__any_of=[int(pk) for pk in pks]).values_list(*names)
+    return {row[0]: short_digest(row) for row in rows}
+
+
 def photo_digests(pks) -> dict[str, str]:
     """A digest of each of these photos' rows (by id, as text): the mirror's pages
     show them, so a change to one renders every page again."""
-    names = [field.attname for field in Photo._meta.concrete_fields]
-    return {
-        str(row[0]): hashlib.sha256(repr(row).encode()).hexdigest()
-        for row in Photo.objects.filter(pk__any_of=[int(pk) for pk in pks])
-        .order_by("pk")
-        .values_list(*names)
-    }
+    return {str(pk): digest for pk, digest in digests_of(Photo, pks).items()}
 
 
 def field_values(instance) -> tuple:
