@@ -349,12 +349,14 @@ class ArticleDetailView(PublicPageMixin, TemplateView):
     def story_page(self) -> StoryPage:
         """The story's part of the page, kept until the story (or one of its versions
         in other languages) or everything changes: a publish that changes only its
-        related stories or the sidebar composes the page again around it."""
+        related stories or the sidebar composes the page again around it. Kept for
+        every process: the costliest part of the page is rendered once between them."""
         root = self.request.build_absolute_uri("/")
         return page_cache.kept_value(
             f"story-page:{self.kwargs['pk']}:{current_language()}:{root}",
             self.render_story_page,
             size=lambda story: len(story.head) + len(story.article),
+            shared=True,
         )
 
     def render_story_page(self) -> StoryPage:

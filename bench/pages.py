@@ -373,7 +373,7 @@ def measure_admin(requests: int) -> None:
             print(f"  ! {page.name}: status codes {page.statuses}")
 
 
-def profile(client: Client, page: Page) -> None:
+def profile(client: Client, page: Page, order: str = "cumulative") -> None:
     """Where one page's time goes: cProfile over repeated requests."""
     for url in page.urls[:5]:
         client.get(url)
@@ -382,7 +382,7 @@ def profile(client: Client, page: Page) -> None:
     for number in range(page.requests or 20):
         client.get(page.urls[number % len(page.urls)])
     profiler.disable()
-    stats = pstats.Stats(profiler).sort_stats("cumulative")
+    stats = pstats.Stats(profiler).sort_stats(order)
     stats.print_stats(30)
     with CaptureQueriesContext(connection) as captured:
         client.get(page.urls[0])
@@ -400,6 +400,11 @@ def main():
     parser.add_argument("--requests", type=int, default=100, help="per page")
     parser.add_argument("--only", help="comma-separated parts of page names")
     parser.add_argument("--profile", help="profile the first page whose name has this")
+    parser.add_argument(
+        "--order",
+        default="cumulative",
+        help="the profile's order: cumulative, tottime (time in the function itself)",
+    )
     parser.add_argument("--no-admin", action="store_true")
     parser.add_argument(
         "--cold", action="store_true", help="keep nothing, not even the sidebar"
@@ -420,7 +425,7 @@ def main():
     if args.profile:
         if args.profile.startswith("admin"):
             pages, client = admin_pages(), admin_client()
-        profile(client, next(p for p in pages if args.profile in p.name))
+        profile(client, next(p for p in pages if args.profile in p.name), args.order)
         return
     if args.only:
         wanted = args.only.split(",")

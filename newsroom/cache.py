@@ -1,5 +1,6 @@
-"""The file cache that "shared" uses without Redis: counters safe across processes
-that keep their expiry, and entries kept for good never dropped to make room."""
+"""The file caches used without Redis: "shared" (counters safe across processes
+that keep their expiry, and entries kept for good never dropped to make room) and
+"kept" (many entries, all kept alike, the oldest dropped to make room)."""
 
 import fcntl
 import os
@@ -84,3 +85,34 @@ class FileCache(FileBasedCache):
         if remaining >= self._max_entries:
             for _modified, name in sorted(expiring)[: len(expiring) // 3]:
                 self._delete(name)
+
+
+class ShelfFiles(FileBasedCache):
+    """Django's file cache for many entries of one lifetime (page_cache._Shelf).
+
+    Django's lists every file on every write to see whether there is room: with
+    thousands of entries that costs more than the write. This one looks every
+    CULL_EVERY writes of a process, and drops the oldest written to make room.
+    """
+
+    CULL_EVERY = 100
+
+    def __init__(self, dir, params):
+        super().__init__(dir, params)
+        self.writes = 0
+
+    def _cull(self):
+        self.writes += 1
+        if self.writes % self.CULL_EVERY:
+            return
+        files = self._list_cache_files()
+        if len(files) < self._max_entries:
+            return
+        ages = []
+        for name in files:
+            try:
+                ages.append((os.path.getmtime(name), name))
+            except OSError:
+                continue  # dropped by another process meanwhile
+        for _modified, name in sorted(ages)[: len(ages) - self._max_entries * 2 // 3]:
+            self._delete(name)

@@ -337,9 +337,13 @@ def _read_log() -> None:
         shared().add(EPOCH_KEY, uuid.uuid4().hex, timeout=None)
         epoch = shared().get(EPOCH_KEY)
     if epoch != _Log.epoch or latest < _Log.sequence:
-        # Numbered afresh: what this process read before means nothing now.
+        starting = _Log.epoch is None
         _Log.epoch = epoch
-        _apply(latest, EVERYTHING)
+        if starting:
+            _recall(latest)
+        else:
+            # Numbered afresh: what this process read before means nothing now.
+            _apply(latest, EVERYTHING)
         return
     if latest == _Log.sequence:
         return
@@ -360,6 +364,19 @@ def _read_log() -> None:
             change = EVERYTHING
         _Log.missing_since = None
         _apply(number, change)
+
+
+def _recall(latest: int) -> None:
+    """A process's first reading: the changes still in the log are read back, so
+    what other processes keep for all (kept_value(..., shared=True)) is known fresh
+    or stale here too. Whatever was kept before them is stale; a change no longer
+    in the log (expired, or numbered and not yet written) counts as everything."""
+    start = max(latest - LOG_LENGTH, 0)
+    _apply(start, EVERYTHING)
+    numbers = range(start + 1, latest + 1)
+    found = shared().get_many([CHANGE_KEY.format(number) for number in numbers])
+    for number in numbers:
+        _apply(number, found.get(CHANGE_KEY.format(number), EVERYTHING))
 
 
 def _apply(number: int, change: Change) -> None:
@@ -537,6 +554,37 @@ class _Store:
             cls.size = 0
 
 
+class _Shelf:
+    """What every process keeps for all, in the "kept" cache (Redis, or files on
+    the host), on the same terms as _Store: fresh while the shared log says no
+    change since touches it (each process reads the log, _recall), and no longer
+    than PAGE_CACHE_SECONDS. Keyed by the log's epoch: a log numbered afresh
+    orphans the lot. Should the cache not answer, the value is made afresh."""
+
+    @staticmethod
+    def key(key: str) -> str:
+        return f"{_Log.epoch}:{key}"
+
+    @classmethod
+    def get(cls, key: str) -> Kept | None:
+        try:
+            kept = caches["kept"].get(cls.key(key))
+        except Exception:
+            logger.exception("page cache: the kept values cannot be read")
+            return None
+        if kept is None or time.time() - kept.at > settings.PAGE_CACHE_SECONDS:
+            return None
+        return kept
+
+    @classmethod
+    def put(cls, key: str, kept: Kept) -> None:
+        timeout = settings.PAGE_CACHE_SECONDS
+        try:
+            caches["kept"].set(cls.key(key), kept, timeout=timeout)
+        except Exception:
+            logger.exception("page cache: a kept value cannot be written")
+
+
 def _fresh(kept: Kept | None, number: int) -> bool:
     if kept is None or number < 0:  # number -1: the log cannot be read
         return False
@@ -546,9 +594,12 @@ def _fresh(kept: Kept | None, number: int) -> bool:
     return True
 
 
-def _kept(key: str, make: Callable, keep: bool, size: Callable = len) -> Kept:
+def _kept(
+    key: str, make: Callable, keep: bool, size: Callable = len, shared: bool = False
+) -> Kept:
     """What `make()` returns, kept under `key` while nothing it depends on (what it
-    declares) changes; made afresh when not `keep`."""
+    declares) changes; made afresh when not `keep`. `shared`: kept for every process
+    too (_Shelf), so each renders it once between them."""
     number = current() if keep else 0
     page = _collecting.get()
     if keep and page is not None and page.started is not None:
@@ -556,6 +607,9 @@ def _kept(key: str, make: Callable, keep: bool, size: Callable = len) -> Kept:
         number = min(number, page.started)
     kept = _Store.get(key) if keep else None
     if _fresh(kept, number):
+        return kept
+    if keep and shared and _fresh(kept := _Shelf.get(key), number):
+        _Store.put(key, kept)
         return kept
     dependencies = Dependencies()
     token = _collecting.set(dependencies)
@@ -566,6 +620,8 @@ def _kept(key: str, make: Callable, keep: bool, size: Callable = len) -> Kept:
     kept = Kept(content, dependencies, number, time.time(), size(content))
     if keep:
         _Store.put(key, kept)
+        if shared and number >= 0:
+            _Shelf.put(key, kept)
     return kept
 
 
@@ -577,13 +633,16 @@ def fragment(name: str, keep: bool) -> Kept:
     )
 
 
-def kept_value(name: str, make: Callable, size: int | Callable = 1_000):
+def kept_value(
+    name: str, make: Callable, size: int | Callable = 1_000, shared: bool = False
+):
     """A value pages read (the labels in force, a story's part of its page), kept
     like a fragment while the page cache is on; `make` declares what it depends on
-    (depends_on). `size`: its bytes, or how to count them."""
+    (depends_on). `size`: its bytes, or how to count them. `shared`: kept for every
+    process as well (worth a round trip to the "kept" cache: a story's part)."""
     keep = settings.PAGE_CACHE_SECONDS > 0 and not _copying.get()
     measure = size if callable(size) else lambda _value: size
-    return _kept(f"value:{name}", make, keep, measure).content
+    return _kept(f"value:{name}", make, keep, measure, shared).content
 
 
 def fill_holes(parts: list, keep: bool) -> tuple[bytes, tuple]:

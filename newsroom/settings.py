@@ -322,6 +322,21 @@ CACHES = {
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     ),
+    # What every process keeps for all (page_cache.kept_value(..., shared=True): a
+    # story's part of its page), each PAGE_CACHE_SECONDS at most.
+    "kept": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "kept",
+        }
+        if os.environ.get("REDIS_URL")
+        else {
+            "BACKEND": "newsroom.cache.ShelfFiles",
+            "LOCATION": str(VAR_DIR / "kept"),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    ),
 }
 # Background work (background/queue.py): the database's queue by default, its worker
 # started by `make run`; TASK_QUEUE=redis puts the tasks on Redis (TASK_REDIS_URL, else

@@ -133,7 +133,7 @@ def fresh_cache(settings):
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": name,
         }
-        for name in ("default", "shared")
+        for name in ("default", "shared", "kept")
     }
     settings.PAGE_CACHE_SECONDS = 0
     for cache in caches.all():

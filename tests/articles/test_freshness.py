@@ -441,3 +441,97 @@ def test_a_new_photo_is_known_to_change_nothing_without_reading_the_stories(
         make_photo()
     # Reading every published body for "[photo:ID]" cost a second at 100,000 stories.
     assert not [q for q in queries if "articles_article" in q["sql"]]
+
+
+def another_process() -> None:
+    """What this process keeps is gone, as in a worker started now; the shared log
+    and the values kept for every process stay."""
+    page_cache.forget()
+
+
+def test_a_story_part_is_rendered_once_for_every_process(
+    client, page_cache_on, django_assert_max_num_queries
+):
+    story = make_article(headline="Flood defences hold", published_at=days_ago(3))
+    address = story.get_absolute_url()
+    assert story_parts_rendered(client.get(address)) == 1
+    with page_cache_on():  # a publish the page does not show
+        make_article(headline="Breaking: the dam holds", published_at=days_ago(1))
+
+    another_process()
+    with django_assert_max_num_queries(5):
+        page = client.get(address)
+
+    assert page["X-Cache"] == "MISS"
+    assert story_parts_rendered(page) == 0
+    html = page.content.decode()
+    assert "Flood defences hold" in html and "Breaking: the dam holds" in html
+
+
+def test_a_change_before_a_process_started_is_known_to_it(client, page_cache_on):
+    story = make_article(headline="Flood defences hold", published_at=days_ago(3))
+    address = story.get_absolute_url()
+    client.get(address)
+    with page_cache_on():  # committed by another process before this one started
+        story.body = "<p>The river fell overnight.</p>"
+        story.save()
+        make_article(headline="Unrelated news", published_at=days_ago(1))
+
+    another_process()
+    page = client.get(address)
+
+    assert story_parts_rendered(page) == 1
+    assert "The river fell overnight." in page.content.decode()
+
+
+def test_a_story_part_rendered_before_the_log_reaches_back_is_not_used(
+    client, page_cache_on
+):
+    story = make_article(published_at=days_ago(3))
+    address = story.get_absolute_url()
+    client.get(address)
+    with page_cache_on():
+        make_article(published_at=days_ago(1))
+    # That change is no longer in the log (expired): it may have touched anything.
+    page_cache.shared().delete(page_cache.CHANGE_KEY.format(changes()))
+
+    another_process()
+    assert story_parts_rendered(client.get(address)) == 1
+
+
+def test_a_label_change_renders_every_kept_story_part_again(
+    client, page_cache_on, labels
+):
+    story = make_article(published_at=days_ago(3))
+    address = story.get_absolute_url()
+    client.get(address)
+    with page_cache_on():
+        Disclaimer.objects.create(
+            text="ДОПОЛНИТЕЛЬНАЯ МАРКИРОВКА",
+            additional=True,
+            effective_from=timezone.localdate(),
+        )
+
+    another_process()
+    page = client.get(address)
+    assert story_parts_rendered(page) == 1
+    assert "ДОПОЛНИТЕЛЬНАЯ МАРКИРОВКА" in page.content.decode()
+
+
+def test_pages_render_when_the_kept_cache_does_not_answer(
+    client, page_cache_on, monkeypatch, caplog
+):
+    from django.core.cache import caches
+
+    story = make_article(headline="Flood defences hold", published_at=days_ago(3))
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Connection refused")
+
+    monkeypatch.setattr(caches["kept"], "get", down)
+    monkeypatch.setattr(caches["kept"], "set", down)
+    page = client.get(story.get_absolute_url())
+
+    assert page.status_code == 200
+    assert "Flood defences hold" in page.content.decode()
+    assert "kept values cannot be read" in caplog.text

@@ -313,6 +313,41 @@ def test_the_file_cache_makes_room_without_dropping_the_log_number(tmp_path):
     assert len(list(tmp_path.glob("*.djcache"))) <= 8
 
 
+def test_the_kept_files_make_room_by_dropping_the_oldest(tmp_path, monkeypatch):
+    import os
+
+    from newsroom.cache import ShelfFiles
+
+    monkeypatch.setattr(ShelfFiles, "CULL_EVERY", 5)
+    files = ShelfFiles(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 9}})
+    for number in range(40):
+        files.set(f"story:{number}", number, timeout=600)
+        # Written a second apart, as the oldest goes first.
+        os.utime(files._key_to_file(f"story:{number}"), (number, number))
+
+    assert len(list(tmp_path.glob("*.djcache"))) <= 9 + 5
+    assert files.get("story:39") == 39
+    assert files.get("story:0") is None
+
+
+def test_a_story_part_kept_in_files_serves_another_process(
+    client, page_cache_on, settings, tmp_path
+):
+    # As production runs without REDIS_URL: the parts every process keeps in files.
+    settings.CACHES = {
+        **settings.CACHES,
+        "kept": {"BACKEND": "newsroom.cache.ShelfFiles", "LOCATION": str(tmp_path)},
+    }
+    story = make_article(headline="Flood defences hold")
+    first = client.get(story.get_absolute_url()).content.decode()
+    page_cache.forget()  # another worker
+
+    page = client.get(story.get_absolute_url())
+
+    assert not [t for t in page.templates if t.name == "article"]  # not rendered
+    assert page.content.decode() == first
+
+
 def test_the_file_cache_counts_without_changing_expiry(tmp_path, monkeypatch):
     from newsroom.cache import FileCache
 
