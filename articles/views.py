@@ -300,6 +300,14 @@ class StoryPage:
     article: SafeString
 
 
+@dataclass
+class RelatedSection:
+    """An article's related stories as its page shows them."""
+
+    html: SafeString
+    start: datetime | None  # the oldest one's time: the stretch they come from
+
+
 class ArticleDetailView(PublicPageMixin, TemplateView):
     template_name = "articles/article_detail.html"
 
@@ -471,20 +479,42 @@ class ArticleDetailView(PublicPageMixin, TemplateView):
             headline=material.headline_text,
         )
 
-    def get_context_data(self, **kwargs):
-        # The page shows the story (its part, kept or not) and the stretch of the
-        # timeline its related stories come from: a story published later never
+    def related_section(self) -> RelatedSection:
+        """The related stories as the page shows them, kept for every process until
+        a story in their stretch of the timeline (or the story itself) changes."""
+        return page_cache.kept_value(
+            f"related:{self.story.pk}:{current_language()}",
+            self.render_related_section,
+            size=lambda section: len(section.html),
+            shared=True,
+        )
+
+    def render_related_section(self) -> RelatedSection:
+        related = self.related()
+        section = RelatedSection(
+            self.render_part("related", {"related": related}),
+            related[-1].published_at if len(related) == RELATED_COUNT else None,
+        )
+        self.depends_on_related(section)
+        return section
+
+    def depends_on_related(self, section: RelatedSection) -> None:
+        # The story's tags and region choose them; a story published later never
         # joins them.
         page_cache.depends_on(topics=[self.story.topic])
-        related = self.related()
         page_cache.depends_on(
             language=self.story.language,
-            start=related[-1].published_at if len(related) == RELATED_COUNT else None,
+            start=section.start,
             end=self.reference_time(),
         )
+
+    def get_context_data(self, **kwargs):
+        # The page shows the story (its part, kept or not) and its related stories.
+        section = self.related_section()
+        self.depends_on_related(section)
         return super().get_context_data(
             story=self.story,
-            related=related,
+            related=section.html,
             labels=(),  # the story's part has them, under its headline
             **kwargs,
         )
@@ -515,6 +545,9 @@ class ArticlePreviewView(ArticleDetailView):
 
     def story_page(self) -> StoryPage:
         return self.render_story_page()  # never kept: any state, for its staff
+
+    def related_section(self) -> RelatedSection:
+        return self.render_related_section()
 
     def story_context(self) -> dict:
         article = self.object

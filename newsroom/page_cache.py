@@ -626,10 +626,14 @@ def _kept(
 
 
 def fragment(name: str, keep: bool) -> Kept:
-    """The fragment `name`, kept or rendered now (and kept, when `keep`)."""
+    """The fragment `name`, kept or rendered now (and kept, when `keep`): kept for
+    every process, as the calendar of a month long past serves them all."""
     kind, *arguments = name.split(":")
     return _kept(
-        f"fragment:{name}", lambda: hole_renderers[kind](*arguments).encode(), keep
+        f"fragment:{name}",
+        lambda: hole_renderers[kind](*arguments).encode(),
+        keep,
+        shared=True,
     )
 
 

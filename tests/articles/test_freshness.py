@@ -379,6 +379,10 @@ def story_parts_rendered(page) -> int:
     return sum(t.name == "article" for t in page.templates)  # the partial
 
 
+def related_sections_rendered(page) -> int:
+    return sum(t.name == "related" for t in page.templates)
+
+
 def test_a_related_publish_composes_the_page_around_its_kept_story(
     client, page_cache_on
 ):
@@ -452,18 +456,22 @@ def another_process() -> None:
 def test_a_story_part_is_rendered_once_for_every_process(
     client, page_cache_on, django_assert_max_num_queries
 ):
-    story = make_article(headline="Flood defences hold", published_at=days_ago(3))
+    # Of an earlier month whatever today's date: the publish leaves its calendar be.
+    story = make_article(headline="Flood defences hold", published_at=days_ago(40))
     address = story.get_absolute_url()
     assert story_parts_rendered(client.get(address)) == 1
-    with page_cache_on():  # a publish the page does not show
-        make_article(headline="Breaking: the dam holds", published_at=days_ago(1))
+    with page_cache_on():  # a publish the page shows in its latest news only
+        make_article(headline="Breaking: the dam holds")
 
     another_process()
-    with django_assert_max_num_queries(5):
+    # The latest news (the publish changed it) and when the next scheduled story
+    # goes live; the month's calendar is kept for every process too.
+    with django_assert_max_num_queries(2):
         page = client.get(address)
 
     assert page["X-Cache"] == "MISS"
     assert story_parts_rendered(page) == 0
+    assert related_sections_rendered(page) == 0
     html = page.content.decode()
     assert "Flood defences hold" in html and "Breaking: the dam holds" in html
 
@@ -535,3 +543,22 @@ def test_pages_render_when_the_kept_cache_does_not_answer(
     assert page.status_code == 200
     assert "Flood defences hold" in page.content.decode()
     assert "kept values cannot be read" in caplog.text
+
+
+def test_a_story_joining_related_stories_reaches_every_process(client, page_cache_on):
+    story = make_article(tags=["Floods"], published_at=days_ago(1))
+    address = story.get_absolute_url()
+    client.get(address)
+    another_process()
+    assert related_sections_rendered(client.get(address)) == 0
+
+    with page_cache_on():
+        make_article(
+            headline="Backdated flood report", tags=["Floods"], published_at=days_ago(7)
+        )
+    another_process()
+    page = client.get(address)
+
+    assert related_sections_rendered(page) == 1
+    assert story_parts_rendered(page) == 0
+    assert "Backdated flood report" in page.content.decode()
