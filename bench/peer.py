@@ -23,7 +23,11 @@ What it does, in order:
 5. Runs wrk over every group, Newsroom then the peer, group after group in one window
    (a warm-up, then the measured run; the queue of each run is drained before the next),
    and prints the issue's table: Newsroom and peer requests/s, their ratio, Newsroom's
-   p99, hello (measured first and last, the mean) and cached/hello. Then the desk's
+   p99, hello (measured first and last, the mean) and cached/hello. The row "article
+   after an unrelated publish" reads each of the 2,000 articles once, publishes a
+   story, then measures them rendered again (their own parts, related stories and
+   calendars kept for every worker by then; the latest news changed). The parts
+   earlier runs kept are dropped first. Then the desk's
    busy hour: 200 popular articles from the page cache while a story is published,
    then edited, every 5 s (--desk-interval). The table is also saved in
    var/bench-peer/. --only measures some rows.
@@ -44,6 +48,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
@@ -64,6 +69,7 @@ LANGUAGES = ("ru", "en")
 # "nothing kept" row keeps nothing at all (PAGE_CACHE_SECONDS=0).
 ROWS = [
     ("article", "article, rendered whole"),
+    ("article_after_publish", "article after an unrelated publish"),
     ("article_cold", "article, rendered whole, nothing kept"),
     ("home", "home"),
     ("deep_page", "all news, page 500"),
@@ -73,7 +79,7 @@ ROWS = [
     ("search_common", "search, a word in most stories"),
 ]
 # Newsroom's rows measured against another of the peer's groups.
-PEER_GROUP = {"article_cold": "article"}
+PEER_GROUP = {"article_cold": "article", "article_after_publish": "article"}
 # The peer's URL lists (make_urls), by name.
 PEER_GROUPS = [key for key, _label in ROWS if key not in PEER_GROUP]
 DEEP_PAGE = 500
@@ -221,8 +227,11 @@ def newsroom_groups(articles: int) -> dict[str, list[str]]:
         if slug
     ]
     rng.shuffle(tags)
+    articles = article_paths(2000)
     return {
-        "article": article_paths(2000),
+        "article": articles,
+        # The same pages, each read once before a publish they do not show.
+        "article_after_publish": articles,
         "article_cold": article_paths(2000),
         "home": [f"/{language}/" for language in LANGUAGES],
         "deep_page": [deep_page(language) for language in LANGUAGES],
@@ -312,24 +321,30 @@ class Desk(threading.Thread):
         self.changes = 0
 
     def run(self):
-        from django.db import connection, transaction
+        from django.db import connection
+
+        while not self.done.wait(self.interval):
+            self.change()
+        connection.close()
+
+    def change(self) -> None:
+        from django.db import transaction
         from django.utils import timezone
 
         from articles.models import Article
 
-        while not self.done.wait(self.interval):
-            story = Article.objects.get(pk=self.spare[self.changes % len(self.spare)])
-            with transaction.atomic():
-                if self.kind == "publish":
-                    story.pk, story._state.adding = None, True
-                    story.slug = f"{story.slug[:180]}-desk-{time.time_ns()}"
-                    story.translation_of = None
-                    story.published_at = timezone.now()
-                else:
-                    story.body += f"<p>Update {self.changes}.</p>"
-                story.save()
-            self.changes += 1
-        connection.close()
+        story = Article.objects.get(pk=self.spare[self.changes % len(self.spare)])
+        with transaction.atomic():
+            if self.kind == "publish":
+                story.pk, story._state.adding = None, True
+                story.key = uuid.uuid4()
+                story.slug = f"{story.slug[:180]}-desk-{time.time_ns()}"
+                story.translation_of = None
+                story.published_at = timezone.now()
+            else:
+                story.body += f"<p>Update {self.changes}.</p>"
+            story.save()
+        self.changes += 1
 
     def __enter__(self):
         self.start()
@@ -338,6 +353,18 @@ class Desk(threading.Thread):
     def __exit__(self, *exc):
         self.done.set()
         self.join()
+
+
+def read_once_then_publish(server: Server, paths: list[str], workers: int) -> None:
+    """Each page read once (its parts rendered and kept for every worker), then one
+    story published, as the desk does: what readers ask for next."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    print(f"  reading the {len(paths):,} pages once, then publishing", flush=True)
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lambda path: first_answer(server, path), paths))
+    Desk("publish", 0, spare_stories(paths)).change()
+    time.sleep(1)  # every worker reads the log a quarter of a second apart at most
 
 
 def wanted(args, row: str) -> bool:
@@ -489,6 +516,10 @@ def main():
         "peer": peer_urls,
     }
     urls["cached"] = urls["newsroom"]["article"][:20]
+    # What earlier runs kept for every process is not this run's.
+    from django.core.cache import caches
+
+    caches["kept"].clear()
 
     static_root = tempfile.mkdtemp(prefix="newsroom-static-")
     collect_static(static_root)
@@ -559,6 +590,8 @@ def main():
                     f"{first_answer(server, paths[0])}",
                     flush=True,
                 )
+                if key == "article_after_publish" and side == "newsroom":
+                    read_once_then_publish(server, paths, args.workers)
                 results[(side, group)] = measure(server, paths, args)
         if wanted(args, "cached"):
             print("article from the page cache: filling every worker's", flush=True)
