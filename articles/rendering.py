@@ -163,16 +163,14 @@ def syndicated_html(material: Material, root: str) -> str:
 
 def story_cards(articles) -> list[SafeString]:
     """Each story as lists show it (templates/articles/_story_card.html), fetched
-    with_register_names(). Kept per story while the page cache is on, until the story
-    changes (or everything does): after a publish, a list is rendered again from its
-    new story's card and the ones it had."""
+    with_register_names(). Kept per story, for every process, while the page cache
+    is on, until the story changes (or everything does): after a publish, a list is
+    rendered again from its new story's card and the ones it had."""
     language = current_language()
-    return [
-        page_cache.kept_value(
-            f"card:{article.pk}:{language}", lambda article=article: _card(article)
-        )
-        for article in articles
-    ]
+    by_name = {f"card:{article.pk}:{language}": article for article in articles}
+    return page_cache.kept_values(
+        list(by_name), lambda name: _card(by_name[name]), shared=True
+    )
 
 
 def _card(article) -> SafeString:

@@ -566,15 +566,18 @@ class _Shelf:
         return f"{_Log.epoch}:{key}"
 
     @classmethod
-    def get(cls, key: str) -> Kept | None:
+    def get_many(cls, keys: list[str]) -> dict[str, Kept]:
         try:
-            kept = caches["kept"].get(cls.key(key))
+            found = caches["kept"].get_many([cls.key(key) for key in keys])
         except Exception:
             logger.exception("page cache: the kept values cannot be read")
-            return None
-        if kept is None or time.time() - kept.at > settings.PAGE_CACHE_SECONDS:
-            return None
-        return kept
+            return {}
+        oldest = time.time() - settings.PAGE_CACHE_SECONDS
+        return {
+            key: kept
+            for key in keys
+            if (kept := found.get(cls.key(key))) is not None and kept.at >= oldest
+        }
 
     @classmethod
     def put(cls, key: str, kept: Kept) -> None:
@@ -600,21 +603,51 @@ def _kept(
     """What `make()` returns, kept under `key` while nothing it depends on (what it
     declares) changes; made afresh when not `keep`. `shared`: kept for every process
     too (_Shelf), so each renders it once between them."""
+    return _kept_many([key], lambda _key: make(), keep, size, shared)[0]
+
+
+def _kept_many(
+    keys: list[str],
+    make: Callable[[str], object],
+    keep: bool,
+    size: Callable = len,
+    shared: bool = False,
+) -> list[Kept]:
+    """_kept for several values at once: those this process does not keep are
+    asked of the shelf in one round trip, and `make(key)` makes the rest."""
     number = current() if keep else 0
     page = _collecting.get()
     if keep and page is not None and page.started is not None:
         # Made from what the page read before (a list's stories for their cards).
         number = min(number, page.started)
-    kept = _Store.get(key) if keep else None
-    if _fresh(kept, number):
-        return kept
-    if keep and shared and _fresh(kept := _Shelf.get(key), number):
-        _Store.put(key, kept)
-        return kept
+    found = {}
+    if keep:
+        for key in keys:
+            if _fresh(kept := _Store.get(key), number):
+                found[key] = kept
+    missing = [key for key in keys if key not in found]
+    if keep and shared and missing:
+        for key, kept in _Shelf.get_many(missing).items():
+            if _fresh(kept, number):
+                _Store.put(key, kept)
+                found[key] = kept
+    return [
+        found.get(key) or _make(key, make, number, keep, size, shared) for key in keys
+    ]
+
+
+def _make(
+    key: str,
+    make: Callable[[str], object],
+    number: int,
+    keep: bool,
+    size: Callable,
+    shared: bool,
+) -> Kept:
     dependencies = Dependencies()
     token = _collecting.set(dependencies)
     try:
-        content = make()
+        content = make(key)
     finally:
         _collecting.reset(token)
     kept = Kept(content, dependencies, number, time.time(), size(content))
@@ -644,9 +677,24 @@ def kept_value(
     like a fragment while the page cache is on; `make` declares what it depends on
     (depends_on). `size`: its bytes, or how to count them. `shared`: kept for every
     process as well (worth a round trip to the "kept" cache: a story's part)."""
+    return kept_values([name], lambda _name: make(), size, shared)[0]
+
+
+def kept_values(
+    names: list[str],
+    make: Callable[[str], object],
+    size: int | Callable = 1_000,
+    shared: bool = False,
+) -> list:
+    """kept_value of each of `names` (a list's cards), `make(name)` making those not
+    kept; those kept for every process are read in one round trip."""
     keep = settings.PAGE_CACHE_SECONDS > 0 and not _copying.get()
     measure = size if callable(size) else lambda _value: size
-    return _kept(f"value:{name}", make, keep, measure, shared).content
+    keys = [f"value:{name}" for name in names]
+    kept = _kept_many(
+        keys, lambda key: make(key.removeprefix("value:")), keep, measure, shared
+    )
+    return [value.content for value in kept]
 
 
 def fill_holes(parts: list, keep: bool) -> tuple[bytes, tuple]:

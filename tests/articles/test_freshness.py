@@ -562,3 +562,21 @@ def test_a_story_joining_related_stories_reaches_every_process(client, page_cach
     assert related_sections_rendered(page) == 1
     assert story_parts_rendered(page) == 0
     assert "Backdated flood report" in page.content.decode()
+
+
+def test_a_list_in_another_process_renders_only_the_cards_none_has(
+    client, page_cache_on
+):
+    older = [make_article(published_at=days_ago(days)) for days in (1, 2, 3)]
+    assert cards_rendered(client.get("/en/news/")) == 3
+    with page_cache_on():
+        make_article(headline="Just published")
+        older[0].headline = "A corrected headline"
+        older[0].save()
+
+    another_process()
+    page = client.get("/en/news/")
+
+    assert cards_rendered(page) == 2  # the new story's, the corrected one's
+    html = page.content.decode()
+    assert "Just published" in html and "A corrected headline" in html
