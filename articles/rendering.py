@@ -161,19 +161,34 @@ def syndicated_html(material: Material, root: str) -> str:
     return absolute_urls(markup.strip(), root)
 
 
-def story_cards(articles) -> list[SafeString]:
-    """Each story as lists show it (templates/articles/_story_card.html), fetched
-    with_register_names(). Kept per story, for every process, while the page cache
-    is on, until the story changes (or everything does): after a publish, a list is
-    rendered again from its new story's card and the ones it had."""
+def story_cards(stories) -> list[SafeString]:
+    """Each of `stories` (only their pk is read: a list fetches no more) as lists
+    show it (templates/articles/_story_card.html). Kept per story while the page
+    cache is on, until the story changes (or everything does): after a publish, a
+    list is rendered again from its new story's card and the ones it had. The
+    stories whose card is not kept are fetched in one query."""
     language = current_language()
-    by_name = {f"card:{article.pk}:{language}": article for article in articles}
-    return page_cache.kept_values(
-        list(by_name), lambda name: _card(by_name[name]), shared=True
+    by_name = {f"card:{story.pk}:{language}": story.pk for story in stories}
+    fetched = {}
+
+    def fetch(names: list[str]) -> None:
+        fetched.update(
+            with_register_names(
+                Article.objects.select_related("region").defer("body")
+            ).in_bulk([by_name[name] for name in names])
+        )
+
+    cards = page_cache.kept_values(
+        list(by_name),
+        lambda name: _card(fetched.get(by_name[name])),
+        prepare=fetch,
     )
+    return [card for card in cards if card]
 
 
 def _card(article) -> SafeString:
+    if article is None:  # gone between the list's query and this one
+        return mark_safe("")
     page_cache.depends_on(topics=[story_topic(article)])
     return render_to_string("articles/_story_card.html", {"article": article})
 

@@ -144,7 +144,8 @@ class ArticleListView(PublicPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         page = keyset_page(
-            with_register_names(self.articles().select_related("region").defer("body")),
+            # Which stories, and where the page ends: their cards are kept.
+            self.articles().only("pk", "published_at"),
             before=self.request.GET.get("before"),
             after=self.request.GET.get("after"),
             size=settings.NEWSROOM_PAGE_SIZE,
@@ -620,9 +621,7 @@ class DayArchiveView(ArchiveMixin, TemplateView):
         # The URL's year/month/day arrive as ints; the context gets dates instead.
         day = self.archive_date()
         articles = self.published_between(day, day + timedelta(days=1))
-        stories = with_register_names(
-            articles.newest_first().select_related("region").defer("body")
-        )
+        stories = articles.newest_first().only("pk")
         return super().get_context_data(day=day, cards=story_cards(stories))
 
 

@@ -612,9 +612,11 @@ def _kept_many(
     keep: bool,
     size: Callable = len,
     shared: bool = False,
+    prepare: Callable[[list[str]], None] | None = None,
 ) -> list[Kept]:
     """_kept for several values at once: those this process does not keep are
-    asked of the shelf in one round trip, and `make(key)` makes the rest."""
+    asked of the shelf in one round trip, and `make(key)` makes the rest, after
+    `prepare(keys)` was told which (to read what they need at once)."""
     number = current() if keep else 0
     page = _collecting.get()
     if keep and page is not None and page.started is not None:
@@ -631,6 +633,8 @@ def _kept_many(
             if _fresh(kept, number):
                 _Store.put(key, kept)
                 found[key] = kept
+    if prepare and (missing := [key for key in keys if key not in found]):
+        prepare(missing)
     return [
         found.get(key) or _make(key, make, number, keep, size, shared) for key in keys
     ]
@@ -685,14 +689,24 @@ def kept_values(
     make: Callable[[str], object],
     size: int | Callable = 1_000,
     shared: bool = False,
+    prepare: Callable[[list[str]], None] | None = None,
 ) -> list:
     """kept_value of each of `names` (a list's cards), `make(name)` making those not
-    kept; those kept for every process are read in one round trip."""
+    kept, after `prepare(names)` was told which; those kept for every process are
+    read in one round trip."""
     keep = settings.PAGE_CACHE_SECONDS > 0 and not _copying.get()
     measure = size if callable(size) else lambda _value: size
-    keys = [f"value:{name}" for name in names]
+
+    def name(key: str) -> str:
+        return key.removeprefix("value:")
+
     kept = _kept_many(
-        keys, lambda key: make(key.removeprefix("value:")), keep, measure, shared
+        [f"value:{name}" for name in names],
+        lambda key: make(name(key)),
+        keep,
+        measure,
+        shared,
+        prepare and (lambda keys: prepare([name(key) for key in keys])),
     )
     return [value.content for value in kept]
 

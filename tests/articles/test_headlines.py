@@ -174,7 +174,7 @@ def test_starring_list_headlines_costs_no_query_per_story(
             region=region,
             tags=["courts"],
         )
-    with django_assert_num_queries({"/en/tags/courts/": 6}.get(url, 4)):
+    with django_assert_num_queries({"/en/tags/courts/": 7}.get(url, 5)):
         text = client.get(url).content.decode()
     assert len(story_headlines(text)) == 12
     assert all("Memorial*" in headline for headline in story_headlines(text))
