@@ -368,8 +368,7 @@ def _read_log() -> None:
 
 def _recall(latest: int) -> None:
     """A process's first reading: the changes still in the log are read back, so
-    what other processes keep for all (kept_value(..., shared=True)) is known fresh
-    or stale here too. Whatever was kept before them is stale; a change no longer
+    what other processes keep for all (_Shelf) is known fresh or stale here too. Whatever was kept before them is stale; a change no longer
     in the log (expired, or numbered and not yet written) counts as everything."""
     start = max(latest - LOG_LENGTH, 0)
     _apply(start, EVERYTHING)
@@ -555,10 +554,10 @@ class _Store:
 
 
 class _Shelf:
-    """What every process keeps for all, in the "kept" cache (Redis, or files on
-    the host), on the same terms as _Store: fresh while the shared log says no
-    change since touches it (each process reads the log, _recall), and no longer
-    than PAGE_CACHE_SECONDS. Keyed by the log's epoch: a log numbered afresh
+    """What every process keeps for all (a story's part, the sidebar's pieces), in
+    the "kept" cache (Redis, or files on the host), on the same terms as _Store:
+    fresh while the shared log says no change since touches it (each process reads
+    the log, _recall), and no longer than PAGE_CACHE_SECONDS. Keyed by the log's epoch: a log numbered afresh
     orphans the lot. Should the cache not answer, the value is made afresh."""
 
     @staticmethod
@@ -624,15 +623,13 @@ def _kept_many(
         number = min(number, page.started)
     found = {}
     if keep:
-        for key in keys:
-            if _fresh(kept := _Store.get(key), number):
-                found[key] = kept
-    missing = [key for key in keys if key not in found]
-    if keep and shared and missing:
-        for key, kept in _Shelf.get_many(missing).items():
-            if _fresh(kept, number):
-                _Store.put(key, kept)
-                found[key] = kept
+        found = {key: kept for key in keys if _fresh(kept := _Store.get(key), number)}
+        missing = [key for key in keys if key not in found]
+        if shared and missing:
+            for key, kept in _Shelf.get_many(missing).items():
+                if _fresh(kept, number):
+                    _Store.put(key, kept)
+                    found[key] = kept
     if prepare and (missing := [key for key in keys if key not in found]):
         prepare(missing)
     return [
@@ -697,16 +694,16 @@ def kept_values(
     keep = settings.PAGE_CACHE_SECONDS > 0 and not _copying.get()
     measure = size if callable(size) else lambda _value: size
 
-    def name(key: str) -> str:
+    def unprefixed(key: str) -> str:
         return key.removeprefix("value:")
 
     kept = _kept_many(
         [f"value:{name}" for name in names],
-        lambda key: make(name(key)),
+        lambda key: make(unprefixed(key)),
         keep,
         measure,
         shared,
-        prepare and (lambda keys: prepare([name(key) for key in keys])),
+        prepare and (lambda keys: prepare([unprefixed(key) for key in keys])),
     )
     return [value.content for value in kept]
 
