@@ -388,6 +388,8 @@ def profile(client: Client, page: Page, order: str = "cumulative") -> None:
         client.get(page.urls[0])
     for query in captured.captured_queries:
         print(f"{query['time']}s  {query['sql'][:400]}")
+    if not captured.captured_queries:
+        return  # the page was composed of kept parts
     slowest = max(captured.captured_queries, key=lambda query: float(query["time"]))
     print(f"\nEXPLAIN ANALYZE of the slowest query:\n{slowest['sql']}\n")
     with connection.cursor() as cursor:
