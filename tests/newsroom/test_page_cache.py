@@ -236,7 +236,7 @@ def test_without_redis_every_process_on_the_host_sees_the_change(
     # As production runs without REDIS_URL: pages in each process's memory, the
     # generation in files.
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        **settings.CACHES,
         "shared": {
             "BACKEND": "newsroom.cache.FileCache",
             "LOCATION": str(tmp_path),
@@ -275,7 +275,7 @@ def redis_reachable() -> bool:
 @pytest.mark.skipif(not redis_reachable(), reason="no Redis on 127.0.0.1:6379")
 def test_with_redis_every_host_sees_the_change(client, page_cache_on, settings):
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        **settings.CACHES,
         "shared": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/15",
@@ -346,6 +346,32 @@ def test_a_story_part_kept_in_files_serves_another_process(
 
     assert not [t for t in page.templates if t.name == "article"]  # not rendered
     assert page.content.decode() == first
+
+
+@pytest.mark.skipif(not redis_reachable(), reason="no Redis on 127.0.0.1:6379")
+def test_a_story_part_kept_in_redis_serves_another_process(
+    client, page_cache_on, settings
+):
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "kept": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Its own database: the test that shares the log clears database 15.
+            "LOCATION": "redis://127.0.0.1:6379/14",
+            "KEY_PREFIX": "kept",
+        },
+    }
+    story = make_article(headline="Flood defences hold")
+    first = client.get(story.get_absolute_url()).content.decode()
+    page_cache.forget()  # another worker, maybe on another host
+
+    page = client.get(story.get_absolute_url())
+
+    assert not [t for t in page.templates if t.name == "article"]  # not rendered
+    assert page.content.decode() == first
+    caches["kept"].clear()
 
 
 def test_the_file_cache_counts_without_changing_expiry(tmp_path, monkeypatch):
@@ -429,7 +455,7 @@ def test_without_its_log_the_cache_serves_fresh_pages_and_stays_up(
     # kept is served, since a change made meanwhile could not be heard of.
     outage_over = settings.CACHES
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        **settings.CACHES,
         "shared": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",

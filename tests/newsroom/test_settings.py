@@ -98,6 +98,10 @@ def test_production_keeps_pages_in_memory_and_the_generation_in_redis_or_files()
     assert production_setting(shared, **with_redis).endswith("RedisCache")
     # Without Redis every worker of the host, and the import, must see one generation.
     assert production_setting(shared, REDIS_URL="").endswith("cache.FileCache")
+    # What every worker keeps for all (a story's part of its page) goes beside it.
+    kept = "settings.CACHES['kept']['BACKEND']"
+    assert production_setting(kept, **with_redis).endswith("RedisCache")
+    assert production_setting(kept, REDIS_URL="").endswith("cache.ShelfFiles")
 
 
 def test_production_templates_are_compiled_once():
