@@ -625,7 +625,7 @@ def _kept_many(
     if keep:
         found = {key: kept for key in keys if _fresh(kept := _Store.get(key), number)}
         missing = [key for key in keys if key not in found]
-        if shared and missing:
+        if shared and missing and number >= 0:  # -1: the log cannot be read
             for key, kept in _Shelf.get_many(missing).items():
                 if _fresh(kept, number):
                     _Store.put(key, kept)
