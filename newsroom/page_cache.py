@@ -32,6 +32,8 @@ PAGE_CACHE_SHARED_SECONDS.
 
 import bisect
 import contextvars
+import functools
+import hashlib
 import logging
 import re
 import threading
@@ -42,7 +44,9 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, transaction
@@ -240,7 +244,10 @@ def record(change: Change) -> None:
     if not change:
         return
     try:
-        shared().add(SEQUENCE_KEY, 0, timeout=None)
+        if shared().add(SEQUENCE_KEY, 0, timeout=None):
+            # The count starts again (its key was lost, the epoch's not): a new
+            # epoch, so nothing numbered by the earlier count passes for this one's.
+            shared().set(EPOCH_KEY, uuid.uuid4().hex, timeout=None)
         number = shared().incr(SEQUENCE_KEY)
         shared().set(CHANGE_KEY.format(number), change, timeout=3600)
         # A story scheduled or moved in time: when the site next changes by itself.
@@ -335,15 +342,16 @@ def _read_log() -> None:
     latest, epoch = found.get(SEQUENCE_KEY) or 0, found.get(EPOCH_KEY)
     if epoch is None:  # a new shared cache (or one emptied, restarted)
         shared().add(EPOCH_KEY, uuid.uuid4().hex, timeout=None)
+        shared().add(SEQUENCE_KEY, 0, timeout=None)  # record() tells a lost one
         epoch = shared().get(EPOCH_KEY)
     if epoch != _Log.epoch or latest < _Log.sequence:
-        starting = _Log.epoch is None
-        _Log.epoch = epoch
-        if starting:
+        if _Log.epoch is None:
             _recall(latest)
         else:
-            # Numbered afresh: what this process read before means nothing now.
+            # Numbered afresh: what this process read and kept means nothing now.
+            _Store.clear()
             _apply(latest, EVERYTHING)
+        _Log.epoch = epoch
         return
     if latest == _Log.sequence:
         return
@@ -371,9 +379,9 @@ def _recall(latest: int) -> None:
     what other processes keep for all (_Shelf) is known fresh or stale here too. Whatever was kept before them is stale; a change no longer
     in the log (expired, or numbered and not yet written) counts as everything."""
     start = max(latest - LOG_LENGTH, 0)
-    _apply(start, EVERYTHING)
     numbers = range(start + 1, latest + 1)
     found = shared().get_many([CHANGE_KEY.format(number) for number in numbers])
+    _apply(start, EVERYTHING)
     for number in numbers:
         _apply(number, found.get(CHANGE_KEY.format(number), EVERYTHING))
 
@@ -508,6 +516,7 @@ class Kept:
     filled: tuple = ()
     modified: float = 0.0  # a page's Last-Modified: last filled anew
     checked: int = 0  # the last change it was found fresh at (saves reading the log)
+    epoch: str | None = None  # of the log that numbered `rendered`
 
 
 class _Store:
@@ -561,34 +570,55 @@ class _Shelf:
     orphans the lot. Should the cache not answer, the value is made afresh."""
 
     @staticmethod
-    def key(key: str) -> str:
-        return f"{_Log.epoch}:{key}"
+    def key(key: str, epoch: str | None) -> str:
+        return f"{epoch}:{code_stamp()}:{key}"
 
     @classmethod
     def get_many(cls, keys: list[str]) -> dict[str, Kept]:
+        names = {cls.key(key, _Log.epoch): key for key in keys}
         try:
-            found = caches["kept"].get_many([cls.key(key) for key in keys])
+            found = caches["kept"].get_many(list(names))
         except Exception:
             logger.exception("page cache: the kept values cannot be read")
             return {}
-        oldest = time.time() - settings.PAGE_CACHE_SECONDS
-        return {
-            key: kept
-            for key in keys
-            if (kept := found.get(cls.key(key))) is not None and kept.at >= oldest
-        }
+        return {names[name]: kept for name, kept in found.items()}
 
     @classmethod
     def put(cls, key: str, kept: Kept) -> None:
         timeout = settings.PAGE_CACHE_SECONDS
         try:
-            caches["kept"].set(cls.key(key), kept, timeout=timeout)
+            caches["kept"].set(cls.key(key, kept.epoch), kept, timeout=timeout)
         except Exception:
             logger.exception("page cache: a kept value cannot be written")
 
 
+@functools.cache
+def code_stamp() -> str:
+    """A digest of the site's own code and templates: what another release kept
+    for all (its HTML, the shape of its objects) is not read by this one."""
+    root = Path(settings.BASE_DIR).resolve()
+    folders = [
+        Path(config.path)
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().parent == root  # the site's apps, not Django's
+    ]
+    folders.append(Path(__file__).parent)  # the project's own package
+    folders += [
+        Path(folder) for engine in settings.TEMPLATES for folder in engine["DIRS"]
+    ]
+    digest = hashlib.blake2b(digest_size=8)
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".py", ".html") and path.is_file():
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def _fresh(kept: Kept | None, number: int) -> bool:
     if kept is None or number < 0:  # number -1: the log cannot be read
+        return False
+    if kept.epoch != _Log.epoch or kept.rendered > _Log.sequence:
+        # Numbered by another log, or after changes this process has not read.
         return False
     if not still_fresh(kept.dependencies, kept.rendered, kept.checked):
         return False
@@ -617,6 +647,7 @@ def _kept_many(
     asked of the shelf in one round trip, and `make(key)` makes the rest, after
     `prepare(keys)` was told which (to read what they need at once)."""
     number = current() if keep else 0
+    epoch = _Log.epoch  # what `number` counts in (the log may be renumbered meanwhile)
     page = _collecting.get()
     if keep and page is not None and page.started is not None:
         # Made from what the page read before (a list's stories for their cards).
@@ -633,7 +664,10 @@ def _kept_many(
     if prepare and (missing := [key for key in keys if key not in found]):
         prepare(missing)
     return [
-        found.get(key) or _make(key, make, number, keep, size, shared) for key in keys
+        found[key]
+        if key in found
+        else _make(key, make, number, epoch, keep, size, shared)
+        for key in keys
     ]
 
 
@@ -641,6 +675,7 @@ def _make(
     key: str,
     make: Callable[[str], object],
     number: int,
+    epoch: str | None,
     keep: bool,
     size: Callable,
     shared: bool,
@@ -651,7 +686,7 @@ def _make(
         content = make(key)
     finally:
         _collecting.reset(token)
-    kept = Kept(content, dependencies, number, time.time(), size(content))
+    kept = Kept(content, dependencies, number, time.time(), size(content), epoch=epoch)
     if keep:
         _Store.put(key, kept)
         if shared and number >= 0:
@@ -785,7 +820,7 @@ class PageCacheMiddleware:
             _collecting.reset(token)
 
     def serve(self, request):
-        number = current()
+        number, epoch = current(), _Log.epoch
         key = self.key(request)
         kept = _Store.get(key)
         if _fresh(kept, number):
@@ -814,6 +849,7 @@ class PageCacheMiddleware:
                 if name.lower() != "content-length"
             },
             filled,
+            epoch=epoch,
         )
         _Store.put(key, kept)
         response["X-Cache"] = "MISS"

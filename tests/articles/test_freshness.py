@@ -567,3 +567,57 @@ def test_a_story_joining_related_stories_reaches_every_process(client, page_cach
     assert related_sections_rendered(page) == 1
     assert story_parts_rendered(page) == 0
     assert "Backdated flood report" in page.content.decode()
+
+
+@pytest.mark.parametrize("process", ["this one", "a new one"])
+def test_a_log_counted_afresh_leaves_nothing_kept_fresh(client, page_cache_on, process):
+    story = make_article(headline="Flood defences hold", published_at=days_ago(3))
+    address = story.get_absolute_url()
+    for _ in range(3):
+        with page_cache_on():
+            make_article(published_at=days_ago(40))
+    client.get(address)  # its part kept as of change 3
+    # The count's key is lost (evicted), the epoch's is not: the count starts again,
+    # and a change numbered 1 must not pass for one older than the kept part.
+    page_cache.shared().delete(page_cache.SEQUENCE_KEY)
+    with page_cache_on():
+        story.body = "<p>The river fell overnight.</p>"
+        story.save()
+    if process == "a new one":
+        another_process()
+
+    page = client.get(address)
+    assert story_parts_rendered(page) == 1
+    assert "The river fell overnight." in page.content.decode()
+
+
+def test_a_part_kept_by_another_release_is_not_read(client, page_cache_on, monkeypatch):
+    story = make_article(published_at=days_ago(3))
+    client.get(story.get_absolute_url())
+    another_process()
+    monkeypatch.setattr(page_cache, "code_stamp", lambda: "next-release")
+
+    assert story_parts_rendered(client.get(story.get_absolute_url())) == 1
+
+
+def test_a_process_that_could_not_read_the_log_back_tries_again(
+    client, page_cache_on, monkeypatch
+):
+    make_article(published_at=days_ago(3))
+    for days in (2, 1):
+        with page_cache_on():
+            make_article(published_at=days_ago(days))
+    # The first change's entry has expired: read back, it counts as everything.
+    page_cache.shared().delete(page_cache.CHANGE_KEY.format(1))
+    another_process()
+    shared = page_cache.shared()
+    answer = shared.get_many
+    monkeypatch.setattr(
+        shared, "get_many", lambda keys: {} if len(keys) == 2 else 1 / 0
+    )
+    assert page_cache.current() == -1  # the changes could not be read back
+
+    monkeypatch.setattr(shared, "get_many", answer)
+    page_cache._Log.checked_at = 0.0
+    assert page_cache.current() == changes()
+    assert page_cache._Log.epoch == shared.get(page_cache.EPOCH_KEY)
