@@ -376,8 +376,10 @@ def _read_log() -> None:
 
 def _recall(latest: int) -> None:
     """A process's first reading: the changes still in the log are read back, so
-    what other processes keep for all (_Shelf) is known fresh or stale here too. Whatever was kept before them is stale; a change no longer
-    in the log (expired, or numbered and not yet written) counts as everything."""
+    what other processes keep for all (_Shelf) is known fresh or stale here too.
+    Whatever was kept before them is stale; a change no longer in the log (expired,
+    or numbered and not yet written) counts as everything. Read before any state
+    changes: should the reading fail, the next one starts again."""
     start = max(latest - LOG_LENGTH, 0)
     numbers = range(start + 1, latest + 1)
     found = shared().get_many([CHANGE_KEY.format(number) for number in numbers])
@@ -566,8 +568,10 @@ class _Shelf:
     """What every process keeps for all (a story's part, the sidebar's pieces), in
     the "kept" cache (Redis, or files on the host), on the same terms as _Store:
     fresh while the shared log says no change since touches it (each process reads
-    the log, _recall), and no longer than PAGE_CACHE_SECONDS. Keyed by the log's epoch: a log numbered afresh
-    orphans the lot. Should the cache not answer, the value is made afresh."""
+    the log, _recall), and no longer than PAGE_CACHE_SECONDS. Keyed by the epoch of
+    the log that numbered it and by the code's stamp: a log numbered afresh, or a
+    new release, orphans the lot. Should the cache not answer, the value is made
+    afresh."""
 
     @staticmethod
     def key(key: str, epoch: str | None) -> str:
