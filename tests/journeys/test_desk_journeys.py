@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from articles.calendar import local_midnight
 from articles.models import Article, ArticleEvent, ProposedChange
 from disclaimers.models import Disclaimer
 from tests.disclaimers.conftest import LABEL_2022
@@ -482,10 +483,18 @@ def test_editors_queue_shows_waiting_stories_and_the_last_thirty_days(
     page, live_server, desk
 ):
     now = timezone.now()
+    today = timezone.localdate()
     number = 0
     for days_ago, count in enumerate(reversed(PER_DAY)):
         for hour in range(count):
-            published_at = now - timedelta(days=days_ago, minutes=10 + 40 * hour)
+            # Inside its day (Moscow) whatever the hour of the run: today's between
+            # midnight and now, earlier days' around noon.
+            midnight = local_midnight(today - timedelta(days=days_ago))
+            published_at = (
+                midnight + (now - midnight) * (hour + 1) / (count + 1)
+                if days_ago == 0
+                else midnight + timedelta(hours=12, minutes=-40 * hour)
+            )
             story = story_of(desk, published_at=published_at)
             approved_after(desk, story, WAITED[number % len(WAITED)])
             number += 1
