@@ -25,6 +25,7 @@ from articles.forms import SearchForm
 from articles.freshness import shows_stories, story_topic
 from articles.models import Article, FormerTagSlug, Region, Tag, TaggedArticle
 from articles.pagination import Cursor, keyset_page
+from articles.parts import whole_story
 from articles.preview import preview_url, previewable_stories
 from articles.rendering import render_material, story_cards, with_register_names
 from articles.search import MAX_PAGES, Query, search
@@ -317,10 +318,10 @@ class ArticleDetailView(PublicPageMixin, TemplateView):
         return Article.objects.published()
 
     def get_object(self) -> Article:
-        return get_object_or_404(
-            self.stories().for_display().prefetch_related("corrections"),
-            pk=self.kwargs["pk"],
-        )
+        story = whole_story(self.stories(), self.kwargs["pk"])
+        if story is None:
+            raise Http404("No such story")
+        return story
 
     def canonical_url(self) -> str:
         return self.story.url
@@ -408,14 +409,7 @@ class ArticleDetailView(PublicPageMixin, TemplateView):
 
     def translations(self) -> list[Article]:
         """The published versions of this story in the other languages."""
-        article = self.object
-        original_pk = article.translation_of_id or article.pk
-        return list(
-            Article.objects.published()
-            .filter(Q(pk=original_pk) | Q(translation_of=original_pk))
-            .exclude(pk=article.pk)
-            .only("pk", "slug", "language", "headline", "published_at")
-        )
+        return [version for version in self.object.versions if version.is_live]
 
     def related(self) -> list[Article]:
         """The newest stories before this one sharing its region or one of its tags.

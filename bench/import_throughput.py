@@ -177,7 +177,7 @@ def main():
             path = folder / "with-photos" / "bench.jsonl"
             numbers = range(args.count, args.count + args.photos)
             write_lines(path, numbers, with_photos=True)
-            elapsed, peak = run_measured("import", "--path", str(path))
+            elapsed, peak = run_measured("import", "--path", str(path), *profile)
             print(
                 f"import of {args.photos:,} lines with a photo each: "
                 f"{args.photos / elapsed:,.1f} lines/s ({elapsed:.1f} s); "

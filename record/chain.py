@@ -18,6 +18,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from articles.models import Article
+from articles.parts import BYLINES, CORRECTIONS, MENTIONS, parts_columns, with_parts
 from record import material as materials
 from record.models import GENESIS, Entry, Head, Text, sha256
 
@@ -110,6 +111,7 @@ def changes_of(
 
 
 # What locked_head_and_story reads, in order.
+RECORDED_PARTS = (BYLINES, CORRECTIONS, MENTIONS)  # what a story's material reads
 HEAD_COLUMNS = ["position", "sha256", "labels_today"]
 LAST_COLUMNS = ["version", "material_sha256"]
 
@@ -125,7 +127,7 @@ def head_and_story_sql(story: str) -> str:
     ]
     return (
         f"SELECT {', '.join(HEAD_COLUMNS + last)}, "
-        f"{materials.parts_columns(story)} "
+        f"{', '.join(parts_columns(story, RECORDED_PARTS))} "
         f"FROM record_head WHERE id = 1{lock}"
     )
 
@@ -133,7 +135,7 @@ def head_and_story_sql(story: str) -> str:
 def locked_head_and_story(article: Article) -> tuple[Head, dict[int, Entry]]:
     """The chain's head, locked for this transaction, the story's last entry (by
     story id, as last_entries gives it), and the story's parts as they are now,
-    put on `article` (record/material.py: with_parts). Every publish takes this
+    put on `article` (articles/parts.py: with_parts). Every publish takes this
     path, so it is one statement written out, and on PostgreSQL prepared once a
     connection: no ORM compiling and no planning, each about as costly as running
     it."""
@@ -147,7 +149,7 @@ def locked_head_and_story(article: Article) -> tuple[Head, dict[int, Entry]]:
     head.labels_today = (
         json.loads(labels_today) if isinstance(labels_today, str) else labels_today
     )
-    materials.with_parts(article, parts)
+    with_parts(article, parts, RECORDED_PARTS)
     if version is None:
         return head, {}
     last = Entry(article_id=article.pk, version=version, material_sha256=material)
@@ -159,7 +161,7 @@ def head_and_story_row(article_id: int):
         if connection.vendor != "postgresql":
             cursor.execute(
                 head_and_story_sql("%s"),
-                [article_id] * (len(LAST_COLUMNS) + len(materials.PARTS)),
+                [article_id] * (len(LAST_COLUMNS) + len(RECORDED_PARTS)),
             )
             return cursor.fetchone()
         # Prepared statements last as long as the database session, whatever

@@ -14,19 +14,14 @@ SHA-256, kept once however many versions share them; restored() puts them back.
 """
 
 import hashlib
-import json
-from datetime import UTC, date
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Prefetch
-from django.utils.dateparse import parse_datetime
 
 from api.ninjs import iso
-from articles.models import Article, Byline, Correction
+from articles.models import Article, Byline
 from articles.rendering import marked_text
-from authors.models import Author
-from disclaimers.models import DesignatedEntity, Disclaimer, Mention
+from disclaimers.models import Disclaimer
 from disclaimers.rendering import MATERIAL_PREFETCH, STAR
 from photos.models import Photo
 from record.models import Text, canonical_json, sha256
@@ -42,127 +37,6 @@ PREFETCH = [
     "corrections",
     *MATERIAL_PREFETCH,
 ]
-
-
-# The same parts of one story, as JSON columns read in the chain's locking
-# statement (record/chain.py), so a publish waits for one round trip, not four:
-# (the part, the values of its rows, their tables and condition on the story's id,
-# their order).
-PARTS = [
-    (
-        "bylines",
-        "b.id, b.position, a.id, a.name_ru, a.name_en",
-        "articles_byline b JOIN authors_author a ON a.id = b.author_id "
-        "WHERE b.article_id = {story}",
-        "b.position, b.id",
-    ),
-    (
-        "corrections",
-        "c.id, c.kind, c.text, c.noted_at",
-        "articles_correction c WHERE c.article_id = {story}",
-        "c.noted_at, c.id",
-    ),
-    (
-        "mentions",
-        "m.id, m.status, e.id, e.kind, e.names_ru, e.names_en, e.footnote_ru, "
-        "e.footnote_en, e.listed_on, e.delisted_on",
-        "disclaimers_mention m JOIN disclaimers_designatedentity e "
-        "ON e.id = m.entity_id WHERE m.article_id = {story}",
-        "m.id",
-    ),
-]
-
-
-def parts_columns(story: str) -> str:
-    """SQL columns holding a story's parts, each a JSON list of rows as text
-    (`story` stands for the story's id in each)."""
-    columns = []
-    for _name, values, rows, order in PARTS:
-        rows = rows.format(story=story)
-        if connection.vendor == "postgresql":
-            column = (
-                f"(SELECT coalesce(json_agg(json_build_array({values}) "
-                f"ORDER BY {order}), '[]')::text FROM {rows})"
-            )
-        else:  # SQLite: no ORDER BY inside an aggregate before 3.44
-            column = (
-                f"(SELECT json_group_array(json(row)) FROM "
-                f"(SELECT json_array({values}) AS row FROM {rows} ORDER BY {order}))"
-            )
-        columns.append(column)
-    return ", ".join(columns)
-
-
-def with_parts(article: Article, columns: list[str]) -> Article:
-    """`article` holding the parts parts_columns() read, as a prefetch would have
-    put them."""
-    found = {
-        name: json.loads(column)
-        for (name, *_rest), column in zip(PARTS, columns, strict=True)
-    }
-    parts = {
-        "bylines": [
-            Byline(
-                pk=pk,
-                position=position,
-                article=article,
-                author=Author(pk=author, name_ru=name_ru, name_en=name_en),
-            )
-            for pk, position, author, name_ru, name_en in found["bylines"]
-        ],
-        "corrections": [
-            Correction(
-                pk=pk, article=article, kind=kind, text=text, noted_at=moment(at)
-            )
-            for pk, kind, text, at in found["corrections"]
-        ],
-        "mentions": [
-            Mention(
-                pk=pk,
-                article=article,
-                status=status,
-                entity=DesignatedEntity(
-                    pk=entity,
-                    kind=kind,
-                    names_ru=names_ru,
-                    names_en=names_en,
-                    footnote_ru=footnote_ru,
-                    footnote_en=footnote_en,
-                    listed_on=date.fromisoformat(listed_on),
-                    delisted_on=date.fromisoformat(delisted_on)
-                    if delisted_on
-                    else None,
-                ),
-            )
-            for (
-                pk,
-                status,
-                entity,
-                kind,
-                names_ru,
-                names_en,
-                footnote_ru,
-                footnote_en,
-                listed_on,
-                delisted_on,
-            ) in found["mentions"]
-        ],
-    }
-    article._prefetched_objects_cache = {}
-    for name, instances in parts.items():
-        for instance in instances:
-            instance._state.adding = False
-        related = getattr(article, name).all()  # lazy: no query
-        related._result_cache, related._prefetch_done = instances, True
-        article._prefetched_objects_cache[name] = related
-    return article
-
-
-def moment(text: str):
-    """A time as a JSON column gives it (PostgreSQL with its offset, SQLite in
-    UTC without one)."""
-    found = parse_datetime(text)
-    return found if found.tzinfo else found.replace(tzinfo=UTC)
 
 
 def materials(articles: list[Article], labels: list[str] | None = None) -> list[dict]:

@@ -310,10 +310,10 @@ def test_admin_view_on_site_of_a_draft_opens_its_preview(client, correspondent):
     assert "Preview: not published" in response.text
 
 
-# The article page's 14 (tests/articles/test_query_counts.py), the session, the
+# The article page's 9 (tests/articles/test_query_counts.py), the session, the
 # user and their permissions (their own, their groups'), and whether readers see
 # the story now (Article.objects.published(), the one rule).
-PREVIEW_BUDGET = 19
+PREVIEW_BUDGET = 14
 
 
 @pytest.mark.parametrize("size", [10, 200])

@@ -19,10 +19,10 @@ BUDGETS = {
     "home": 5,
     "news": 5,
     "news-deep": 5,
-    # article, bylines, tags, corrections, register mentions, photos and their
-    # renditions, translations, related by region, related by tag (its stories'
-    # ids first, then the stories)
-    "article": 14,
+    # the story with its bylines, tags, corrections, register mentions and versions
+    # in other languages (articles/parts.py), photos and their renditions, related
+    # by region, related by tag (its stories' ids first, then the stories)
+    "article": 9,
     "day": 5,
     "month": 4,
     "year": 4,
