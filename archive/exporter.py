@@ -160,8 +160,12 @@ class LineWriter:
             region["pk"]: region
             for region in Region.objects.values("pk", "name_ru", "name_en", "slug")
         }
-        self.tags = {
-            tag["pk"]: tag for tag in Tag.objects.values("pk", "name_ru", "name_en")
+        self.tag_names_in = {
+            language: {
+                tag["pk"]: both_names(tag, language, slug=False)
+                for tag in Tag.objects.values("pk", "name_ru", "name_en")
+            }
+            for language in LANGUAGES
         }
         self.authors: dict[int, dict] = {}
         self.photos: dict[int, dict] = {}  # each photo's line, its file copied once
@@ -169,7 +173,8 @@ class LineWriter:
 
     def lines(self, rows: Iterable[dict]) -> list[dict]:
         rows = list(rows)
-        ids = [row["pk"] for row in rows]
+        # A set: the ORM walks a list's every value before any_of reads it.
+        ids = {row["pk"] for row in rows}
         bylines = grouped(
             Byline.objects.filter(article__any_of=ids)
             .order_by("article", "position", "pk")
@@ -221,34 +226,29 @@ class LineWriter:
             original = originals.get(row["translation_of_id"])
             placed = [pk for pk in body_photos[pk] if pk in self.photos]
             line = {
-                "key": str(row["key"]),
+                # Times and keys as orjson writes them: as isoformat() and str().
+                "key": row["key"],
                 "number": pk,
                 "id": row["legacy__legacy_id"],
                 "language": language,
                 "translation_of": original[1] if original else None,
-                "translation_of_key": str(original[0]) if original else None,
+                "translation_of_key": original[0] if original else None,
                 "headline": row["headline"],
                 "slug": row["slug"],
                 "lead": row["lead"],
                 "body": self.body_by_keys(row["body"]),
-                "published_at": iso(row["published_at"]),
+                "published_at": row["published_at"],
                 "status": row["status"],
                 "authors": [
                     self.author(author, language) for (author,) in bylines.get(pk, [])
                 ],
                 "source": row["source"],
                 "region": both_names(self.regions.get(row["region_id"]), language),
-                "tags": sorted(
-                    (
-                        both_names(self.tags[tag], language, slug=False)
-                        for (tag,) in tags.get(pk, [])
-                    ),
-                    key=lambda names: names["name"],
-                ),
+                "tags": self.tag_names(tags.get(pk), language),
                 "photo": self.photos.get(row["lead_photo_id"]),
                 "photos": [self.photos[photo] for photo in dict.fromkeys(placed)],
                 "corrections": [
-                    {"at": at.isoformat(), "text": text, "kind": kind}
+                    {"at": at, "text": text, "kind": kind}
                     for at, text, kind in corrections.get(pk, [])
                 ],
                 "mentions": sorted(
@@ -259,23 +259,32 @@ class LineWriter:
                             "status": status,
                             "reviewed_by": reviewer or "",
                         }
-                        for entity, text, status, reviewer in mentions.get(pk, [])
+                        for entity, text, status, reviewer in mentions[pk]
                     ),
                     key=lambda mention: (mention["entity"], mention["text"]),
-                ),
+                )
+                if pk in mentions
+                else [],
                 "created_by": row["created_by__username"] or "",
                 "approved_by": row["approved_by__username"] or "",
-                "approved_at": iso(row["approved_at"]),
-                "text_changed_at": iso(row["text_changed_at"]),
-                "updated_at": iso(row["updated_at"]),
+                "approved_at": row["approved_at"],
+                "text_changed_at": row["text_changed_at"],
+                "updated_at": row["updated_at"],
             }
             if self.with_history:
                 line["history"] = [
-                    {"action": action, "by": by, "at": at.isoformat(), "comment": note}
+                    {"action": action, "by": by, "at": at, "comment": note}
                     for action, by, at, note in history.get(pk, [])
                 ]
             lines.append(line)
         return lines
+
+    def tag_names(self, tags: list[tuple] | None, language: str) -> list[dict]:
+        """A line's tags, each in both languages, by name in the line's."""
+        if not tags:
+            return []
+        named = self.tag_names_in[language]
+        return sorted((named[tag] for (tag,) in tags), key=lambda names: names["name"])
 
     def body_by_keys(self, body: str) -> str:
         """Photos placed in the body by their key, which every installation shares."""
@@ -420,7 +429,3 @@ def both_names(named: dict | None, language: str, *, slug: bool = True) -> dict 
     if slug:
         names["slug"] = named["slug"]
     return names
-
-
-def iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
