@@ -8,17 +8,18 @@ five. with_parts() puts them where prefetch_related would have, so the code that
 renders a story reads them the same way whichever way they came.
 """
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import UTC, date
 
 from django.db import connection, models
-from django.db.models.expressions import RawSQL
 from django.utils.dateparse import parse_datetime
 
-from articles.models import Article, Byline, Correction, Tag
+from articles.models import Article, Byline, Correction, Region, Tag
 from authors.models import Author
 from disclaimers.models import DesignatedEntity, Mention
+from newsroom.prepared import converted, converters, one_row
 
 
 @dataclass(frozen=True)
@@ -176,24 +177,49 @@ def moment(text: str):
     return found if found.tzinfo else found.replace(tzinfo=UTC)
 
 
-def whole_story(stories: models.QuerySet, pk: int) -> Article | None:
-    """The story `pk` among `stories`, with its region and everything rendering it
-    reads (WHOLE_STORY), in one statement; None if `stories` has no such story."""
-    table = connection.ops.quote_name(Article._meta.db_table)
-    story = f"{table}.{connection.ops.quote_name('id')}"
-    names = [f"part_{part.name}" for part in WHOLE_STORY]
-    found = (
-        stories.select_related("region")
-        .annotate(
-            **{
-                name: RawSQL(column, ())
-                for name, column in zip(names, parts_columns(story), strict=True)
-            }
-        )
-        .filter(pk=pk)
-        .order_by()
-        .first()
-    )
-    if found is None:
+def whole_story(pk: int) -> Article | None:
+    """The story `pk` in any state, with its region and everything rendering it
+    reads (WHOLE_STORY), in one statement prepared once a session; None if there
+    is no such story. Whether the caller may show it is the caller's to ask
+    (Article.is_live for readers)."""
+    low, high = connection.ops.integer_field_range("BigAutoField")
+    if not low <= pk <= high:  # an address no story can have
         return None
-    return with_parts(found, [getattr(found, name) for name in names])
+    row = one_row("whole_story", _whole_story_sql, pk)
+    if row is None:
+        return None
+    article_fields, region_fields = _story_fields()
+    row = list(row)
+    article = Article.from_db(
+        connection.alias, None, converted(row[: len(article_fields)], article_fields)
+    )
+    row = row[len(article_fields) :]
+    region = None
+    if article.region_id is not None:
+        region = Region.from_db(
+            connection.alias, None, converted(row[: len(region_fields)], region_fields)
+        )
+    Article._meta.get_field("region").set_cached_value(article, region)
+    return with_parts(article, row[len(region_fields) :])
+
+
+@functools.cache
+def _story_fields():
+    return (
+        converters(Article._meta.concrete_fields, "a"),
+        converters(Region._meta.concrete_fields, "r"),
+    )
+
+
+def _whole_story_sql(story: str) -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        f"{alias}.{quote(field.column)}"
+        for alias, model in (("a", Article), ("r", Region))
+        for field in model._meta.concrete_fields
+    )
+    return (
+        f"SELECT {columns}, {', '.join(parts_columns(story))} "
+        "FROM articles_article a LEFT JOIN articles_region r ON r.id = a.region_id "
+        f"WHERE a.id = {story}"
+    )

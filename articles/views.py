@@ -313,13 +313,13 @@ class RelatedSection:
 class ArticleDetailView(PublicPageMixin, TemplateView):
     template_name = "articles/article_detail.html"
 
-    def stories(self):
-        """The stories this view shows: what readers may see."""
-        return Article.objects.published()
+    def may_show(self, story: Article) -> bool:
+        """Whether this view shows the story: readers see what is live."""
+        return story.is_live
 
     def get_object(self) -> Article:
-        story = whole_story(self.stories(), self.kwargs["pk"])
-        if story is None:
+        story = whole_story(self.kwargs["pk"])
+        if story is None or not self.may_show(story):
             raise Http404("No such story")
         return story
 
@@ -526,8 +526,8 @@ class ArticlePreviewView(ArticleDetailView):
     Marked private and no-store (the page cache never keeps it) and noindex.
     """
 
-    def stories(self):
-        return previewable_stories(self.request.user)
+    def may_show(self, story: Article) -> bool:
+        return previewable_stories(self.request.user).filter(pk=story.pk).exists()
 
     def canonical_url(self) -> str:
         return preview_url(self.object)

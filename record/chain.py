@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.parts import BYLINES, CORRECTIONS, MENTIONS, parts_columns, with_parts
+from newsroom.prepared import one_row
 from record import material as materials
 from record.models import GENESIS, Entry, Head, Text, sha256
 
@@ -157,22 +158,7 @@ def locked_head_and_story(article: Article) -> tuple[Head, dict[int, Entry]]:
 
 
 def head_and_story_row(article_id: int):
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.execute(
-                head_and_story_sql("%s"),
-                [article_id] * (len(LAST_COLUMNS) + len(RECORDED_PARTS)),
-            )
-            return cursor.fetchone()
-        # Prepared statements last as long as the database session, whatever
-        # becomes of the transaction that made them.
-        if getattr(connection, "record_prepared_on", None) is not connection.connection:
-            cursor.execute(
-                "PREPARE record_head_and_story (bigint) AS " + head_and_story_sql("$1")
-            )
-            connection.record_prepared_on = connection.connection
-        cursor.execute("EXECUTE record_head_and_story (%s)", [article_id])
-        return cursor.fetchone()
+    return one_row("record_head_and_story", head_and_story_sql, article_id)
 
 
 def todays_labels(head: Head) -> dict[str, list[str]]:

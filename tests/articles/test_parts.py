@@ -57,7 +57,7 @@ def test_a_whole_story_holds_what_its_prefetches_would(translated_story, which):
     story = translated_story[which]
     expected = Article.objects.for_display().get(pk=story.pk)
 
-    found = whole_story(Article.objects.published(), story.pk)
+    found = whole_story(story.pk)
 
     assert every_field(found) == every_field(expected)
     assert every_field(found.region) == every_field(expected.region)
@@ -81,7 +81,7 @@ def test_a_whole_story_is_one_query_and_reads_nothing_more(
 ):
     original, _translation = translated_story
     with django_assert_num_queries(1):
-        found = whole_story(Article.objects.published(), original.pk)
+        found = whole_story(original.pk)
         assert [model_to_dict(b.author)["name_ru"] for b in found.bylines.all()]
         assert [m.entity.footnote_en for m in found.mentions.all()]
         assert len(found.tags.all()) == 3
@@ -95,12 +95,16 @@ def test_a_version_not_live_is_there_and_says_so(translated_story):
     original, translation = translated_story
     Article.objects.filter(pk=translation.pk).update(status=Article.Status.DRAFT)
 
-    found = whole_story(Article.objects.published(), original.pk)
+    found = whole_story(original.pk)
 
     assert [(v.pk, v.is_live) for v in found.versions] == [(translation.pk, False)]
 
 
-def test_a_story_not_among_those_asked_is_none(translated_story):
+def test_a_story_in_any_state_is_read_and_no_story_is_none(translated_story):
     original, _translation = translated_story
-    assert whole_story(Article.objects.filter(status="draft"), original.pk) is None
-    assert whole_story(Article.objects.published(), original.pk + 1000) is None
+    Article.objects.filter(pk=original.pk).update(status=Article.Status.DRAFT)
+
+    found = whole_story(original.pk)
+
+    assert (found.status, found.is_live) == (Article.Status.DRAFT, False)
+    assert whole_story(original.pk + 1000) is None
