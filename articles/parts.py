@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date
 
-from django.db import connection, models
+from django.db import connection, connections, models, router
 from django.utils.dateparse import parse_datetime
 
 from articles.models import Article, Byline, Correction, Region, Tag
@@ -119,14 +119,18 @@ def parts_columns(story: str, parts=WHOLE_STORY) -> list[str]:
     return columns
 
 
-def with_parts(article: Article, columns: list[str], parts=WHOLE_STORY) -> Article:
-    """`article` holding the parts parts_columns() read, where prefetch_related
-    would have put them."""
+def with_parts(
+    article: Article, columns: list[str], parts=WHOLE_STORY, db=connection
+) -> Article:
+    """`article` holding the parts parts_columns() read (from `db`), where
+    prefetch_related would have put them."""
     cache = getattr(article, "_prefetched_objects_cache", None)
     if cache is None:
         cache = article._prefetched_objects_cache = {}
     for part, column in zip(parts, columns, strict=True):
-        instances = [_instance(part, article, row) for row in json.loads(column)]
+        instances = [
+            _instance(part, article, row, db.alias) for row in json.loads(column)
+        ]
         if not part.prefetched:
             setattr(article, part.name, instances)
             continue
@@ -136,18 +140,16 @@ def with_parts(article: Article, columns: list[str], parts=WHOLE_STORY) -> Artic
     return article
 
 
-def _instance(part: Part, article: Article, row: list) -> models.Model:
+def _instance(part: Part, article: Article, row: list, alias: str) -> models.Model:
     row = iter(row)
     made = []
     for _alias, model in part.tables:
         fields = _fields(part, model)
         values = [_python(field, next(row)) for field in fields]
         if len(fields) == len(model._meta.concrete_fields):
-            instance = model.from_db(connection.alias, None, values)
+            instance = model.from_db(alias, None, values)
         else:
-            instance = model.from_db(
-                connection.alias, [field.attname for field in fields], values
-            )
+            instance = model.from_db(alias, [field.attname for field in fields], values)
         made.append(instance)
     instance, *joined = made
     if joined:
@@ -181,33 +183,34 @@ def whole_story(pk: int) -> Article | None:
     """The story `pk` in any state, with its region and everything rendering it
     reads (WHOLE_STORY), in one statement prepared once a session; None if there
     is no such story. Whether the caller may show it is the caller's to ask
-    (Article.is_live for readers)."""
-    low, high = connection.ops.integer_field_range("BigAutoField")
+    (Article.is_live for readers). Read where the router sends reads of stories
+    (an anonymous reader's: the replica, if there is one)."""
+    db = connections[router.db_for_read(Article)]
+    low, high = db.ops.integer_field_range("BigAutoField")
     if not low <= pk <= high:  # an address no story can have
         return None
-    row = one_row("whole_story", _whole_story_sql, pk)
+    row = one_row("whole_story", _whole_story_sql, pk, db)
     if row is None:
         return None
-    article_fields, region_fields = _story_fields()
+    article_fields, region_fields = _story_fields(db.alias)
     row = list(row)
-    article = Article.from_db(
-        connection.alias, None, converted(row[: len(article_fields)], article_fields)
-    )
+    values = converted(row[: len(article_fields)], article_fields, db)
+    article = Article.from_db(db.alias, None, values)
     row = row[len(article_fields) :]
     region = None
     if article.region_id is not None:
-        region = Region.from_db(
-            connection.alias, None, converted(row[: len(region_fields)], region_fields)
-        )
+        values = converted(row[: len(region_fields)], region_fields, db)
+        region = Region.from_db(db.alias, None, values)
     Article._meta.get_field("region").set_cached_value(article, region)
-    return with_parts(article, row[len(region_fields) :])
+    return with_parts(article, row[len(region_fields) :], db=db)
 
 
 @functools.cache
-def _story_fields():
+def _story_fields(alias: str):
+    db = connections[alias]
     return (
-        converters(Article._meta.concrete_fields, "a"),
-        converters(Region._meta.concrete_fields, "r"),
+        converters(Article._meta.concrete_fields, "a", db),
+        converters(Region._meta.concrete_fields, "r", db),
     )
 
 

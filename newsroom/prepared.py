@@ -8,13 +8,15 @@ runs as it is.
 
 from collections.abc import Callable
 
-from django.db import connection
+from django.db import connection as default_connection
 from django.db.models import Field
 
 
-def one_row(name: str, statement: Callable[[str], str], value) -> tuple | None:
-    """The row of `statement(placeholder)`, its one parameter `value` written as
-    `placeholder` wherever the statement needs it; prepared as `name`."""
+def one_row(
+    name: str, statement: Callable[[str], str], value, connection=default_connection
+) -> tuple | None:
+    """The row of `statement(placeholder)` on `connection`, its one parameter `value`
+    written as `placeholder` wherever the statement needs it; prepared as `name`."""
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             sql = statement("%s")
@@ -33,7 +35,9 @@ def one_row(name: str, statement: Callable[[str], str], value) -> tuple | None:
         return cursor.fetchone()
 
 
-def converters(fields: list[Field], alias: str) -> list[tuple[Field, list]]:
+def converters(
+    fields: list[Field], alias: str, connection=default_connection
+) -> list[tuple[Field, list]]:
     """What the ORM applies to each of `fields`' values read from `alias`, as its
     compiler would (SQLite's times are text, for one)."""
     found = []
@@ -49,7 +53,7 @@ def converters(fields: list[Field], alias: str) -> list[tuple[Field, list]]:
     return found
 
 
-def converted(values, fields_converters) -> list:
+def converted(values, fields_converters, connection=default_connection) -> list:
     """`values` as the model holds them (converters() says how)."""
     result = []
     for value, (column, each) in zip(values, fields_converters, strict=True):

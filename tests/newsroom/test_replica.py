@@ -62,3 +62,24 @@ def test_no_migrations_on_the_replica():
     router = replica.PublicReadsRouter()
     assert router.allow_migrate(replica.REPLICA, "articles") is False
     assert router.allow_migrate("default", "articles") is True
+
+
+class ModelRecordingRouter(replica.PublicReadsRouter):
+    """Says, for each model read, where the replica router would send it."""
+
+    def db_for_read(self, model, **hints):
+        seen.append((model.__name__, super().db_for_read(model, **hints)))
+        return None
+
+
+def test_an_anonymous_readers_story_is_read_where_the_router_says(settings):
+    from articles.parts import whole_story
+
+    settings.DATABASE_ROUTERS = ["tests.newsroom.test_replica.ModelRecordingRouter"]
+    article = make_article()
+    seen.clear()
+
+    with replica.public_read():
+        assert whole_story(article.pk) == article
+
+    assert ("Article", replica.REPLICA) in seen
