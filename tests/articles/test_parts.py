@@ -16,11 +16,18 @@ pytestmark = pytest.mark.django_db
 
 
 def every_field(instance) -> dict | None:
+    """Each field's value, its type and (for times) its offset: 0 is not False,
+    and a time in Moscow is not the same value in UTC."""
     if instance is None:
         return None
     return {
-        field.attname: getattr(instance, field.attname)
+        field.attname: (
+            type(value),
+            value,
+            getattr(value, "tzinfo", None) and value.utcoffset(),
+        )
         for field in instance._meta.concrete_fields
+        for value in [getattr(instance, field.attname)]
     }
 
 
