@@ -83,7 +83,7 @@ VERSIONS = Part(
 WHOLE_STORY = (BYLINES, TAGS, CORRECTIONS, MENTIONS, VERSIONS)
 
 
-def _fields(part: Part, model) -> list[models.Field]:
+def _fields(model) -> list[models.Field]:
     fields = model._meta.concrete_fields
     if model is Article:  # a version: what its links and the note read
         return [field for field in fields if field.name in VERSION_FIELDS]
@@ -94,7 +94,7 @@ def _values(part: Part) -> str:
     return ", ".join(
         f"{alias}.{connection.ops.quote_name(field.column)}"
         for alias, model in part.tables
-        for field in _fields(part, model)
+        for field in _fields(model)
     )
 
 
@@ -144,7 +144,7 @@ def _instance(part: Part, article: Article, row: list, alias: str) -> models.Mod
     row = iter(row)
     made = []
     for _alias, model in part.tables:
-        fields = _fields(part, model)
+        fields = _fields(model)
         values = [_python(field, next(row)) for field in fields]
         if len(fields) == len(model._meta.concrete_fields):
             instance = model.from_db(alias, None, values)
