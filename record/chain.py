@@ -111,10 +111,11 @@ def changes_of(
     return found
 
 
-# What locked_head_and_story reads, in order.
-RECORDED_PARTS = (BYLINES, CORRECTIONS, MENTIONS)  # what a story's material reads
+# What locked_head_and_story reads, in order: the head, the story's last entry, and
+# the parts of the story its material reads.
 HEAD_COLUMNS = ["position", "sha256", "labels_today"]
 LAST_COLUMNS = ["version", "material_sha256"]
+RECORDED_PARTS = (BYLINES, CORRECTIONS, MENTIONS)
 
 
 def head_and_story_sql(story: str) -> str:
