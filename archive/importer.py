@@ -1,9 +1,12 @@
 """Importing the legacy archive's JSONL: one line at a time, idempotent, all or nothing."""
 
 import itertools
+import os
 import re
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from queue import Full, Queue
@@ -14,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
+from django.utils import translation
 
 from archive.batch import NewArticles, draft, reset_numbering
 from archive.jsonl import LANGUAGES, BadLine, Name, Record, all_photos, parse_line
@@ -52,6 +56,12 @@ BATCH = 1000
 # Names already matched, so a big file does not ask for the same author every line.
 # Bounded, so memory stays flat however many distinct names the archive has.
 CACHE_SIZE = 10_000
+# Photos are read (checked, cleaned, resized) this many lines ahead of the line being
+# written, on a thread per core: Pillow lets go of the interpreter while it decodes,
+# resizes and encodes, so the renditions of the lines to come are made on every core
+# while the database stores the current one. Bounded, so memory stays flat.
+PHOTO_THREADS = os.process_cpu_count() or 1
+PHOTOS_AHEAD = 2 * PHOTO_THREADS
 # From this many lines written, the tables are analysed at the end (statistics.py).
 ANALYSE_AFTER = 1000
 # The tables an import writes.
@@ -163,6 +173,22 @@ def read_ahead[T](items: Iterator[T], depth: int = 2) -> Iterator[T]:
 
 
 @dataclass
+class PhotosRead:
+    """A line's photos being read on the photo threads (None: stored already)."""
+
+    readings: list[Future | None]
+
+    def result(self) -> list[CleanImage | None]:
+        """The photos, checked and cleaned; BadLine for the first unreadable one."""
+        return [None if each is None else each.result() for each in self.readings]
+
+    def cancel(self) -> None:
+        for each in self.readings:
+            if each is not None:
+                each.cancel()
+
+
+@dataclass
 class Summary:
     lines: int = 0
     created: int = 0
@@ -216,12 +242,13 @@ class Importer:
     def run(self) -> Summary:
         if self.user is None:
             self.user = importing_user()
-        for batch in read_ahead(parsed_batches(self.lines)):
-            for error in batch.bad_lines:
-                self.fail(error)
-            self.import_batch(batch.records, batch.drafts)
-            self.summary.lines = batch.last_line
-            self.progress(self.summary, batch.bytes_read)
+        with ThreadPoolExecutor(PHOTO_THREADS, "import-photos") as self.photo_readers:
+            for batch in read_ahead(parsed_batches(self.lines)):
+                for error in batch.bad_lines:
+                    self.fail(error)
+                self.import_batch(batch.records, batch.drafts)
+                self.summary.lines = batch.last_line
+                self.progress(self.summary, batch.bytes_read)
         if not self.dry_run:
             self.link_translations()
             # Stories may have taken their numbers (also in a run cut short before):
@@ -249,8 +276,8 @@ class Importer:
                     # Line by line instead, so the bad one is found and named.
                     self.forget_names()
                     one_by_one = records
-            for record in one_by_one:
-                self.import_line(record)
+            for record, photos in self.with_photos_read(one_by_one):
+                self.import_line(record, photos)
             if self.dry_run:
                 transaction.set_rollback(True)
                 self.forget_names()
@@ -299,9 +326,9 @@ class Importer:
             known |= identities
         return fresh, one_by_one
 
-    def import_line(self, record: Record) -> None:
+    def import_line(self, record: Record, photos: "PhotosRead") -> None:
         try:
-            outcome = self.import_record(record)
+            outcome = self.import_record(record, photos)
         except BadLine as error:
             self.fail(error)
             return
@@ -409,11 +436,11 @@ class Importer:
 
     # One line ----------------------------------------------------------------------
 
-    def import_record(self, record: Record) -> str:
+    def import_record(self, record: Record, photos: "PhotosRead") -> str:
         """Create or update the record's article; "created", "updated" or "unchanged"."""
-        # Read and clean the photo before any write: an unreadable one fails the line
-        # with nothing to undo.
-        cleans = self.read_photos(record)
+        # The photos are read and cleaned before any write: an unreadable one fails
+        # the line with nothing to undo.
+        cleans = photos.result()
         written: list[Photo] = []
         try:
             with transaction.atomic():
@@ -865,21 +892,54 @@ class Importer:
 
     # Photos ----------------------------------------------------------------------
 
-    def read_photos(self, record: Record) -> list[CleanImage | None]:
-        """The line's photos (lead first) validated and stripped of metadata, as an
-        upload is; None for one this installation has already (by its key)."""
+    def with_photos_read(
+        self, records: list[Record]
+    ) -> Iterator[tuple[Record, "PhotosRead"]]:
+        """Each record with the reading of its photos, started PHOTOS_AHEAD lines
+        early on the photo threads."""
+        started: deque[tuple[Record, PhotosRead]] = deque()
+        try:
+            for record in records:
+                started.append((record, self.read_photos(record)))
+                if len(started) > PHOTOS_AHEAD:
+                    yield started.popleft()
+            while started:
+                yield started.popleft()
+        finally:
+            # Stopped early (the batch failed): no reading left running for nothing.
+            for _record, photos in started:
+                photos.cancel()
+
+    def read_photos(self, record: Record) -> "PhotosRead":
+        """The reading of the line's photos (lead first): validated and stripped of
+        metadata as an upload is, renditions made; None for one this installation
+        has already (by its key).
+
+        Started before the lines ahead of it are written: a photo one of them
+        stores is read once more, then found by its key (Importer.photo)."""
         lines = all_photos(record)
         known = set(
             Photo.objects.filter(
                 key__in=[line.key for line in lines if line.key]
             ).values_list("key", flat=True)
         )
-        return [
-            None if line.key in known else self.read_photo(record.number, line.file)
-            for line in lines
-        ]
+        language = translation.get_language()
+        return PhotosRead(
+            [
+                None
+                if line.key in known
+                else self.photo_readers.submit(
+                    self.read_photo, record.number, line.file, language
+                )
+                for line in lines
+            ]
+        )
 
-    def read_photo(self, number: int, relative: str) -> CleanImage:
+    def read_photo(self, number: int, relative: str, language: str) -> CleanImage:
+        with translation.override(language):  # its refusal in the import's language
+            return self.read_photo_file(number, relative)
+
+    def read_photo_file(self, number: int, relative: str) -> CleanImage:
         path = (self.folder / relative).resolve()
         if not path.is_relative_to(self.folder):
             raise BadLine(number, f"photo {relative!r} is outside the file's folder")

@@ -6,7 +6,6 @@ disk. Correspondents' safety depends on it.
 """
 
 import io
-import warnings
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -67,25 +66,24 @@ def clean_image(upload) -> CleanImage:
     upload.seek(0)
     data = upload.read()
     try:
-        with warnings.catch_warnings():
-            # Pillow only warns between the pixel limit and twice it; refuse those too.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                image_format = probe.format
-                if image_format not in ACCEPTED:
-                    raise ValidationError(
-                        _(
-                            "%(format)s images are not accepted; upload JPEG, PNG, WebP or AVIF."
-                        )
-                        % {"format": image_format or _("This kind of")},
-                        code="format",
+        # Pillow only warns between the pixel limit and twice it: check_pixels
+        # refuses those (and PhotosConfig makes the warning an error).
+        with Image.open(io.BytesIO(data)) as probe:
+            image_format = probe.format
+            if image_format not in ACCEPTED:
+                raise ValidationError(
+                    _(
+                        "%(format)s images are not accepted; upload JPEG, PNG, WebP or AVIF."
                     )
-                check_pixels(probe.size)
-                probe.verify()
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()  # a truncated or corrupt file fails here
-                upright = ImageOps.exif_transpose(image)
-                return encode(upright, STORED_AS.get(image_format, image_format))
+                    % {"format": image_format or _("This kind of")},
+                    code="format",
+                )
+            check_pixels(probe.size)
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()  # a truncated or corrupt file fails here
+            upright = ImageOps.exif_transpose(image)
+            return encode(upright, STORED_AS.get(image_format, image_format))
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

@@ -2,6 +2,7 @@
 published stories' photos keep their credits."""
 
 import io
+import threading
 from contextlib import suppress
 
 import pytest
@@ -11,7 +12,8 @@ from django.utils import translation
 from archive.models import LegacyId
 from articles.models import Article
 from photos.models import Photo
-from tests.archive.test_import_export import credited_photo, line, write
+from tests.archive.test_import_export import credited_photo, line
+from tests.archive.test_import_export import write as write_lines
 from tests.photos.images import bomb_bytes, photo_bytes
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +41,7 @@ def folder(tmp_path):
 
 
 def test_a_tall_screenshot_imports_with_its_renditions(folder):
-    errors = run(write(folder, line(photo=credited_photo("photos/tall.jpg"))))
+    errors = run(write_lines(folder, line(photo=credited_photo("photos/tall.jpg"))))
     assert errors == ""
     photo = Article.objects.get().lead_photo
     assert (photo.width, photo.height) == (1080, 20000)
@@ -48,7 +50,7 @@ def test_a_tall_screenshot_imports_with_its_renditions(folder):
 
 def test_a_huge_image_fails_its_own_line_and_the_run_goes_on(folder, media_root):
     errors = run(
-        write(
+        write_lines(
             folder,
             line(id="1", photo=credited_photo()),
             line(id="2", photo=credited_photo("photos/bomb.png")),
@@ -79,7 +81,7 @@ def test_a_photo_whose_renditions_fail_fails_its_own_line(
 
     monkeypatch.setattr(images, "shrunk", fails_for_tall)
     errors = run(
-        write(
+        write_lines(
             folder,
             line(id="1", photo=credited_photo("photos/tall.jpg")),
             line(id="2", photo=credited_photo()),
@@ -104,8 +106,45 @@ def test_an_import_line_cannot_empty_the_credit_of_a_published_storys_photo(fold
         translation_of="1",
         photo={"file": "photos/9001.jpg", "caption": "Дамба"},
     )
-    errors = run(write(folder, original, draft))
+    errors = run(write_lines(folder, original, draft))
     assert "line 2: credit_form: " in errors and "credit cannot be empty" in errors, (
         errors
     )
     assert Article.objects.get().lead_photo.credit("en").startswith("Photo by Nino")
+
+
+def test_photos_are_read_on_the_photo_threads_ahead_of_the_line_written(
+    folder, monkeypatch
+):
+    """Renditions are most of a photo line's time: the lines to come have their
+    photos read on every core while the database stores the current one."""
+    from archive import importer
+
+    events = []
+    read = importer.Importer.read_photo_file
+    write = importer.Importer.write
+
+    def reading(self, number, relative):
+        events.append(("read", number, threading.current_thread().name))
+        return read(self, number, relative)
+
+    def writing(self, record, cleans, written):
+        events.append(("write", record.number, threading.current_thread().name))
+        return write(self, record, cleans, written)
+
+    monkeypatch.setattr(importer.Importer, "read_photo_file", reading)
+    monkeypatch.setattr(importer.Importer, "write", writing)
+    shared = {**credited_photo(), "key": "0b0e8a52-8d3c-4a53-9a55-1f3e8e0c2a11"}
+    lines = [line(id=str(number), photo=shared) for number in range(1, 5)]
+    assert run(write_lines(folder, *lines)) == ""
+
+    readers = {name for kind, _number, name in events if kind == "read"}
+    assert readers and all(name.startswith("import-photos") for name in readers)
+    # Every line's photo was being read before the first line was written.
+    reads = [number for kind, number, _name in events if kind == "read"]
+    first_write = next(i for i, event in enumerate(events) if event[0] == "write")
+    assert sorted(reads) == [1, 2, 3, 4]
+    assert len([e for e in events[:first_write] if e[0] == "read"]) >= 2
+    # Four lines, one photo: the copies read ahead were found by their key.
+    assert Photo.objects.count() == 1
+    assert Article.objects.filter(lead_photo__isnull=False).count() == 4
