@@ -1,15 +1,16 @@
 """Import and export throughput on lines shaped like a real archive.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench_import \
-        .venv/bin/python bench/import_throughput.py [N] [--photos M] [--profile]
+        .venv/bin/python bench/import_throughput.py [N] [--photos M]
+            [--photo-size WxH] [--profile]
 
 Writes N lines (default 100,000) shaped like the agency's archive: bodies of ~410
 words, one or two bylines as objects, three tags, a quarter of the English lines
 translating a Russian one, 1% with a correction. Imports them into an empty
 database, then exports them, and prints lines per second for each and the peak RSS
 of each step (the import measured in a process of its own). With --photos M, M more
-lines each with a photo of their own (a 1600x1000 JPEG, renditions included) are
-imported after them. Runs with DEBUG off, as in production. Imports into the
+lines each with a photo of their own (a 1600x1000 JPEG unless --photo-size says
+otherwise, renditions included) are imported after them. Runs with DEBUG off, as in production. Imports into the
 configured database (newsroom_bench_import if DATABASE_URL is unset), emptied
 first: a scratch one, not one you care about. Prints figures; asserts nothing.
 Targets (issue 19): import 3,000 lines/s, peak memory under 200 MB, photo lines 200/s,
@@ -93,13 +94,15 @@ def realistic_line(number: int, rng: random.Random) -> dict:
     return line
 
 
-def write_lines(path: Path, numbers: range, with_photos: bool = False) -> None:
+def write_lines(
+    path: Path, numbers: range, photo_size: tuple[int, int] | None = None
+) -> None:
     rng = random.Random(19)
     image = None
-    if with_photos:
+    if with_photos := photo_size is not None:
         from tests.photos.images import photo_bytes
 
-        image = photo_bytes(size=(1600, 1000))
+        image = photo_bytes(size=photo_size)
         (path.parent / "photos").mkdir()
     with path.open("w", encoding="utf-8") as out:
         for number in numbers:
@@ -147,6 +150,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", type=int, nargs="?", default=100_000)
     parser.add_argument("--photos", type=int, default=0)
+    parser.add_argument(
+        "--photo-size",
+        default="1600x1000",
+        type=lambda text: tuple(int(side) for side in text.split("x", 1)),
+        help="the photos' width x height (a camera's: 4000x2667)",
+    )
     parser.add_argument("--profile", action="store_true", help="profile the import")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
@@ -176,10 +185,11 @@ def main():
             (folder / "with-photos").mkdir()
             path = folder / "with-photos" / "bench.jsonl"
             numbers = range(args.count, args.count + args.photos)
-            write_lines(path, numbers, with_photos=True)
+            write_lines(path, numbers, photo_size=args.photo_size)
             elapsed, peak = run_measured("import", "--path", str(path), *profile)
+            width, height = args.photo_size
             print(
-                f"import of {args.photos:,} lines with a photo each: "
+                f"import of {args.photos:,} lines with a photo each ({width}x{height}): "
                 f"{args.photos / elapsed:,.1f} lines/s ({elapsed:.1f} s); "
                 f"peak RSS so far {peak:,.0f} MiB"
             )

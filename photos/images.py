@@ -82,8 +82,10 @@ def clean_image(upload) -> CleanImage:
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()  # a truncated or corrupt file fails here
-            upright = ImageOps.exif_transpose(image)
-            return encode(upright, STORED_AS.get(image_format, image_format))
+            # Turned in place: a copy of a camera's photo is 70 MB more, per import
+            # thread. encode() copies the pixels alone anyway.
+            ImageOps.exif_transpose(image, in_place=True)
+            return encode(image, STORED_AS.get(image_format, image_format))
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -152,7 +154,15 @@ def resized(content: bytes, width: int, image_format: str) -> CleanImage:
     """A copy of a stored (already clean) image `width` pixels wide, in JPEG or WEBP."""
     with Image.open(io.BytesIO(content)) as image:
         height = rendition_height(image.width, image.height, width)
-        return fitted(image.convert("RGB"), width, height, image_format)
+        return fitted(decoded_for(image, width, height), width, height, image_format)
+
+
+def decoded_for(image: Image.Image, width: int, height: int) -> Image.Image:
+    """`image`'s pixels (RGB) for a copy at most width x height: a JPEG is decoded
+    at a half, a quarter or an eighth of its size when that is still as large, for a
+    fraction of the time (a 4000-pixel photo: 56 ms whole, 10 ms at half)."""
+    image.draft("RGB", (width, height))
+    return image.convert("RGB")
 
 
 def crop_box(
@@ -188,11 +198,14 @@ def with_renditions(clean: CleanImage) -> CleanImage:
     refuses) is refused here as a ValidationError, so nothing reaches the disk.
     """
     try:
+        widths = sorted(rendition_widths(clean.width, clean.height), reverse=True)
         with Image.open(io.BytesIO(clean.content)) as image:
-            source = image.convert("RGB")
+            source = decoded_for(
+                image, widths[0], rendition_height(clean.width, clean.height, widths[0])
+            )
             # Widest first, each narrower one from the one before: resizing the
             # original for every width and format took most of an import's time.
-            for width in sorted(rendition_widths(clean.width, clean.height))[::-1]:
+            for width in widths:
                 height = rendition_height(clean.width, clean.height, width)
                 source = shrunk(source, width, height)
                 for image_format in RENDITION_FORMATS:

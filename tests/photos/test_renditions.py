@@ -1,12 +1,16 @@
 """Renditions are made once, even when two requests ask for the same one together."""
 
+import io
 import threading
 
 import pytest
 from django.db import connection
+from PIL import Image
 
+from photos.images import CleanImage
 from photos.models import Rendition
 from tests.factories import make_photo
+from tests.photos.images import photo_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,3 +47,22 @@ def test_rendition_keeps_the_aspect_ratio_and_format():
     assert (rendition.width, rendition.height) == (320, 200)
     assert rendition.file.name.endswith(".jpg")
     assert photo.rendition(320, "JPEG").pk == rendition.pk
+
+
+@pytest.mark.parametrize(
+    "image_format, decoded", [("JPEG", (2000, 1334)), ("PNG", (4000, 2667))]
+)
+def test_a_large_jpeg_is_decoded_at_the_smallest_scale_its_renditions_need(
+    image_format, decoded
+):
+    """Decoding a 4000-pixel photo whole took most of its renditions' time; a JPEG
+    decodes at a half, a quarter or an eighth of its size for far less."""
+    from photos.images import decoded_for, with_renditions
+
+    content = photo_bytes(image_format, size=(4000, 2667), exif=False)
+    with Image.open(io.BytesIO(content)) as image:
+        assert decoded_for(image, 1280, 853).size == decoded
+    clean = with_renditions(CleanImage(content, "jpg", 4000, 2667))
+    assert {size[0] for size in clean.renditions} == {320, 640, 960, 1280}
+    widest = clean.renditions[1280, "JPEG"]
+    assert (widest.width, widest.height) == (1280, 853)
