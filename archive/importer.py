@@ -895,13 +895,19 @@ class Importer:
     def with_photos_read(
         self, records: list[Record]
     ) -> Iterator[tuple[Record, "PhotosRead"]]:
-        """Each record with the reading of its photos, started PHOTOS_AHEAD lines
-        early on the photo threads."""
+        """Each record with the reading of its photos, started on the photo threads
+        up to PHOTOS_AHEAD lines, and PHOTOS_AHEAD photos, early (a line with more
+        photos than that has them all read at once)."""
         started: deque[tuple[Record, PhotosRead]] = deque()
+
+        def too_far_ahead() -> bool:
+            photos = sum(len(read.readings) for _record, read in started)
+            return len(started) > 1 and max(len(started), photos) > PHOTOS_AHEAD
+
         try:
             for record in records:
                 started.append((record, self.read_photos(record)))
-                if len(started) > PHOTOS_AHEAD:
+                while too_far_ahead():
                     yield started.popleft()
             while started:
                 yield started.popleft()
