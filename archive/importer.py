@@ -60,7 +60,8 @@ CACHE_SIZE = 10_000
 # written, on a thread per core: Pillow lets go of the interpreter while it decodes,
 # resizes and encodes, so the renditions of the lines to come are made on every core
 # while the database stores the current one. Bounded, so memory stays flat.
-PHOTO_THREADS = os.process_cpu_count() or 1
+# At most four: each holds a decoded photo (up to 360 MB at PHOTO_MAX_PIXELS).
+PHOTO_THREADS = min(4, os.cpu_count() or 1)
 PHOTOS_AHEAD = 2 * PHOTO_THREADS
 # From this many lines written, the tables are analysed at the end (statistics.py).
 ANALYSE_AFTER = 1000
@@ -456,6 +457,10 @@ class Importer:
             self.forget(written)
             self.forget_names()
             raise BadLine(record.number, f"not saved ({error})") from None
+        except BadLine:  # a photo read late (Importer.photo) was unreadable
+            self.forget(written)
+            self.forget_names()
+            raise
         if self.dry_run:
             self.forget(written)
         else:
@@ -973,19 +978,24 @@ class Importer:
                 .first()
             )
         stored = [
-            self.photo(line, record.language, candidates, clean, written)
+            self.photo(record, line, candidates, clean, written)
             for line, clean in zip(all_photos(record), cleans, strict=True)
         ]
         if record.photo:
             return {"lead": stored[0], "body": stored[1:]}
         return {"body": stored}
 
-    def photo(self, line, language, candidates, clean, written) -> tuple:
+    def photo(self, record, line, candidates, clean, written) -> tuple:
         """A photo with the line's captions, alt texts and credit, and whether it was
         saved: the one its key names, else the article's current photo or the
         original's (a translation shares its original's) when the image is the same,
         else a new one."""
+        language = record.language
         photo = Photo.objects.filter(key=line.key).first() if line.key else None
+        if photo is None and clean is None:
+            # Its key was known when its reading would have begun, and the photo is
+            # gone since (deleted in the admin meanwhile): read now.
+            clean = self.read_photo_file(record.number, line.file)
         if photo is None:
             for candidate in Photo.objects.filter(pk__in=[c for c in candidates if c]):
                 if same_image(candidate, clean):

@@ -158,9 +158,10 @@ def resized(content: bytes, width: int, image_format: str) -> CleanImage:
 
 
 def decoded_for(image: Image.Image, width: int, height: int) -> Image.Image:
-    """`image`'s pixels (RGB) for a copy at most width x height: a JPEG is decoded
-    at a half, a quarter or an eighth of its size when that is still as large, for a
-    fraction of the time (a 4000-pixel photo: 56 ms whole, 10 ms at half)."""
+    """`image`'s pixels (RGB) for a copy width x height or smaller: a JPEG is
+    decoded at a half, a quarter or an eighth of its size when that is still at least
+    as large, for a fraction of the time (a 4000-pixel photo: 56 ms whole, 10 ms at
+    half)."""
     image.draft("RGB", (width, height))
     return image.convert("RGB")
 
@@ -212,7 +213,13 @@ def with_renditions(clean: CleanImage) -> CleanImage:
                     clean.renditions[width, image_format] = encoded(
                         source, image_format
                     )
-    except (OSError, ValueError, MemoryError, Image.DecompressionBombError):
+    except (
+        OSError,
+        ValueError,
+        MemoryError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,  # an error: PhotosConfig
+    ):
         clean.renditions.clear()
         raise ValidationError(
             _(

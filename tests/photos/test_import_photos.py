@@ -14,6 +14,7 @@ from articles.models import Article
 from photos.models import Photo
 from tests.archive.test_import_export import credited_photo, line
 from tests.archive.test_import_export import write as write_lines
+from tests.factories import make_photo
 from tests.photos.images import bomb_bytes, photo_bytes
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +154,39 @@ def test_photos_are_read_on_the_photo_threads_ahead_of_the_line_written(
     # Four lines, one photo: the copies read ahead were found by their key.
     assert Photo.objects.count() == 1
     assert Article.objects.filter(lead_photo__isnull=False).count() == 4
+
+
+def test_a_photo_deleted_after_its_line_was_read_ahead_is_read_again(
+    folder, monkeypatch
+):
+    """Its key was known when the lines ahead were read, so its file was not; an
+    editor deleted the photo before the line was written: the line reads it then."""
+    from archive import importer
+
+    key = "5d1c0e3a-2b7f-4c1e-9a0d-6f2b8e4c7a19"
+    make_photo(key=key)
+    write = importer.Importer.write
+
+    def deleted_meanwhile(self, record, cleans, written):
+        Photo.objects.filter(key=key).delete()
+        return write(self, record, cleans, written)
+
+    monkeypatch.setattr(importer.Importer, "write", deleted_meanwhile)
+    errors = run(write_lines(folder, line(photo={**credited_photo(), "key": key})))
+    assert errors == ""
+    photo = Article.objects.get().lead_photo
+    assert str(photo.key) == key and photo.renditions.count() == 8
+
+
+@pytest.mark.parametrize(
+    "language, reason",
+    [("en", "The image has too many pixels"), ("ru", "В изображении слишком много")],
+)
+def test_a_photo_read_ahead_is_refused_in_the_imports_language(
+    folder, language, reason
+):
+    path = write_lines(folder, line(photo=credited_photo("photos/bomb.png")))
+    err = io.StringIO()
+    with suppress(CommandError), translation.override(language):
+        call_command("import_articles", path, stdout=io.StringIO(), stderr=err)
+    assert f"unreadable photo 'photos/bomb.png' ({reason}" in err.getvalue()
