@@ -233,6 +233,21 @@ MANY_REMEMBERED_SECONDS = 600
 _many_since: dict[tuple, float] = {}
 
 
+def ids_if_few(article_ids: models.QuerySet, known_as: tuple) -> list[int] | None:
+    """The ids `article_ids` (one column, unordered) names when they are few (up to
+    SPARSE_LISTING); None when they are many, which is remembered by `known_as` for
+    MANY_REMEMBERED_SECONDS (see ArticleQuerySet.among)."""
+    if time.monotonic() - _many_since.get(known_as, -inf) < MANY_REMEMBERED_SECONDS:
+        return None
+    ids = list(article_ids[: SPARSE_LISTING + 1])
+    if len(ids) <= SPARSE_LISTING:
+        return ids
+    if len(_many_since) > 10_000:
+        _many_since.clear()
+    _many_since[known_as] = time.monotonic()
+    return None
+
+
 # Moved only by articles/wire.py; not revisions of the story.
 WIRE_FIELDS = ("wire_at", "wire_version")
 
@@ -270,15 +285,10 @@ class ArticleQuerySet(models.QuerySet):
         related stories then skip fetching its first two thousand ids.
         """
         article_ids = article_ids.order_by()
-        if time.monotonic() - _many_since.get(known_as, -inf) < MANY_REMEMBERED_SECONDS:
+        ids = ids_if_few(article_ids, known_as)
+        if ids is None:
             return self.filter(pk__in=article_ids)
-        ids = list(article_ids[: SPARSE_LISTING + 1])
-        if len(ids) <= SPARSE_LISTING:
-            return self.filter(pk__any_of=ids)
-        if len(_many_since) > 10_000:
-            _many_since.clear()
-        _many_since[known_as] = time.monotonic()
-        return self.filter(pk__in=article_ids)
+        return self.filter(pk__any_of=ids)
 
     def for_display(self) -> "ArticleQuerySet":
         """With everything a rendering of the story reads: region, bylines, tags,

@@ -27,6 +27,7 @@ from articles.models import Article, FormerTagSlug, Region, Tag, TaggedArticle
 from articles.pagination import Cursor, keyset_page
 from articles.parts import whole_story
 from articles.preview import preview_url, previewable_stories
+from articles.related import RELATED_COUNT, related_stories
 from articles.rendering import render_material, story_cards, with_register_names
 from articles.search import MAX_PAGES, Query, search
 from articles.seo import article_meta
@@ -40,7 +41,6 @@ from photos.models import Photo, Rendition
 from photos.rendering import crop, figure, photos_by_id, sources
 
 LATEST_NEWS_COUNT = 10
-RELATED_COUNT = 4
 
 
 def published_in_language():
@@ -412,36 +412,15 @@ class ArticleDetailView(PublicPageMixin, TemplateView):
         return [version for version in self.object.versions if version.is_live]
 
     def related(self) -> list[Article]:
-        """The newest stories before this one sharing its region or one of its tags.
-
-        One short query for each (indexes serve both, for rare and common tags and
-        regions alike), merged here.
-        """
+        """The newest stories before this one sharing its region or one of its tags."""
         story = self.story
-        earlier = with_register_names(
-            Article.objects.published()
-            .filter(language=story.language, published_at__lte=self.reference_time())
-            .exclude(pk=story.pk)
-            .newest_first()
-            .only("pk", "slug", "language", "headline", "published_at")
+        return related_stories(
+            story.pk,
+            story.language,
+            self.reference_time(),
+            story.tag_ids,
+            story.region_id,
         )
-        found = {}
-        if tag_ids := story.tag_ids:
-            tagged = TaggedArticle.objects.filter(tag__in=tag_ids)
-            for article in earlier.among(
-                tagged.values_list("content_object", flat=True),
-                known_as=("tags", *sorted(tag_ids)),
-            )[:RELATED_COUNT]:
-                found[article.pk] = article
-        if story.region_id:
-            for article in earlier.filter(region=story.region_id)[:RELATED_COUNT]:
-                found[article.pk] = article
-        newest = sorted(
-            found.values(),
-            key=lambda article: (article.published_at, article.pk),
-            reverse=True,
-        )
-        return newest[:RELATED_COUNT]
 
     def material_context(self) -> dict:
         """The story through the one renderer, and what the material's partials read:

@@ -20,11 +20,18 @@ class AnyOf(Lookup):
         values = [int(value) for value in self.rhs]
         if not values:
             raise EmptyResultSet
-        if connection.vendor == "postgresql":
-            array = self.lhs.output_field.cast_db_type(connection)
-            literal = "{" + ",".join(map(str, values)) + "}"
-            return f"{lhs} = ANY(%s::{array}[])", [*params, literal]
-        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*params, *values]
+        array = self.lhs.output_field.cast_db_type(connection)
+        sql, values = any_of_sql(lhs, values, array, connection)
+        return sql, [*params, *values]
+
+
+def any_of_sql(column: str, values: list[int], db_type: str, connection):
+    """`column` is one of `values` (integers, at least one), as SQL and parameters:
+    one array literal of `db_type` on PostgreSQL, `in` elsewhere."""
+    if connection.vendor == "postgresql":
+        literal = "{" + ",".join(map(str, values)) + "}"
+        return f"{column} = ANY(%s::{db_type}[])", [literal]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", values
 
 
 def register() -> None:

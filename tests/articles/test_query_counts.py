@@ -20,9 +20,10 @@ BUDGETS = {
     "news": 5,
     "news-deep": 5,
     # the story with its bylines, tags, corrections, register mentions and versions
-    # in other languages (articles/parts.py), photos and their renditions, related
-    # by region, related by tag (its stories' ids first, then the stories)
-    "article": 9,
+    # in other languages (articles/parts.py), photos and their renditions, the
+    # related stories' tag ids first (ids_if_few), then the related stories by tag
+    # and by region in one statement (articles/related.py)
+    "article": 8,
     "day": 5,
     "month": 4,
     "year": 4,
