@@ -20,6 +20,7 @@ from articles.models import Article, Byline, Correction, Region, Tag
 from authors.models import Author
 from disclaimers.models import DesignatedEntity, Mention
 from newsroom.prepared import converted, converters, one_row
+from photos.models import Photo, Photographer, Rendition
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,14 @@ VERSIONS = Part(
 
 # What rendering a story whole reads (for_display's prefetches, and its versions).
 WHOLE_STORY = (BYLINES, TAGS, CORRECTIONS, MENTIONS, VERSIONS)
+# The renditions of the story's lead photo (whole_story puts them on the photo).
+LEAD_RENDITIONS = Part(
+    "renditions",
+    (("n", Rendition),),
+    "photos_rendition n JOIN articles_article s ON n.photo_id = s.lead_photo_id "
+    "WHERE s.id = {story}",
+    "n.id",
+)
 
 
 def _fields(model) -> list[models.Field]:
@@ -124,20 +133,25 @@ def with_parts(
 ) -> Article:
     """`article` holding the parts parts_columns() read (from `db`), where
     prefetch_related would have put them."""
-    cache = getattr(article, "_prefetched_objects_cache", None)
-    if cache is None:
-        cache = article._prefetched_objects_cache = {}
     for part, column in zip(parts, columns, strict=True):
         instances = [
             _instance(part, article, row, db.alias) for row in json.loads(column)
         ]
-        if not part.prefetched:
+        if part.prefetched:
+            _prefetched(article, part.name, instances)
+        else:
             setattr(article, part.name, instances)
-            continue
-        related = getattr(article, part.name).all()  # lazy: no query
-        related._result_cache, related._prefetch_done = instances, True
-        cache[part.name] = related
     return article
+
+
+def _prefetched(owner: models.Model, name: str, instances: list) -> None:
+    """`instances` where prefetch_related would put `owner`'s `name`."""
+    cache = getattr(owner, "_prefetched_objects_cache", None)
+    if cache is None:
+        cache = owner._prefetched_objects_cache = {}
+    related = getattr(owner, name).all()  # lazy: no query
+    related._result_cache, related._prefetch_done = instances, True
+    cache[name] = related
 
 
 def _instance(part: Part, article: Article, row: list, alias: str) -> models.Model:
@@ -180,8 +194,9 @@ def moment(text: str):
 
 
 def whole_story(pk: int) -> Article | None:
-    """The story `pk` in any state, with its region and everything rendering it
-    reads (WHOLE_STORY), in one statement prepared once a session; None if there
+    """The story `pk` in any state, with its region, its lead photo (with its
+    photographer and renditions, as photos_by_id gives it) and everything rendering
+    it reads (WHOLE_STORY), in one statement prepared once a session; None if there
     is no such story. Whether the caller may show it is the caller's to ask
     (Article.is_live for readers). Read where the router sends reads of stories
     (an anonymous reader's: the replica, if there is one)."""
@@ -192,37 +207,55 @@ def whole_story(pk: int) -> Article | None:
     row = one_row("whole_story", _whole_story_sql, pk, db)
     if row is None:
         return None
-    article_fields, region_fields = _story_fields(db.alias)
-    row = list(row)
-    values = converted(row[: len(article_fields)], article_fields, db)
-    article = Article.from_db(db.alias, None, values)
-    row = row[len(article_fields) :]
-    region = None
-    if article.region_id is not None:
-        values = converted(row[: len(region_fields)], region_fields, db)
-        region = Region.from_db(db.alias, None, values)
+    row = iter(row)
+    article, region, photo, photographer = (
+        model.from_db(db.alias, None, converted(values, fields, db))
+        if values[0] is not None  # its id: none for a missing foreign key's row
+        else None
+        for model, fields in _story_fields(db.alias)
+        for values in [[next(row) for _field in fields]]
+    )
     Article._meta.get_field("region").set_cached_value(article, region)
-    return with_parts(article, row[len(region_fields) :], db=db)
+    Article._meta.get_field("lead_photo").set_cached_value(article, photo)
+    row = list(row)
+    if photo is not None:
+        Photo._meta.get_field("photographer").set_cached_value(photo, photographer)
+        renditions = [
+            _instance(LEAD_RENDITIONS, photo, values, db.alias)
+            for values in json.loads(row[-1])
+        ]
+        for rendition in renditions:
+            Rendition._meta.get_field("photo").set_cached_value(rendition, photo)
+        _prefetched(photo, "renditions", renditions)
+    return with_parts(article, row[:-1], db=db)
+
+
+# The row's own tables, in its order: the story, its region, its lead photo and the
+# photo's photographer.
+STORY_TABLES = (("a", Article), ("r", Region), ("p", Photo), ("g", Photographer))
 
 
 @functools.cache
 def _story_fields(alias: str):
     db = connections[alias]
-    return (
-        converters(Article._meta.concrete_fields, "a", db),
-        converters(Region._meta.concrete_fields, "r", db),
-    )
+    return [
+        (model, converters(model._meta.concrete_fields, table, db))
+        for table, model in STORY_TABLES
+    ]
 
 
 def _whole_story_sql(story: str) -> str:
     quote = connection.ops.quote_name
     columns = ", ".join(
         f"{alias}.{quote(field.column)}"
-        for alias, model in (("a", Article), ("r", Region))
+        for alias, model in STORY_TABLES
         for field in model._meta.concrete_fields
     )
+    parts = ", ".join(parts_columns(story, (*WHOLE_STORY, LEAD_RENDITIONS)))
     return (
-        f"SELECT {columns}, {', '.join(parts_columns(story))} "
+        f"SELECT {columns}, {parts} "
         "FROM articles_article a LEFT JOIN articles_region r ON r.id = a.region_id "
+        "LEFT JOIN photos_photo p ON p.id = a.lead_photo_id "
+        "LEFT JOIN photos_photographer g ON g.id = p.photographer_id "
         f"WHERE a.id = {story}"
     )

@@ -428,7 +428,10 @@ class ArticleDetailView(PublicPageMixin, TemplateView):
         # What shows this story shows its versions in other languages too.
         page_cache.depends_on(topics=[story_topic(self.object)])
         self.translated = self.translations()
-        self.photos = photos_by_id(self.object.photo_ids())
+        lead = self.object.lead_photo  # read with the story (whole_story)
+        self.photos = photos_by_id(
+            self.object.photo_ids(), known=[lead] if lead else []
+        )
         original = next(
             (
                 other

@@ -1,6 +1,7 @@
 """Photos on pages: <picture> with WebP and JPEG widths, sizes known in advance."""
 
 import logging
+from collections.abc import Iterable
 
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,17 +16,19 @@ __all__ = ["BODY_PHOTO", "WIDTHS", "photo_ids_in"]  # where articles/ finds them
 logger = logging.getLogger(__name__)
 
 
-def photos_by_id(ids) -> dict[int, Photo]:
-    """The photos with everything their figures need, in two queries."""
-    ids = set(ids)
+def photos_by_id(ids, known: Iterable[Photo] = ()) -> dict[int, Photo]:
+    """The photos with everything their figures need: those `known` as they are
+    (read with their photographer and renditions already), the rest in two queries."""
+    found = {photo.pk: photo for photo in known}
+    ids = set(ids) - found.keys()
     if not ids:
-        return {}
+        return found
     photos = (
         Photo.objects.filter(pk__in=ids)
         .select_related("photographer")
         .prefetch_related("renditions")
     )
-    return {photo.pk: photo for photo in photos}
+    return found | {photo.pk: photo for photo in photos}
 
 
 def sources(photo: Photo, image_format: str) -> list[Rendition]:

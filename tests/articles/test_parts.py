@@ -10,7 +10,9 @@ from django.utils import timezone
 from articles.models import Article, Correction
 from articles.parts import whole_story
 from disclaimers.models import DesignatedEntity
-from tests.factories import make_article, make_author, make_region
+from photos.models import Photo, Photographer
+from photos.rendering import make_renditions, photos_by_id
+from tests.factories import make_article, make_author, make_photo, make_region
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +33,15 @@ def every_field(instance) -> dict | None:
     }
 
 
+def renditions_of(photo) -> list[dict]:
+    """A photo's renditions, each every_field(), in no order of their own (the
+    figures pick them by width and format)."""
+    return sorted(
+        (every_field(rendition) for rendition in photo.renditions.all()),
+        key=lambda fields: fields["id"][1],
+    )
+
+
 @pytest.fixture
 def translated_story():
     DesignatedEntity.objects.create(
@@ -41,8 +52,14 @@ def translated_story():
         footnote_en="*An undesirable organisation",
         listed_on=date(2023, 1, 1),
     )
+    photo = make_photo(
+        photographer=Photographer.objects.create(name_ru="Нино Беридзе", name_en=""),
+        credit_form=Photo.Credit.PHOTO_BY_FOR_AGENCY,
+    )
+    make_renditions(photo, crops=False)
     original = make_article(
         language="ru",
+        lead_photo=photo,
         headline="Открытый берег подал иск",
         tags=["суды", "выборы", "Архив"],
         authors=[make_author(), make_author(name_en="")],
@@ -54,7 +71,10 @@ def translated_story():
         article=original, kind=Correction.Kind.CORRECTION, text="Уточнено."
     )
     translation = make_article(
-        language="en", translation_of=original, headline="Open Shore sues"
+        language="en",
+        translation_of=original,
+        headline="Open Shore sues",
+        lead_photo=make_photo(),  # an agency's: no photographer, no renditions yet
     )
     return original, translation
 
@@ -81,6 +101,14 @@ def test_a_whole_story_holds_what_its_prefetches_would(translated_story, which):
     assert [version.pk for version in found.versions] == [
         translated_story[1 - which].pk
     ]
+    # The lead photo as the figures read it (photos_by_id).
+    expected_photo = photos_by_id([story.lead_photo_id]).get(story.lead_photo_id)
+    assert every_field(found.lead_photo) == every_field(expected_photo)
+    assert every_field(found.lead_photo.photographer) == every_field(
+        expected_photo.photographer
+    )
+    assert renditions_of(found.lead_photo) == renditions_of(expected_photo)
+    assert len(renditions_of(found.lead_photo)) == (8, 0)[which]
 
 
 def test_a_whole_story_is_one_query_and_reads_nothing_more(
@@ -94,6 +122,9 @@ def test_a_whole_story_is_one_query_and_reads_nothing_more(
         assert len(found.tags.all()) == 3
         assert [c.article is found for c in found.corrections.all()] == [True, True]
         assert found.region.slug
+        assert found.lead_photo.photographer.name_ru == "Нино Беридзе"
+        assert len(found.lead_photo.renditions.all()) == 8
+        assert photos_by_id([found.lead_photo_id], known=[found.lead_photo])
         version = found.versions[0]
         assert (version.language, version.is_live) == ("en", True)
 

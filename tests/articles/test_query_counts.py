@@ -19,10 +19,10 @@ BUDGETS = {
     "home": 5,
     "news": 5,
     "news-deep": 5,
-    # the story with its bylines, tags, corrections, register mentions and versions
-    # in other languages (articles/parts.py), photos and their renditions, the
-    # related stories' tag ids first (ids_if_few), then the related stories by tag
-    # and by region in one statement (articles/related.py)
+    # the story with its bylines, tags, corrections, register mentions, versions in
+    # other languages and lead photo (articles/parts.py), the body photo and its
+    # renditions, the related stories' tag ids first (ids_if_few), then the related
+    # stories by tag and by region in one statement (articles/related.py)
     "article": 8,
     "day": 5,
     "month": 4,
