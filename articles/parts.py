@@ -2,10 +2,11 @@
 
 Where one story is read whole (its page, a publish's record entry), the rows
 prefetch_related would fetch in a query each (its bylines and their authors, its
-tags, corrections and register mentions, its versions in other languages) come as
-columns of the story's row: one round trip and one statement to compile instead of
-five. with_parts() puts them where prefetch_related would have, so the code that
-renders a story reads them the same way whichever way they came.
+tags, corrections and register mentions, its versions in other languages; on its
+page, its lead photo's renditions too) come as columns of the story's row: one round
+trip and one statement to compile instead of five or more. with_parts() puts them
+where prefetch_related would have, so the code that renders a story reads them the
+same way whichever way they came.
 """
 
 import functools
