@@ -56,12 +56,12 @@ BATCH = 1000
 # Names already matched, so a big file does not ask for the same author every line.
 # Bounded, so memory stays flat however many distinct names the archive has.
 CACHE_SIZE = 10_000
-# Photos are read (checked, cleaned, resized) this many lines ahead of the line being
-# written, on a thread per core: Pillow lets go of the interpreter while it decodes,
-# resizes and encodes, so the renditions of the lines to come are made on every core
-# while the database stores the current one. Bounded, so memory stays flat.
-# At most four: each holds a decoded photo (up to 360 MB at PHOTO_MAX_PIXELS).
+# Photos are read (checked, cleaned, resized) on a thread per core, four at most
+# (each holds a decoded photo: up to 360 MB at PHOTO_MAX_PIXELS). Pillow lets go of
+# the interpreter while it decodes, resizes and encodes, so the renditions of the
+# lines to come are made on every core while the database stores the current one.
 PHOTO_THREADS = min(4, os.cpu_count() or 1)
+# How many lines, and photos, ahead of the line being written: memory stays flat.
 PHOTOS_AHEAD = 2 * PHOTO_THREADS
 # From this many lines written, the tables are analysed at the end (statistics.py).
 ANALYSE_AFTER = 1000

@@ -19,6 +19,8 @@ from disclaimers.rendering import REGISTER_NAMES, register_names
 from newsroom.lookups import any_of_sql
 
 RELATED_COUNT = 4
+# What the related list shows of each story (its link, headline and time).
+FIELDS = ("id", "language", "headline", "slug", "published_at")
 
 
 def related_stories(
@@ -36,8 +38,7 @@ def related_stories(
     names = register_names(Article._meta.db_table)
     columns = ", ".join(
         [
-            *(f"{table}.{quote(name)}" for name in ("id", "language", "headline")),
-            *(f"{table}.{quote(name)}" for name in ("slug", "published_at")),
+            *(f"{table}.{quote(name)}" for name in FIELDS),
             f"({names.sql}) AS {quote(REGISTER_NAMES)}",
         ]
     )
@@ -81,8 +82,8 @@ def related_stories(
 
 
 def _tagged(column: str, tag_ids: list[int], connection) -> tuple[str, list] | None:
-    """ "The story `column` names has one of the tags", by the plan that suits how
-    many stories they have; None when they have none."""
+    """The condition that the story `column` names has one of the tags, by the plan
+    that suits how many stories they have; None when they have none."""
     tagged = TaggedArticle.objects.using(connection.alias).filter(tag__in=tag_ids)
     stories = tagged.values_list("content_object", flat=True).order_by()
     ids = ids_if_few(stories, known_as=("tags", *sorted(tag_ids)))
