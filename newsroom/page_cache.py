@@ -54,9 +54,14 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, set_response_etag
-from django.utils.http import http_date
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    set_response_etag,
+)
+from django.utils.http import http_date, parse_http_date_safe
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language_from_path
 
 from newsroom.replica import public_read
 
@@ -519,6 +524,14 @@ class Kept:
     modified: float = 0.0  # a page's Last-Modified: last filled anew
     checked: int = 0  # the last change it was found fresh at (saves reading the log)
     epoch: str | None = None  # of the log that numbered `rendered`
+    # A page's body as last filled, and the change it was filled at: no change
+    # since, no fragment changed either.
+    body: bytes | None = None
+    body_at: int = -1
+    # The headers the middleware around the cache adds (the security policy, the
+    # language), learned from the page's first answer, so that a hit answered
+    # before that middleware runs (KeptPageMiddleware) carries them too.
+    outer_headers: dict | None = None
 
 
 class _Store:
@@ -783,13 +796,133 @@ def copying():
 # --- The middleware -----------------------------------------------------------------
 
 
+def page_key(request, language: str) -> str:
+    """The key of the page `request` asks for, in `language`: the address counts
+    with its host and query string."""
+    return f"page:{language}:{request.build_absolute_uri()}"
+
+
+def cacheable_request(request) -> bool:
+    """Whether `request` may be answered with a kept page: an anonymous reader's GET
+    of a public page, the page cache on."""
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        # A partner's keyed request is answered for that partner alone.
+        and not ({"HTTP_AUTHORIZATION", "HTTP_X_API_KEY"} & request.META.keys())
+        and not in_admin(request)
+    )
+
+
+@functools.cache
+def _admin_prefix() -> str:
+    return reverse("admin:index")
+
+
+def in_admin(request) -> bool:
+    return request.path.startswith(_admin_prefix())
+
+
+def answer(kept: Kept, number: int, verdict: str, outer: bool = False) -> HttpResponse:
+    """A response of the kept page, its holes filled again if a fragment changed
+    since (a publish: the latest news); `outer`: with the headers the middleware
+    around the cache adds."""
+    parts = kept.content
+    if len(parts) == 1:
+        body = parts[0]
+    elif kept.body is not None and kept.body_at == number:
+        body = kept.body
+    else:
+        body, filled = fill_holes(parts, keep=True)
+        kept.body, kept.body_at = body, number
+        if filled != kept.filled:
+            kept.filled, kept.modified = filled, time.time()
+            kept.headers.pop("ETag", None)
+    headers = kept.headers
+    if outer:
+        headers = {**headers, **kept.outer_headers}
+    response = HttpResponse(body, status=kept.status, headers=headers)
+    if "ETag" not in kept.headers:
+        stamp(response, kept.modified or kept.at)
+        for name in ("ETag", "Last-Modified", "Cache-Control"):
+            kept.headers[name] = response[name]
+    response["Content-Length"] = str(len(body))
+    response["X-Cache"] = verdict
+    return response
+
+
+def stamp(response, at: float) -> None:
+    """A kept page's validators and its terms for browsers and shared caches."""
+    set_response_etag(response)
+    response["Last-Modified"] = http_date(at)
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=0,
+        s_maxage=settings.PAGE_CACHE_SHARED_SECONDS,
+        # While the site answers errors (a database restart), a CDN may go on
+        # serving the copy it has.
+        stale_if_error=STALE_IF_ERROR_SECONDS,
+    )
+
+
+class KeptPageMiddleware:
+    """Answers a reader's request for a kept page before the rest of the middleware
+    runs (the security policy, sessions, the language, CSRF): a hit then costs
+    about what a bare Django view does. Only addresses that name their language
+    (/ru/..., /en/...); others, and every miss, go on to PageCacheMiddleware,
+    whose kept page this one learns the outer headers of on its way out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if cacheable_request(request) and not _copying.get():
+            language = get_language_from_path(request.path_info)
+            if language is not None:
+                number = current()
+                kept = _Store.get(page_key(request, language))
+                if kept is not None and kept.outer_headers is not None:
+                    if _fresh(kept, number):
+                        response = answer(kept, number, "HIT", outer=True)
+                        return self.conditional(request, response)
+        response = self.get_response(request)
+        if (kept := getattr(response, "kept_page", None)) is not None:
+            self.learn(kept, response)
+        return response
+
+    @staticmethod
+    def learn(kept: Kept, response) -> None:
+        if response.status_code != 200 or response.cookies:
+            return
+        kept.outer_headers = {
+            name: value
+            for name, value in response.headers.items()
+            if name not in ("Content-Length", "X-Cache")
+            and kept.headers.get(name) != value
+        }
+
+    @staticmethod
+    def conditional(request, response):
+        """A 304 for a browser's revalidation, as ConditionalGetMiddleware answers."""
+        if {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE"} & request.META.keys():
+            last_modified = parse_http_date_safe(response["Last-Modified"])
+            return get_conditional_response(
+                request,
+                etag=response["ETag"],
+                last_modified=last_modified,
+                response=response,
+            )
+        return response
+
+
 class PageCacheMiddleware:
     """Serves anonymous GETs of public pages from the cache, and fills it; fills the
     holes of every page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.admin_prefix = None
 
     def __call__(self, request):
         if _copying.get():
@@ -801,7 +934,7 @@ class PageCacheMiddleware:
         if not self.applies_to(request):
             # Staff reading public pages get kept pieces too (exact, so fresh); the
             # admin has none and never reads the log.
-            public = settings.PAGE_CACHE_SECONDS > 0 and not self.in_admin(request)
+            public = settings.PAGE_CACHE_SECONDS > 0 and not in_admin(request)
             response, dependencies = self.render(request, current() if public else None)
             if dependencies.holes and (parts := self.split(response)):
                 # Kept fragments are exact, so staff get them too; with the page
@@ -815,6 +948,9 @@ class PageCacheMiddleware:
         with public_read():
             return self.serve(request)
 
+    def applies_to(self, request) -> bool:
+        return cacheable_request(request)
+
     def render(self, request, started: int | None = None):
         dependencies = Dependencies(started=started)
         token = _collecting.set(dependencies)
@@ -825,10 +961,12 @@ class PageCacheMiddleware:
 
     def serve(self, request):
         number, epoch = current(), _Log.epoch
-        key = self.key(request)
+        # The language counts for addresses without a prefix (the partner feed,
+        # sitemaps): LocaleMiddleware, before this one, chose it from the headers.
+        key = page_key(request, request.LANGUAGE_CODE)
         kept = _Store.get(key)
         if _fresh(kept, number):
-            return self.answer(kept, "HIT")
+            return answer(kept, number, "HIT")
         response, dependencies = self.render(request, number)
         parts = self.split(response) if dependencies.holes else None
         filled = ()
@@ -838,7 +976,7 @@ class PageCacheMiddleware:
         if not self.may_keep(request, response):
             return response
         at = time.time()
-        self.stamp(response, at)
+        stamp(response, at)
         body = response.content
         kept = Kept(
             parts or [body],
@@ -854,28 +992,12 @@ class PageCacheMiddleware:
             },
             filled,
             epoch=epoch,
+            body=body if parts else None,
+            body_at=number,
         )
         _Store.put(key, kept)
         response["X-Cache"] = "MISS"
-        return response
-
-    def answer(self, kept: Kept, verdict: str) -> HttpResponse:
-        """A response of the kept page, its holes filled again if a fragment changed
-        since (a publish: the latest news)."""
-        parts = kept.content
-        if len(parts) > 1:
-            body, filled = fill_holes(parts, keep=True)
-            if filled != kept.filled:
-                kept.filled, kept.modified = filled, time.time()
-                kept.headers.pop("ETag", None)
-        else:
-            body = parts[0]
-        response = HttpResponse(body, status=kept.status, headers=kept.headers)
-        if "ETag" not in kept.headers:
-            self.stamp(response, kept.modified or kept.at)
-            kept.headers = dict(response.headers)
-        response["Content-Length"] = str(len(body))
-        response["X-Cache"] = verdict
+        response.kept_page = kept
         return response
 
     @staticmethod
@@ -896,26 +1018,6 @@ class PageCacheMiddleware:
             part if index % 2 else part.encode() for index, part in enumerate(parts)
         ]
 
-    def in_admin(self, request) -> bool:
-        if self.admin_prefix is None:
-            self.admin_prefix = reverse("admin:index")
-        return request.path.startswith(self.admin_prefix)
-
-    def applies_to(self, request) -> bool:
-        return (
-            settings.PAGE_CACHE_SECONDS > 0
-            and request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            # A partner's keyed request is answered for that partner alone.
-            and not ({"HTTP_AUTHORIZATION", "HTTP_X_API_KEY"} & request.META.keys())
-            and not self.in_admin(request)
-        )
-
-    def key(self, request) -> str:
-        # The language counts for addresses without a prefix (the partner feed,
-        # sitemaps): LocaleMiddleware, before this one, chose it from the headers.
-        return f"page:{request.LANGUAGE_CODE}:{request.build_absolute_uri()}"
-
     def may_keep(self, request, response) -> bool:
         """A complete, public, anonymous page: no cookie set, no 'do not cache'."""
         control = response.get("Cache-Control", "")
@@ -926,17 +1028,4 @@ class PageCacheMiddleware:
             and not response.cookies
             and "private" not in control
             and "no-store" not in control
-        )
-
-    def stamp(self, response, at: float) -> None:
-        set_response_etag(response)
-        response["Last-Modified"] = http_date(at)
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=0,
-            s_maxage=settings.PAGE_CACHE_SHARED_SECONDS,
-            # While the site answers errors (a database restart), a CDN may go on
-            # serving the copy it has.
-            stale_if_error=STALE_IF_ERROR_SECONDS,
         )

@@ -4,6 +4,9 @@ import time as time_module
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.middleware.csrf import CsrfViewMiddleware
+from django.middleware.locale import LocaleMiddleware
 from django.utils import timezone
 
 from articles import workflow
@@ -50,6 +53,47 @@ def test_cached_pages_carry_validators_and_revalidate_with_304(client, page_cach
             address, headers={"if-modified-since": page["Last-Modified"]}
         )
         assert not_modified.status_code == 304, address
+
+
+def test_a_kept_page_is_answered_before_the_rest_of_the_middleware(
+    client, page_cache_on, monkeypatch
+):
+    story = make_article(headline="Floods in the valley")
+    address = story.get_absolute_url()
+    first = client.get(address)
+    ran = []
+    for middleware in (SessionMiddleware, LocaleMiddleware, CsrfViewMiddleware):
+        monkeypatch.setattr(
+            middleware,
+            "process_request",
+            lambda self, request, name=middleware.__name__: ran.append(name),
+        )
+
+    second = client.get(address)
+
+    assert second["X-Cache"] == "HIT" and ran == []
+    # As the whole stack answers it: the security policy, the language, validators.
+    assert second.content == first.content
+    assert second["Content-Security-Policy"] and second["Content-Language"] == "en"
+    assert {k: v for k, v in second.items() if k != "X-Cache"} == {
+        k: v for k, v in first.items() if k != "X-Cache"
+    }
+    revalidated = client.get(address, headers={"if-none-match": second["ETag"]})
+    assert revalidated.status_code == 304 and ran == []
+
+
+def test_addresses_without_a_language_are_kept_in_the_language_asked_for(
+    client, page_cache_on
+):
+    make_article(headline="Floods in the valley", language="en")
+    make_article(headline="Паводок в долине", language="ru")
+
+    english = client.get("/api/ninjs/", headers={"accept-language": "en"})
+    russian = client.get("/api/ninjs/", headers={"accept-language": "ru"})
+    again = client.get("/api/ninjs/", headers={"accept-language": "ru"})
+
+    assert english["Content-Language"] == "en" and russian["Content-Language"] == "ru"
+    assert again["X-Cache"] == "HIT" and again.content == russian.content
 
 
 def test_publishing_refreshes_the_pages_that_show_the_story(
