@@ -880,17 +880,23 @@ class KeptPageMiddleware:
     def __call__(self, request):
         if cacheable_request(request) and not _copying.get():
             language = get_language_from_path(request.path_info)
-            if language is not None:
-                number = current()
-                kept = _Store.get(page_key(request, language))
-                if kept is not None and kept.outer_headers is not None:
-                    if _fresh(kept, number):
-                        response = answer(kept, number, "HIT", outer=True)
-                        return self.conditional(request, response)
+            if language is not None and (response := self.hit(request, language)):
+                return self.conditional(request, response)
         response = self.get_response(request)
         if (kept := getattr(response, "kept_page", None)) is not None:
             self.learn(kept, response)
         return response
+
+    @staticmethod
+    def hit(request, language: str) -> HttpResponse | None:
+        kept = _Store.get(page_key(request, language))
+        if kept is None or kept.outer_headers is None:
+            return None
+        with public_read():  # the log may ask when a scheduled story is due
+            number = current()
+            if _fresh(kept, number):
+                return answer(kept, number, "HIT", outer=True)
+        return None
 
     @staticmethod
     def learn(kept: Kept, response) -> None:
@@ -906,7 +912,9 @@ class KeptPageMiddleware:
     @staticmethod
     def conditional(request, response):
         """A 304 for a browser's revalidation, as ConditionalGetMiddleware answers."""
-        if {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE"} & request.META.keys():
+        if request.method == "GET" and (
+            {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE"} & request.META.keys()
+        ):
             last_modified = parse_http_date_safe(response["Last-Modified"])
             return get_conditional_response(
                 request,
