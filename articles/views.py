@@ -10,7 +10,7 @@ from django.db.models.functions import ExtractDay, ExtractMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
-from django.urls import reverse, translate_url
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
@@ -82,11 +82,17 @@ class PublicPageMixin:
         return timezone.localdate().replace(day=1)
 
     def alternates(self) -> dict[str, str]:
-        """This page in each language; most pages exist under both prefixes."""
-        return {
-            code: translate_url(self.request.path, code)
-            for code, _name in settings.LANGUAGES
-        }
+        """This page in each language; most pages exist under both prefixes. The
+        route the request resolved to, reversed in each (translate_url would resolve
+        the address once more for each language)."""
+        match = self.request.resolver_match
+        alternates = {}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                alternates[code] = reverse(
+                    match.view_name, args=match.args, kwargs=match.kwargs
+                )
+        return alternates
 
     def feeds(self) -> list[dict]:
         """The feeds this page offers in its <head>: the language's news."""
