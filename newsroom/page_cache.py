@@ -991,7 +991,7 @@ class PageCacheMiddleware:
             dependencies,
             number,
             at,
-            len(body),
+            len(body) * (2 if parts else 1),  # its parts, and the body filled
             response.status_code,
             {
                 name: value
