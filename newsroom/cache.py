@@ -3,12 +3,15 @@ that keep their expiry, and entries kept for good never dropped to make room) an
 "kept" (many entries, all kept alike, the oldest dropped to make room)."""
 
 import fcntl
+import glob
 import os
 import pickle
+import tempfile
 import time
 import zlib
 from contextlib import contextmanager
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
 
 
@@ -88,31 +91,60 @@ class FileCache(FileBasedCache):
 
 
 class ShelfFiles(FileBasedCache):
-    """Django's file cache for many entries of one lifetime (page_cache._Shelf).
+    """Django's file cache for many entries of one lifetime (page_cache._Shelf),
+    spread over 256 folders by the first two characters of each file's name.
 
-    Django's lists every file on every write to see whether there is room: with
-    thousands of entries that costs more than the write. This one looks every
-    CULL_EVERY writes of a process, and drops the oldest written to make room.
+    Django's keeps every file in one folder and, to see whether there is room,
+    lists them all: at 20,000 entries, 57 ms a listing. Listing every 100 writes
+    and dropping the oldest third of all at once still cost 0.64 ms a write on
+    average, in steady state (bench/README.md). Here each folder holds a 256th of
+    MAX_ENTRIES at most, and a write counts only its own folder and makes room
+    there, dropping the oldest written third: 0.18 ms a write.
     """
 
-    CULL_EVERY = 100
+    FOLDERS = 256
 
     def __init__(self, dir, params):
         super().__init__(dir, params)
-        self.writes = 0
+        self._folder_entries = max(self._max_entries // self.FOLDERS, 1)
 
-    def _cull(self):
-        self.writes += 1
-        if self.writes % self.CULL_EVERY:
-            return
-        files = self._list_cache_files()
-        if len(files) < self._max_entries:
+    def _key_to_file(self, key, version=None):
+        name = os.path.basename(super()._key_to_file(key, version))
+        return os.path.join(self._dir, name[:2], name)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        name = self._key_to_file(key, version)
+        folder = os.path.dirname(name)
+        self._createdir()  # they may be removed at any time
+        os.makedirs(folder, 0o700, exist_ok=True)
+        self._make_room(folder)
+        descriptor, written = tempfile.mkstemp(dir=folder)
+        try:
+            with open(descriptor, "wb") as file:
+                self._write_content(file, timeout, value)
+            os.replace(written, name)
+        except BaseException:
+            os.remove(written)
+            raise
+
+    def _make_room(self, folder: str) -> None:
+        if (
+            len(os.listdir(folder)) < self._folder_entries
+        ):  # the files being written too
             return
         ages = []
-        for name in files:
-            try:
-                ages.append((os.path.getmtime(name), name))
-            except OSError:
-                continue  # dropped by another process meanwhile
-        for _modified, name in sorted(ages)[: len(ages) - self._max_entries * 2 // 3]:
+        for entry in os.scandir(folder):
+            if entry.name.endswith(self.cache_suffix):
+                try:
+                    ages.append((entry.stat().st_mtime, entry.path))
+                except OSError:
+                    continue  # dropped by another process meanwhile
+        keep = self._folder_entries * 2 // 3
+        for _modified, name in sorted(ages)[: len(ages) - keep]:
             self._delete(name)
+
+    def _list_cache_files(self):
+        return (
+            glob.glob(os.path.join(self._dir, "*", f"*{self.cache_suffix}"))
+            + super()._list_cache_files()
+        )

@@ -357,21 +357,29 @@ def test_the_file_cache_makes_room_without_dropping_the_log_number(tmp_path):
     assert len(list(tmp_path.glob("*.djcache"))) <= 8
 
 
-def test_the_kept_files_make_room_by_dropping_the_oldest(tmp_path, monkeypatch):
+def test_the_kept_files_make_room_in_their_own_folder_by_dropping_the_oldest(
+    tmp_path,
+):
     import os
 
     from newsroom.cache import ShelfFiles
 
-    monkeypatch.setattr(ShelfFiles, "CULL_EVERY", 5)
-    files = ShelfFiles(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 9}})
-    for number in range(40):
+    # Three entries a folder: a folder full drops its oldest third.
+    files = ShelfFiles(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 256 * 3}})
+    for number in range(3_000):
         files.set(f"story:{number}", number, timeout=600)
         # Written a second apart, as the oldest goes first.
         os.utime(files._key_to_file(f"story:{number}"), (number, number))
 
-    assert len(list(tmp_path.glob("*.djcache"))) <= 9 + 5
-    assert files.get("story:39") == 39
+    # Spread over folders, so that making room reads one small folder, not all.
+    folders = [path for path in tmp_path.iterdir() if path.is_dir()]
+    assert 200 < len(folders) <= 256
+    assert not list(tmp_path.glob("*.djcache"))
+    assert max(len(list(folder.glob("*.djcache"))) for folder in folders) <= 3
+    assert files.get("story:2999") == 2999
     assert files.get("story:0") is None
+    files.clear()
+    assert not list(tmp_path.glob("*/*.djcache"))
 
 
 def test_a_story_part_kept_in_files_serves_another_process(
