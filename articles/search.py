@@ -43,10 +43,10 @@ RANKED = 1000  # relevance ranks at most this many of the newest matches
 STEP_TIME_LIMIT_MS = 150
 # The first walk: enough to fill a page with a word in 4% of stories, cheap (~2 ms)
 # for a rare word, and it tells how common the query's words are among recent stories.
+# Too few of them to fill a page: the GIN index is asked for all the matches (news
+# words come in bursts: common this week says nothing of the years before), and
+# only when it holds more than SPARSE are further stories walked.
 PROBE = 500
-# Fewer than this many of the probe's stories hold the query's words: they are rare
-# enough for the GIN index to find them all.
-DENSE = PROBE // 100
 SPARSE = 2000  # at most this many index matches are checked and sorted
 WALK = 10_000  # stories tested per page when the index cannot narrow the query
 MAX_QUERY_LENGTH = 200
@@ -211,7 +211,7 @@ def postgres_search(
     if len(probe.hits) >= wanted or probe.boundary is None:
         # A common word filled the page, or the candidates ran out: all found.
         return finish(config, text, query, probe.hits, probe.boundary)
-    if probe.words_seen < DENSE and words_only(text):
+    if probe.words_seen <= PAGE_SIZE and words_only(text):
         matched = index_match(config, text, query, candidates, before)
         if matched is not None:
             return matched
@@ -237,20 +237,23 @@ def index_match(
         .query.sql_with_params()
     )
     relevance = query.order == "relevance"
-    order = (
-        f"ts_rank_cd(c.vector, {TSQUERY}) DESC, c.published_at DESC, c.id DESC"
-        if relevance
-        else "c.published_at DESC, c.id DESC"
-    )
+    rank = f"ts_rank_cd(c.vector, {TSQUERY})" if relevance else "0"
     # A relevance page ranks the newest RANKED matches only, as broad queries do.
     newest = f"ORDER BY c.published_at DESC, c.id DESC LIMIT {RANKED}"
+    # The counts come in a row of their own, the page's stories joined to it: with no
+    # story checked (a phrase), the count of the index's matches still says whether
+    # it gave them all.
     sql = (
         f"WITH m AS MATERIALIZED (SELECT id FROM {table} "
         f"WHERE search_vector @@ {TSQUERY} LIMIT %s), "
         f"c AS MATERIALIZED (SELECT c.* FROM m CROSS JOIN LATERAL "
         f"({one} OFFSET 0) c WHERE c.vector @@ {TSQUERY} {newest}) "
-        f"SELECT c.id, c.published_at, (SELECT count(*) FROM m), "
-        f"(SELECT count(*) FROM c) FROM c ORDER BY {order} LIMIT %s OFFSET %s"
+        "SELECT page.id, page.published_at, counts.matched, counts.checked FROM "
+        "(SELECT (SELECT count(*) FROM m) AS matched, "
+        "(SELECT count(*) FROM c) AS checked) counts "
+        f"LEFT JOIN LATERAL (SELECT c.id, c.published_at, {rank} AS rank FROM c "
+        "ORDER BY rank DESC, published_at DESC, id DESC LIMIT %s OFFSET %s) page "
+        "ON true ORDER BY page.rank DESC, page.published_at DESC, page.id DESC"
     )
     offset = (query.page - 1) * PAGE_SIZE if relevance else 0
     params = [
@@ -272,10 +275,10 @@ def index_match(
             rows = cursor.fetchall()
     except OperationalError:
         return None
-    if rows and rows[0][2] > SPARSE:
+    matched, count = rows[0][2:]
+    if matched > SPARSE:
         return None
-    ids = [row[0] for row in rows]
-    count = rows[0][3] if rows else 0
+    ids = [row[0] for row in rows if row[0] is not None]
     articles = with_snippets(config, text, in_order(ids[:PAGE_SIZE]))
     has_next = len(ids) > PAGE_SIZE
     return Results(

@@ -231,7 +231,6 @@ def test_newest_first_pages_continue_by_keyset_without_repeats(client):
 def small_steps(monkeypatch):
     """The plans' bounds shrunk, so a few stories exercise every plan."""
     monkeypatch.setattr("articles.search.PROBE", 5)
-    monkeypatch.setattr("articles.search.DENSE", 2)
     monkeypatch.setattr("articles.search.WALK", 10)
     monkeypatch.setattr("articles.search.SPARSE", 8)
 
@@ -259,6 +258,65 @@ def test_a_rare_word_behind_many_newer_stories_is_found_and_counted(
     response = client.get("/en/search/", {"q": "earthquake"})
     assert "The earthquake of old" in main_text(response)
     assert response.context["results"].count == 1
+
+
+@pytest.mark.postgres
+def test_a_rare_word_in_this_weeks_news_finds_its_older_matches_on_the_first_page(
+    client, small_steps
+):
+    # News words come in bursts: a flood this week, another years ago. Among the
+    # newest stories the word looks common (2 of the 5 probed), yet it is rare: the
+    # index finds every match at once, where walking the newer stories would find
+    # none of the old ones and send the reader to "older ones may match too".
+    for number in range(2):
+        make_article(
+            language="en",
+            headline=f"Earthquake update {number}",
+            published_at=timezone.now() - timedelta(minutes=number + 1),
+        )
+    newer_court_stories(30)
+    make_article(
+        language="en",
+        headline="The earthquake of old",
+        published_at=timezone.now() - timedelta(days=3000),
+    )
+
+    response = client.get("/en/search/", {"q": "earthquake"})
+
+    page = main_text(response)
+    assert "Earthquake update 1" in page and "The earthquake of old" in page
+    assert response.context["results"].count == 3
+    assert "older ones may match too" not in page
+
+
+@pytest.mark.postgres
+def test_a_phrase_of_words_common_only_in_older_stories_is_never_reported_missing(
+    client, small_steps
+):
+    # The newest stories hold neither word, so the index is asked; it holds more
+    # matches of the words than it checks, none of those checked with the phrase.
+    old_court_stories = [
+        make_article(
+            language="en",
+            headline=f"Court news {number}",
+            body="<p>The court sat with rights defenders.</p>",
+            published_at=timezone.now() - timedelta(days=100 + number),
+        )
+        for number in range(30)
+    ]
+    make_article(
+        language="en",
+        headline="Old ruling",
+        body="<p>The court rights were read.</p>",
+        published_at=old_court_stories[-1].published_at - timedelta(days=1),
+    )
+    for number in range(6):
+        make_article(language="en", headline=f"Weather {number}")
+
+    page = main_text(client.get("/en/search/", {"q": '"court rights"'}))
+
+    # Found, or not yet: never "nothing" without the offer to search older stories.
+    assert "Old ruling" in page or "older ones may match too" in page
 
 
 @pytest.mark.postgres

@@ -82,6 +82,18 @@ def test_a_kept_page_is_answered_before_the_rest_of_the_middleware(
     assert revalidated.status_code == 304 and ran == []
 
 
+def test_a_kept_page_is_not_answered_to_a_foreign_host_or_another_query(
+    client, page_cache_on
+):
+    story = make_article(headline="Floods in the valley")
+    address = story.get_absolute_url()
+    client.get(address)
+
+    assert client.get(address, headers={"host": "evil.example"}).status_code == 400
+    assert client.get(address, {"utm_source": "feed"})["X-Cache"] == "MISS"
+    assert client.head(address)["X-Cache"] == "HIT"
+
+
 def test_addresses_without_a_language_are_kept_in_the_language_asked_for(
     client, page_cache_on
 ):
