@@ -235,14 +235,24 @@ def small_steps(monkeypatch):
     monkeypatch.setattr("articles.search.SPARSE", 8)
 
 
-def newer_court_stories(count):
+def newer_court_stories(count, since=timedelta(0)):
+    """`count` stories with "court" and "rights" (not the phrase), an hour apart
+    from `since` ago."""
     for number in range(count):
         make_article(
             language="en",
             headline=f"Court news {number}",
             body="<p>The court sat with rights defenders.</p>",
-            published_at=timezone.now() - timedelta(hours=number + 1),
+            published_at=timezone.now() - since - timedelta(hours=number + 1),
         )
+
+
+def old_earthquake():
+    make_article(
+        language="en",
+        headline="The earthquake of old",
+        published_at=timezone.now() - timedelta(days=3000),
+    )
 
 
 @pytest.mark.postgres
@@ -250,11 +260,7 @@ def test_a_rare_word_behind_many_newer_stories_is_found_and_counted(
     client, small_steps
 ):
     newer_court_stories(30)
-    make_article(
-        language="en",
-        headline="The earthquake of old",
-        published_at=timezone.now() - timedelta(days=3000),
-    )
+    old_earthquake()
     response = client.get("/en/search/", {"q": "earthquake"})
     assert "The earthquake of old" in main_text(response)
     assert response.context["results"].count == 1
@@ -275,11 +281,7 @@ def test_a_rare_word_in_this_weeks_news_finds_its_older_matches_on_the_first_pag
             published_at=timezone.now() - timedelta(minutes=number + 1),
         )
     newer_court_stories(30)
-    make_article(
-        language="en",
-        headline="The earthquake of old",
-        published_at=timezone.now() - timedelta(days=3000),
-    )
+    old_earthquake()
 
     response = client.get("/en/search/", {"q": "earthquake"})
 
@@ -295,20 +297,12 @@ def test_a_phrase_of_words_common_only_in_older_stories_is_never_reported_missin
 ):
     # The newest stories hold neither word, so the index is asked; it holds more
     # matches of the words than it checks, none of those checked with the phrase.
-    old_court_stories = [
-        make_article(
-            language="en",
-            headline=f"Court news {number}",
-            body="<p>The court sat with rights defenders.</p>",
-            published_at=timezone.now() - timedelta(days=100 + number),
-        )
-        for number in range(30)
-    ]
+    newer_court_stories(30, since=timedelta(days=100))
     make_article(
         language="en",
         headline="Old ruling",
         body="<p>The court rights were read.</p>",
-        published_at=old_court_stories[-1].published_at - timedelta(days=1),
+        published_at=timezone.now() - timedelta(days=3000),
     )
     for number in range(6):
         make_article(language="en", headline=f"Weather {number}")
