@@ -128,9 +128,8 @@ class ShelfFiles(FileBasedCache):
             raise
 
     def _make_room(self, folder: str) -> None:
-        if (
-            len(os.listdir(folder)) < self._folder_entries
-        ):  # the files being written too
+        # Counted with the files being written: a cheap listing, no dates read.
+        if len(os.listdir(folder)) < self._folder_entries:
             return
         ages = []
         for entry in os.scandir(folder):
