@@ -12,6 +12,7 @@ from articles.models import Article
 from articles.pagination import Cursor
 from disclaimers.models import DesignatedEntity, Disclaimer
 from newsroom import page_cache
+from tests.disclaimers.conftest import LABEL_2022
 from tests.factories import make_article, make_photo
 
 pytestmark = pytest.mark.django_db
@@ -623,3 +624,43 @@ def test_a_process_that_could_not_read_the_log_back_tries_again(
     page_cache._Log.checked_at = 0.0
     assert page_cache.current() == changes()
     assert page_cache._Log.epoch == shared.get(page_cache.EPOCH_KEY)
+
+
+def items_rendered(feed) -> int:
+    return sum(t.name == "syndicated" for t in feed.templates)  # material.html's
+
+
+def test_a_feed_is_rendered_again_from_its_new_story_and_the_items_it_had(
+    client, page_cache_on, labels
+):
+    older = [make_article(published_at=days_ago(days)) for days in (1, 2, 3)]
+    assert items_rendered(client.get("/en/feeds/rss/")) == 3
+
+    with page_cache_on():
+        make_article(headline="Just published")
+    feed = client.get("/en/feeds/rss/")
+    assert feed["X-Cache"] == "MISS"
+    assert items_rendered(feed) == 1
+    assert "Just published" in feed.content.decode()
+    assert feed.content.decode().count(LABEL_2022.split("«")[0]) == 4  # every item
+
+    with page_cache_on():  # a story's own change renders its item again
+        older[2].body = "<p>A corrected paragraph.</p>"
+        older[2].save()
+    feed = client.get("/en/feeds/atom/")
+    assert items_rendered(feed) == 1
+    assert "A corrected paragraph." in feed.content.decode()
+    # Every feed a story is in shares its item: RSS, Atom, its tags', its region's.
+    feed = client.get("/en/feeds/rss/")
+    assert feed["X-Cache"] == "MISS"
+    assert items_rendered(feed) == 0
+    assert "A corrected paragraph." in feed.content.decode()
+
+    with page_cache_on():  # a new label stands on every kept item at once
+        Disclaimer.objects.create(
+            text="ЕЩЁ ОДНА МАРКИРОВКА",
+            additional=True,
+            effective_from=timezone.localdate(),
+        )
+    feed = client.get("/en/feeds/rss/")
+    assert feed.content.decode().count("ЕЩЁ ОДНА МАРКИРОВКА") == 4
