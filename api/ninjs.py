@@ -7,6 +7,10 @@ credits, corrections and updates, and links to the story's published translation
 An item's `pubstatus` is "usable" once the story is live, "withheld" while it is
 sent under embargo (until `embargoed`), "canceled" once it is withdrawn: a kill
 notice, still led by the labels.
+
+The feed keeps each live story's item (feed_items) while the page cache is on, until
+the story or everything changes or partners are told of a new version: asked again
+after a publish, it renders the new story's item only.
 """
 
 import html
@@ -20,6 +24,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from api.models import Partner
+from articles.freshness import story_topic
 from articles.html import absolute_url
 from articles.models import (
     PARTNERS_SEE,
@@ -30,6 +35,7 @@ from articles.models import (
 )
 from articles.rendering import Material, render_material, syndicated_html
 from disclaimers.rendering import labels_in_force
+from newsroom import page_cache
 from newsroom.i18n import agency_name, agency_name_genitive
 from photos.models import Photo, Rendition
 from photos.rendering import photo_ids_in, photos_by_id, sources
@@ -44,13 +50,18 @@ BLOCK_END = re.compile(
 )
 
 
+# What the feed's list reads of each story: what names its item (feed_items).
+LISTED_FIELDS = ("pk", "status", "published_at", "wire_version", "translation_of_id")
+
+
 def feed_articles(partner: Partner | None = None) -> ArticleQuerySet:
     """What the feed lists, newest first: the published articles, and for a partner
     those sent to it under embargo."""
     shown = Q(published_at__lte=timezone.now())
     if partner is not None:
         shown |= Q(embargoed=True)
-    return Article.objects.filter(shown, status=Article.Status.PUBLISHED).for_display()
+    articles = Article.objects.filter(shown, status=Article.Status.PUBLISHED)
+    return articles.only(*LISTED_FIELDS)
 
 
 def feed_changes(partner: Partner | None = None) -> ArticleQuerySet:
@@ -71,8 +82,53 @@ def feed_changes(partner: Partner | None = None) -> ArticleQuerySet:
         Article.objects.annotate(wire_moment=wire_moment())
         .filter(wire_moment__lte=now, status__in=PARTNERS_SEE)
         .filter(shown)
-        .for_display()
+        .only(*LISTED_FIELDS)
     )
+
+
+def feed_items(stories: list[Article], root: str) -> list[dict]:
+    """ninjs_items of `stories` (only LISTED_FIELDS read), each live story's item
+    kept until the story or everything changes, or partners are told of a new
+    version (its `wire_version` names it), and a story under embargo kept apart from
+    the story gone live. Kill notices are rendered every time: a withdrawn story's
+    later edits are no change readers see, and nothing would end a kept one."""
+    now = timezone.now()
+    live = {
+        f"ninjs:{story.pk}:{story.wire_version}:"
+        f"{'withheld' if story.published_at > now else 'usable'}:{root}": story
+        for story in stories
+        if story.status != Article.Status.WITHDRAWN
+    }
+    withdrawn = [
+        story.pk for story in stories if story.status == Article.Status.WITHDRAWN
+    ]
+    rendered: dict[int, dict] = {}
+
+    def render(names=()) -> None:
+        pks = withdrawn + [live[name].pk for name in names]
+        articles = list(Article.objects.filter(pk__in=pks).for_display())
+        rendered.update(
+            zip([a.pk for a in articles], ninjs_items(articles, root), strict=True)
+        )
+        withdrawn.clear()  # rendered with the first batch
+
+    def item(name: str) -> dict | None:
+        story = live[name]
+        page_cache.depends_on(topics=[story_topic(story)])
+        return rendered.get(story.pk)  # None: gone since the list was read
+
+    kept = page_cache.kept_values(
+        list(live),
+        item,
+        size=lambda item: 2 * len(item["bodies"][0]["value"]) if item else 0,
+        prepare=render,
+    )
+    if withdrawn:  # every live story's item was kept
+        render()
+    items = rendered | {
+        story.pk: item for story, item in zip(live.values(), kept, strict=True)
+    }
+    return [items[story.pk] for story in stories if items.get(story.pk)]
 
 
 def ninjs_items(articles: list[Article], root: str) -> list[dict]:

@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_safe
 
 from api.models import Partner
-from api.ninjs import feed_articles, feed_changes, ninjs_items
+from api.ninjs import feed_articles, feed_changes, feed_items
 from articles.pagination import Cursor, keyset_page, oldest_first_page
 
 PAGE_SIZE = 20
@@ -128,7 +128,7 @@ def ninjs_feed(request: HttpRequest) -> HttpResponse:
         params["cursor"] = str(following)
         next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
     root = request.build_absolute_uri("/").rstrip("/")
-    response = json_response({"items": ninjs_items(items, root), "next": next_url})
+    response = json_response({"items": feed_items(items, root), "next": next_url})
     # A keyed answer is one partner's selection, embargoed stories included: no
     # shared cache may keep it, nor give the open answer for a keyed request.
     patch_vary_headers(response, ["Authorization", "X-Api-Key"])

@@ -520,3 +520,46 @@ def test_lost_deliveries_are_queued_again(receiver, editor, labels):
 def test_keyed_and_open_answers_are_never_mixed_by_a_cache(client, labels):
     response = client.get(FEED)
     assert "Authorization" in response["Vary"] and "X-Api-Key" in response["Vary"]
+
+
+def items_rendered(response) -> int:
+    return sum(t.name == "syndicated" for t in response.templates)  # material.html's
+
+
+def test_a_partners_feed_renders_again_only_the_items_that_changed(
+    client, editor, labels, page_cache_on
+):
+    _partner, key = partner_with_key()
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    older = make_article(headline="Older story")
+    at = timezone.now() + timedelta(hours=3)
+    with page_cache_on():
+        story = workflow.schedule(draft(headline="Budget figures"), editor, at, True)
+    assert items_rendered(client.get(FEED, **headers)) == 2
+
+    with page_cache_on():
+        workflow.publish(draft(headline="Just published"), editor)
+    answer = client.get(FEED, **headers)
+    assert items_rendered(answer) == 1
+    items = {i["headlines"][0]["value"]: i for i in answer.json()["items"]}
+    assert list(items) == ["Budget figures", "Just published", "Older story"]
+    assert items["Budget figures"]["pubstatus"] == "withheld"
+
+    # Its time comes (the sweep, not a step, tells partners): usable, version 2.
+    now = timezone.now()
+    Article.objects.filter(pk=story.pk).update(published_at=now)
+    GoLive.objects.filter(article=story, by_schedule=True).update(at=now)
+    with page_cache_on():
+        go_live.sweep()
+    answer = client.get(FEED, **headers)
+    assert items_rendered(answer) == 1
+    released = answer.json()["items"][0]
+    assert released["headlines"][0]["value"] == "Budget figures"
+    assert (released["version"], released["pubstatus"]) == ("2", "usable")
+
+    with page_cache_on():  # a withdrawal: its kill notice, rendered every time
+        workflow.withdraw(Article.objects.get(pk=older.pk), editor, "Wrong figures")
+    for _ in range(2):
+        answer = client.get(FEED, {"since": "2000-01-01T00:00:00Z"}, **headers)
+        assert [t.name for t in answer.templates].count("withdrawn") == 1
+        assert [i["pubstatus"] for i in answer.json()["items"]][-1] == "canceled"
