@@ -12,6 +12,9 @@ nothing is kept at all (PAGE_CACHE_SECONDS=0). Each page is asked for with varyi
 (articles, days, tags, cursors), after a warm-up. A bare "hello" view through the same
 middleware is measured in the same run, so noisy machines can be compared by ratio.
 Also times the admin's article list. Prints figures and targets; asserts nothing.
+With --templates-free every template renders nothing (kept parts are still
+composed): what each page costs besides its templates, the floor that no faster
+template engine could take it below.
 """
 
 import argparse
@@ -38,6 +41,7 @@ setup_django(
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.template.backends.django import Template as DjangoTemplate  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -414,7 +418,15 @@ def main():
     parser.add_argument(
         "--cold", action="store_true", help="keep nothing, not even the sidebar"
     )
+    parser.add_argument(
+        "--templates-free",
+        action="store_true",
+        help="every template renders nothing: what a page costs besides its "
+        "templates, the floor no faster template engine could go below",
+    )
     args = parser.parse_args()
+    if args.templates_free:
+        DjangoTemplate.render = lambda self, context=None, request=None: ""
 
     # DEBUG off means hashed static names from a manifest, as in production.
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -423,6 +435,7 @@ def main():
         f"{connection.vendor} {connection.settings_dict['NAME']}: {total:,} articles; "
         f"DEBUG off; every page a page-cache miss, "
         f"{'nothing kept (cold)' if COLD else 'shared sidebar kept'}; "
+        f"{'templates rendering nothing; ' if args.templates_free else ''}"
         f"{args.requests} requests per page after a warm-up"
     )
     pages = sample_urls(max(args.requests, 20))
