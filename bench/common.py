@@ -41,6 +41,16 @@ def setup_django(**overrides: str) -> None:
     django.setup()
 
 
+def free_templates() -> None:
+    """Every template renders nothing from now on (kept parts are still composed):
+    what a page costs besides its templates, the floor no faster template engine
+    could take it below. For `pages.py --templates-free` and, through
+    BENCH_TEMPLATES_FREE=1 (bench/urls.py), `peer.py --templates-free`."""
+    from django.template.backends.django import Template
+
+    Template.render = lambda self, context=None, request=None: ""
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]

@@ -464,6 +464,7 @@ def table(results: dict, urls: dict, args) -> str:
         f"{args.connections} connections, {args.threads} threads; "
         f"{os.cpu_count()} cores shared by the load, the servers and PostgreSQL. "
         "URLs: Newsroom / peer."
+        + (" Newsroom's templates rendering nothing." if args.templates_free else "")
     )
     return "\n".join([header, "", *rows, *(["", *notes] if notes else [])])
 
@@ -501,6 +502,12 @@ def main():
         + ", ".join([key for key, _label in ROWS] + ["cached", "desk"]),
     )
     parser.add_argument(
+        "--templates-free",
+        action="store_true",
+        help="Newsroom's templates render nothing (bench.common.free_templates): "
+        "the ratios no faster template engine could pass",
+    )
+    parser.add_argument(
         "--desk-interval",
         type=float,
         default=5.0,
@@ -530,6 +537,8 @@ def main():
     static_root = tempfile.mkdtemp(prefix="newsroom-static-")
     collect_static(static_root)
     newsroom_env = {"BENCH_STATIC_ROOT": static_root}
+    if args.templates_free:
+        newsroom_env["BENCH_TEMPLATES_FREE"] = "1"
     peer_bin = VAR / "venv" / "bin"
     peer_env = {
         **os.environ,
