@@ -99,14 +99,20 @@ class ShelfFiles(FileBasedCache):
     and dropping the oldest third of all at once still cost 0.64 ms a write on
     average, in steady state (bench/README.md). Here each folder holds a 256th of
     MAX_ENTRIES at most, and a write counts only its own folder and makes room
-    there, dropping the oldest written third: 0.18 ms a write.
+    there, dropping the oldest written third: 0.18 ms a write. A folder holds
+    FOLDER_ENTRIES at least, so below 2,048 MAX_ENTRIES (Django's default is 300)
+    more are kept than it says: a folder of one entry would drop every entry whose
+    name shares its first two characters.
     """
 
     FOLDERS = 256
+    FOLDER_ENTRIES = 8
 
     def __init__(self, dir, params):
         super().__init__(dir, params)
-        self._folder_entries = max(self._max_entries // self.FOLDERS, 1)
+        self._folder_entries = max(
+            self._max_entries // self.FOLDERS, self.FOLDER_ENTRIES
+        )
 
     def _key_to_file(self, key, version=None):
         name = os.path.basename(super()._key_to_file(key, version))

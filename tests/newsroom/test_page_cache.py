@@ -376,9 +376,9 @@ def test_the_kept_files_make_room_in_their_own_folder_by_dropping_the_oldest(
 
     from newsroom.cache import ShelfFiles
 
-    # Three entries a folder: a folder full drops its oldest third.
-    files = ShelfFiles(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 256 * 3}})
-    for number in range(3_000):
+    # Nine entries a folder: a folder full drops its oldest third.
+    files = ShelfFiles(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 256 * 9}})
+    for number in range(5_000):
         files.set(f"story:{number}", number, timeout=600)
         # Written a second apart, as the oldest goes first.
         os.utime(files._key_to_file(f"story:{number}"), (number, number))
@@ -387,11 +387,30 @@ def test_the_kept_files_make_room_in_their_own_folder_by_dropping_the_oldest(
     folders = [path for path in tmp_path.iterdir() if path.is_dir()]
     assert 200 < len(folders) <= 256
     assert not list(tmp_path.glob("*.djcache"))
-    assert max(len(list(folder.glob("*.djcache"))) for folder in folders) <= 3
-    assert files.get("story:2999") == 2999
+    assert max(len(list(folder.glob("*.djcache"))) for folder in folders) <= 9
+    assert files.get("story:4999") == 4999
     assert files.get("story:0") is None
     files.clear()
     assert not list(tmp_path.glob("*/*.djcache"))
+
+
+def test_kept_files_sharing_a_folder_are_kept_under_a_small_max_entries(tmp_path):
+    import os
+
+    from newsroom.cache import ShelfFiles
+
+    files = ShelfFiles(str(tmp_path), {})  # Django's default: 300 entries in all
+    keys = (f"part:{number}" for number in range(100_000))
+    folders = {}
+    for key in keys:  # eight names whose files share a folder
+        folder = os.path.dirname(files._key_to_file(key))
+        neighbours = folders.setdefault(folder, [])
+        neighbours.append(key)
+        if len(neighbours) == 8:
+            break
+    for key in neighbours:
+        files.set(key, key, timeout=600)
+    assert [files.get(key) for key in neighbours] == neighbours
 
 
 def test_a_story_part_kept_in_files_serves_another_process(
