@@ -104,13 +104,11 @@ def feed_items(stories: list[Article], root: str) -> list[dict]:
     ]
     rendered: dict[int, dict] = {}
 
-    def render(names=()) -> None:
-        pks = withdrawn + [live[name].pk for name in names]
+    def render(pks: list[int]) -> None:
         articles = list(Article.objects.filter(pk__in=pks).for_display())
         rendered.update(
             zip([a.pk for a in articles], ninjs_items(articles, root), strict=True)
         )
-        withdrawn.clear()  # rendered with the first batch
 
     def item(name: str) -> dict | None:
         story = live[name]
@@ -121,10 +119,11 @@ def feed_items(stories: list[Article], root: str) -> list[dict]:
         list(live),
         item,
         size=lambda item: 2 * len(item["bodies"][0]["value"]) if item else 0,
-        prepare=render,
+        # The kill notices come with the items not kept, in the same queries.
+        prepare=lambda names: render(withdrawn + [live[name].pk for name in names]),
     )
-    if withdrawn:  # every live story's item was kept
-        render()
+    if unrendered := [pk for pk in withdrawn if pk not in rendered]:
+        render(unrendered)  # every live story's item was kept
     items = rendered | {
         story.pk: item for story, item in zip(live.values(), kept, strict=True)
     }
